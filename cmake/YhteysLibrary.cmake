@@ -1,0 +1,31 @@
+# yhteys_cc_library(NAME name SRCS ... DEPS ...)
+#   A static library yhteys_<name> (alias yhteys::<name>) whose public headers
+#   live in include/ beside its sources.
+function(yhteys_cc_library)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS" ${ARGN})
+  set(target yhteys_${ARG_NAME})
+  add_library(${target} STATIC ${ARG_SRCS})
+  add_library(yhteys::${ARG_NAME} ALIAS ${target})
+  target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+  target_link_libraries(${target} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# yhteys_cc_test(NAME name SRCS ... DEPS ... [LABELS ...] [TIMEOUT s])
+#   A GoogleTest executable registered with ctest. Tests that need real
+#   dependencies carry a label: redis, kafka, e2e.
+function(yhteys_cc_test)
+  if(NOT YHTEYS_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "NAME;TIMEOUT" "SRCS;DEPS;LABELS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SRCS})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
+  add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME})
+  if(NOT ARG_LABELS)
+    set(ARG_LABELS unit)
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  set_tests_properties(${ARG_NAME} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+endfunction()

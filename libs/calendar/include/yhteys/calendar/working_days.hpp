@@ -1,0 +1,26 @@
+// Finnish working days (arkipäivä): Monday-Friday that is not a public holiday,
+// Midsummer Eve or Christmas Eve (see holidays.hpp), and arithmetic on them.
+//
+// Thread-safety: pure functions; safe to call concurrently.
+// Failure modes: none; inputs must be valid dates (ok()). Cost is linear in
+// the number of days walked.
+#ifndef YHTEYS_CALENDAR_WORKING_DAYS_HPP_
+#define YHTEYS_CALENDAR_WORKING_DAYS_HPP_
+
+#include <chrono>
+
+namespace yhteys::calendar {
+
+bool IsWorkingDay(std::chrono::year_month_day date);
+
+// `date` if it is a working day, else the first working day after it.
+std::chrono::year_month_day NextWorkingDayOnOrAfter(std::chrono::year_month_day date);
+
+// The n-th working day after `start` (start itself is not counted).
+// n == 0 gives NextWorkingDayOnOrAfter(start); n < 0 is treated as 0.
+// Example: Thursday 2026-04-02 + 1 is Tuesday 2026-04-07 (Easter).
+std::chrono::year_month_day AddWorkingDays(std::chrono::year_month_day start, int n);
+
+}  // namespace yhteys::calendar
+
+#endif  // YHTEYS_CALENDAR_WORKING_DAYS_HPP_

@@ -1,0 +1,102 @@
+#pragma once
+// Moves outbox entries (Redis streams, one per shard) to Kafka with the
+// idempotent producer, and deletes an entry only after a delivery report
+// without error. Anything not acknowledged is sent again: after a failed
+// delivery (from the start of that shard's stream, after a back-off) and
+// after a restart. Consumers deduplicate on (ce_source, ce_id).
+//
+// One relay thread; Start/Stop/Notify may be called from any thread.
+// A fatal producer error destroys and re-creates the producer.
+
+#include <librdkafka/rdkafka.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "yhteys/redis/keyspace.hpp"
+#include "yhteys/redis/pool.hpp"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace yhteys::kafka {
+
+struct RelayOptions {
+  std::string bootstrap;
+  std::string client_id = "yhteys";
+  // Further librdkafka producer properties (e.g. "message.timeout.ms").
+  std::map<std::string, std::string> producer_config;
+  int batch = 256;
+  std::chrono::milliseconds idle_wait{50};
+  std::chrono::milliseconds retry_backoff{500};
+};
+
+class OutboxRelay {
+ public:
+  // `registry` may be null; otherwise the relay registers its metrics there.
+  OutboxRelay(redis::Pool& pool, const redis::Keyspace& keyspace, RelayOptions options,
+              prometheus::Registry* registry);
+  ~OutboxRelay();
+
+  // Creates the producer and starts the relay thread. Fails on invalid
+  // producer configuration (not on an unreachable broker).
+  absl::Status Start();
+  // Stops reading, flushes for at most `flush_timeout`, deletes what was
+  // delivered, and logs what is left for the next start.
+  void Stop(std::chrono::milliseconds flush_timeout);
+  // Wakes the relay (call after a successful atomic step).
+  void Notify();
+  // OK when a broker answered a metadata request within `timeout`.
+  absl::Status CheckKafka(std::chrono::milliseconds timeout);
+
+  uint64_t delivered() const { return delivered_.load(); }
+  uint64_t failed() const { return failed_.load(); }
+
+ private:
+  struct Pending;
+  static void DeliveryReport(rd_kafka_t* rk, const rd_kafka_message_t* msg, void* opaque);
+  static void ErrorCallback(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  absl::StatusOr<rd_kafka_t*> CreateProducer();
+  void Run();
+  bool ReadAndProduce(int shard);
+  void AckDelivered();
+  void RecreateProducer();
+  void UpdateBacklog();
+
+  redis::Pool& pool_;
+  const redis::Keyspace& keyspace_;
+  RelayOptions options_;
+
+  std::mutex producer_mutex_;  // guards producer_ swaps against CheckKafka
+  rd_kafka_t* producer_ = nullptr;
+  std::thread thread_;
+  std::atomic<bool> running_{false};
+  std::atomic<bool> fatal_{false};
+  std::mutex wake_mutex_;
+  std::condition_variable wake_;
+  bool notified_ = false;
+
+  // Relay-thread state.
+  std::vector<std::string> last_id_;
+  std::vector<std::set<std::string>> in_flight_;
+  std::vector<std::vector<std::string>> acked_;
+  std::vector<std::chrono::steady_clock::time_point> retry_at_;
+  std::chrono::steady_clock::time_point next_backlog_update_{};
+
+  std::atomic<uint64_t> delivered_{0};
+  std::atomic<uint64_t> failed_{0};
+
+  struct Metrics;
+  std::unique_ptr<Metrics> metrics_;
+};
+
+}  // namespace yhteys::kafka

@@ -1,0 +1,102 @@
+#pragma once
+// The atomic step: one state change, its outbox events and its idempotency
+// (or event-dedup) record, applied by one Lua script so that either all of it
+// happens or none of it does. All keys must belong to one shard of one
+// Keyspace (same hash tag).
+//
+// Two modes:
+//  * request mode (IdempotencyKey): a retry with the same key and the same
+//    request fingerprint replays the first response; the same key with a
+//    different request is FAILED_PRECONDITION; nothing is applied twice.
+//  * event mode (EventDedup): a consumer's effect keyed by the CloudEvents
+//    (ce_source, ce_id); a second delivery is a no-op reported as replayed.
+//
+// Checks run before any write; a failed check returns its status and writes
+// nothing. Redis unreachable or timing out: UNAVAILABLE, and the outcome is
+// unknown to the caller, which retries with the same key.
+// An AtomicStep is a value built by one thread; Execute is thread-safe.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "yhteys/redis/keyspace.hpp"
+#include "yhteys/redis/pool.hpp"
+
+namespace yhteys::redis {
+
+// An event for the outbox: CloudEvents attributes plus where it goes.
+struct OutboxEvent {
+  std::string id;       // ce_id
+  std::string type;     // ce_type: the protobuf message's full name
+  std::string source;   // ce_source, e.g. "/yhteys/home-care"
+  std::string subject;  // ce_subject: the client pseudonym
+  std::string time;     // ce_time, RFC 3339
+  std::string topic;
+  std::string key;      // Kafka partition key (the client pseudonym)
+  std::string payload;  // serialized protobuf
+};
+
+struct StepOutcome {
+  bool replayed = false;   // an earlier step with the same key was applied
+  std::string response;    // the stored response (request mode)
+};
+
+class AtomicStep {
+ public:
+  AtomicStep(const Keyspace& keyspace, int shard);
+
+  // Request mode. `fingerprint` identifies the request body.
+  AtomicStep& IdempotencyKey(std::string_view scope, std::string_view key, std::string fingerprint);
+  // Event mode.
+  AtomicStep& EventDedup(std::string_view source, std::string_view id);
+  AtomicStep& Response(std::string response);
+  AtomicStep& RecordTtl(std::chrono::seconds ttl);
+
+  // Checks. `suffix` keys are relative to the shard: Key(shard, suffix).
+  AtomicStep& RequireExists(std::string_view suffix, absl::Status failure);
+  AtomicStep& RequireAbsent(std::string_view suffix, absl::Status failure);
+  // The hash field must hold one of `allowed` ("" stands for a missing field).
+  AtomicStep& RequireFieldIn(std::string_view suffix, std::string_view field, std::vector<std::string> allowed,
+                             absl::Status failure);
+
+  // Writes, applied in order.
+  AtomicStep& Set(std::string_view suffix, std::string value);
+  AtomicStep& HSet(std::string_view suffix, std::string_view field, std::string value);
+  AtomicStep& SAdd(std::string_view suffix, std::string member);
+  AtomicStep& ZAdd(std::string_view suffix, double score, std::string member);
+  AtomicStep& ZRem(std::string_view suffix, std::string member);
+  AtomicStep& Del(std::string_view suffix);
+
+  AtomicStep& Publish(OutboxEvent event);
+
+  absl::StatusOr<StepOutcome> Execute(Pool& pool) const;
+
+  int shard() const { return shard_; }
+
+ private:
+  struct Op {
+    std::string op;
+    std::string key;
+    std::string a;
+    std::string b;
+  };
+  int KeyIndex(const std::string& key);
+
+  const Keyspace& keyspace_;
+  int shard_;
+  std::string mode_;
+  std::string record_key_;
+  std::string fingerprint_;
+  std::string response_;
+  std::chrono::seconds ttl_{std::chrono::hours(24 * 7)};
+  std::vector<Op> checks_;
+  std::vector<absl::Status> check_failures_;
+  std::vector<Op> writes_;
+  std::vector<OutboxEvent> events_;
+  std::vector<std::string> keys_;
+};
+
+}  // namespace yhteys::redis

@@ -1,0 +1,31 @@
+#pragma once
+// Key naming for one service's data in Redis. A service's data is split into
+// shards; every key of a shard carries the same hash tag "{prefix:N}", so a
+// script touching one shard's keys works unchanged on Redis Cluster. Each
+// shard has its own outbox stream. Immutable and thread-safe.
+
+#include <string>
+#include <string_view>
+
+namespace yhteys::redis {
+
+class Keyspace {
+ public:
+  Keyspace(std::string prefix, int shards);
+
+  int shards() const { return shards_; }
+  const std::string& prefix() const { return prefix_; }
+  // The shard that owns `id` (a client pseudonym, a referral id...).
+  int ShardFor(std::string_view id) const;
+  // "{prefix:N}"
+  std::string Tag(int shard) const;
+  // "{prefix:N}:suffix"
+  std::string Key(int shard, std::string_view suffix) const;
+  std::string OutboxStream(int shard) const { return Key(shard, "outbox"); }
+
+ private:
+  std::string prefix_;
+  int shards_;
+};
+
+}  // namespace yhteys::redis

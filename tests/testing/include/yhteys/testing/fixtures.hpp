@@ -1,0 +1,114 @@
+#pragma once
+// Hermetic test fixtures: real child processes (redis-server, the dev
+// broker, service binaries) on free loopback ports, librdkafka's mock
+// cluster in-process, and polling with a deadline instead of sleeps.
+
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace yhteys::testing {
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int FreePort();
+
+// A fresh temporary directory, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A child process; killed with SIGKILL by the destructor if still running.
+class Process {
+ public:
+  Process() = default;
+  Process(std::vector<std::string> argv, std::map<std::string, std::string> env, std::string log_path);
+  ~Process();
+  Process(Process&&) noexcept;
+  Process& operator=(Process&&) noexcept;
+
+  bool Start();
+  void Signal(int sig);
+  // Waits for exit; returns the exit status as from waitpid, or -1 on timeout.
+  int Wait(std::chrono::milliseconds timeout);
+  bool Running();
+  pid_t pid() const { return pid_; }
+  const std::string& log_path() const { return log_path_; }
+
+ private:
+  std::vector<std::string> argv_;
+  std::map<std::string, std::string> env_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+};
+
+// Polls `condition` every 10 ms until true or `timeout`.
+bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+
+// The real redis-server, on a free port, data in its own directory.
+class RedisServer {
+ public:
+  explicit RedisServer(bool append_only = true);
+  ~RedisServer();
+  // Starts (or restarts on the same port and directory); waits for PING.
+  bool Start();
+  void Kill();  // SIGKILL
+  void Stop();  // SIGTERM and wait
+  void Pause();   // SIGSTOP
+  void Resume();  // SIGCONT
+  int port() const { return port_; }
+
+ private:
+  TempDir dir_;
+  bool append_only_;
+  int port_;
+  Process process_;
+};
+
+// librdkafka's mock cluster inside the test process.
+class MockKafka {
+ public:
+  explicit MockKafka(int brokers = 3);
+  ~MockKafka();
+  const std::string& bootstrap() const { return bootstrap_; }
+  void CreateTopic(const std::string& topic, int partitions = 3);
+  void SetAllBrokersDown(bool down);
+  rd_kafka_mock_cluster_t* cluster() { return cluster_; }
+
+ private:
+  rd_kafka_t* handle_ = nullptr;
+  rd_kafka_mock_cluster_t* cluster_ = nullptr;
+  std::string bootstrap_;
+  int brokers_;
+};
+
+struct ReadRecord {
+  std::string topic;
+  int32_t partition;
+  int64_t offset;
+  std::string key;
+  std::string value;
+  std::map<std::string, std::string> headers;
+};
+
+// Reads every record of `topics` from the beginning with a plain consumer
+// (no group) until `expected` records were read or `timeout` passed.
+std::vector<ReadRecord> ReadAll(const std::string& bootstrap, const std::vector<std::string>& topics,
+                                size_t expected, std::chrono::milliseconds timeout);
+
+// Produces one record synchronously; headers are added in the given order.
+bool ProduceRecord(const std::string& bootstrap, const std::string& topic, const std::string& key,
+                   const std::string& value, const std::vector<std::pair<std::string, std::string>>& headers);
+
+}  // namespace yhteys::testing
