@@ -1,0 +1,80 @@
+#include "yhteys/inbox/inbox_service.hpp"
+
+#include "yhteys/server/idempotency.hpp"
+
+namespace yhteys::inbox {
+namespace {
+
+template <typename T>
+absl::Status Assign(absl::StatusOr<T> result, T* out) {
+  if (!result.ok()) return result.status();
+  *out = std::move(*result);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+InboxService::InboxService(InboxStore& store, server::RpcEnv env, kafka::OutboxRelay* relay)
+    : store_(store), env_(env), relay_(relay) {}
+
+grpc::ServerUnaryReactor* InboxService::OfferReferral(grpc::CallbackServerContext* ctx,
+                                                      const referral::v1::OfferReferralRequest* req,
+                                                      referral::v1::InboxEntry* resp) {
+  return server::RunUnary(ctx, env_, "ReferralInbox/OfferReferral", [=, this] {
+    return Assign(store_.Offer(req->offer()), resp);
+  });
+}
+
+grpc::ServerUnaryReactor* InboxService::AcceptReferral(grpc::CallbackServerContext* ctx,
+                                                       const referral::v1::AcceptReferralRequest* req,
+                                                       referral::v1::InboxEntry* resp) {
+  return server::RunUnary(ctx, env_, "ReferralInbox/AcceptReferral", [=, this] {
+    auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
+    if (!key.ok()) return key.status();
+    auto st = Assign(store_.Accept(*key, server::RequestFingerprint(*req), req->referral_id(), req->unit_id()), resp);
+    if (st.ok() && relay_) relay_->Notify();
+    return st;
+  });
+}
+
+grpc::ServerUnaryReactor* InboxService::DeclineReferral(grpc::CallbackServerContext* ctx,
+                                                        const referral::v1::DeclineReferralRequest* req,
+                                                        referral::v1::InboxEntry* resp) {
+  return server::RunUnary(ctx, env_, "ReferralInbox/DeclineReferral", [=, this] {
+    auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
+    if (!key.ok()) return key.status();
+    auto st = Assign(store_.Decline(*key, server::RequestFingerprint(*req), req->referral_id(), req->reason()), resp);
+    if (st.ok() && relay_) relay_->Notify();
+    return st;
+  });
+}
+
+grpc::ServerUnaryReactor* InboxService::CompleteReferral(grpc::CallbackServerContext* ctx,
+                                                         const referral::v1::CompleteReferralRequest* req,
+                                                         referral::v1::InboxEntry* resp) {
+  return server::RunUnary(ctx, env_, "ReferralInbox/CompleteReferral", [=, this] {
+    auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
+    if (!key.ok()) return key.status();
+    auto st = Assign(store_.Complete(*key, server::RequestFingerprint(*req), req->referral_id()), resp);
+    if (st.ok() && relay_) relay_->Notify();
+    return st;
+  });
+}
+
+grpc::ServerUnaryReactor* InboxService::GetInboxEntry(grpc::CallbackServerContext* ctx,
+                                                      const referral::v1::GetInboxEntryRequest* req,
+                                                      referral::v1::InboxEntry* resp) {
+  return server::RunUnary(ctx, env_, "ReferralInbox/GetInboxEntry", [=, this] {
+    return Assign(store_.Get(req->referral_id()), resp);
+  });
+}
+
+grpc::ServerUnaryReactor* InboxService::ListInbox(grpc::CallbackServerContext* ctx,
+                                                  const referral::v1::ListInboxRequest* req,
+                                                  referral::v1::ListInboxResponse* resp) {
+  return server::RunUnary(ctx, env_, "ReferralInbox/ListInbox", [=, this] {
+    return Assign(store_.List(req->page_size(), req->page_token()), resp);
+  });
+}
+
+}  // namespace yhteys::inbox

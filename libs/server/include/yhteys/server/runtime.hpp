@@ -1,0 +1,103 @@
+#pragma once
+// The wiring every Yhteys service shares: configuration, logging, the Redis
+// pool, the outbox relay, Prometheus metrics, the pseudonymizer, and a gRPC
+// server (callback API) with health, reflection, message-size limits, TLS
+// and graceful shutdown on SIGTERM/SIGINT:
+//   health NOT_SERVING -> stop accepting, finish in-flight calls ->
+//   stop consumers (commit) -> flush the producer -> exit 0.
+// Health is SERVING only while Redis answers PING and a Kafka broker answers
+// a metadata request; a service whose dependencies are down at start-up
+// keeps running, logs it, and retries.
+//
+// main.cpp creates a Runtime, builds its service objects from the parts the
+// Runtime exposes, registers them, and calls Run().
+
+#include <grpcpp/grpcpp.h>
+#include <prometheus/registry.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "yhteys/config/config.hpp"
+#include "yhteys/hetu/pseudonymizer.hpp"
+#include "yhteys/kafka/consumer.hpp"
+#include "yhteys/kafka/outbox_relay.hpp"
+#include "yhteys/redis/keyspace.hpp"
+#include "yhteys/redis/pool.hpp"
+#include "yhteys/server/executor.hpp"
+#include "yhteys/server/rpc.hpp"
+
+namespace prometheus {
+class Exposer;
+}
+
+namespace yhteys::server {
+
+struct ServiceSpec {
+  std::string name;              // "home-care": logs, metrics, ce_source "/yhteys/home-care"
+  std::string keyspace_prefix;   // "hc"
+  std::string default_address;   // "127.0.0.1:50052"
+  std::string default_metrics_address;  // "127.0.0.1:9102"
+  std::vector<config::KeySpec> extra_keys;  // service-specific config keys
+};
+
+// The config keys every service has (server.*, redis.*, kafka.*, ...).
+std::vector<config::KeySpec> CommonKeys(const ServiceSpec& spec);
+
+class Runtime {
+ public:
+  // Parses "--config PATH" (or YHTEYS_CONFIG), "--help" prints the keys.
+  static absl::StatusOr<std::unique_ptr<Runtime>> Create(const ServiceSpec& spec, int argc, char** argv);
+  ~Runtime();
+
+  const config::Config& config() const { return config_; }
+  const std::string& service_name() const { return spec_.name; }
+  std::string event_source() const { return "/yhteys/" + spec_.name; }
+  redis::Pool& redis() { return *pool_; }
+  const redis::Keyspace& keyspace() const { return *keyspace_; }
+  kafka::OutboxRelay& relay() { return *relay_; }
+  prometheus::Registry& registry() { return *registry_; }
+  RpcEnv rpc_env() { return RpcEnv{*executor_, *rpc_metrics_}; }
+  const hetu::Pseudonymizer& pseudonymizer() const { return *pseudonymizer_; }
+  const std::string& kafka_bootstrap() const { return kafka_bootstrap_; }
+  std::chrono::seconds idempotency_ttl() const;
+
+  void AddService(grpc::Service* service);
+  // Started after the server, stopped (offsets committed) before the relay.
+  void AddConsumer(std::unique_ptr<kafka::Consumer> consumer);
+  // Background loops owned by the service (e.g. the router's dispatcher):
+  // `run` is called on its own thread with a stop flag.
+  void AddWorker(std::string name, std::function<void(const std::atomic<bool>& stop)> run);
+  // Extra health checks beyond Redis and Kafka.
+  void AddHealthCheck(std::function<absl::Status()> check);
+
+  // Serves until SIGTERM/SIGINT; returns the process exit code.
+  int Run();
+
+ private:
+  Runtime() = default;
+  bool CheckDependencies();
+
+  ServiceSpec spec_;
+  config::Config config_;
+  std::unique_ptr<redis::Pool> pool_;
+  std::unique_ptr<redis::Keyspace> keyspace_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  std::unique_ptr<kafka::OutboxRelay> relay_;
+  std::unique_ptr<Executor> executor_;
+  std::unique_ptr<RpcMetrics> rpc_metrics_;
+  std::unique_ptr<hetu::Pseudonymizer> pseudonymizer_;
+  std::string kafka_bootstrap_;
+  std::vector<grpc::Service*> services_;
+  std::vector<std::unique_ptr<kafka::Consumer>> consumers_;
+  std::vector<std::pair<std::string, std::function<void(const std::atomic<bool>&)>>> workers_;
+  std::vector<std::function<absl::Status()>> health_checks_;
+};
+
+}  // namespace yhteys::server

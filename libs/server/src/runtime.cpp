@@ -1,0 +1,313 @@
+#include "yhteys/server/runtime.hpp"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <prometheus/exposer.h>
+#include <prometheus/gauge.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "yhteys/log/log.hpp"
+
+namespace yhteys::server {
+namespace {
+
+using config::KeySpec;
+using config::KeyType;
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError("cannot read " + path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  std::string s = buf.str();
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const config::Config& c) {
+  const std::string& mode = c.GetString("server.tls.mode");
+  if (mode == "plaintext") return grpc::InsecureServerCredentials();
+  if (mode != "tls" && mode != "mtls") {
+    return absl::InvalidArgumentError("config key server.tls.mode: expected plaintext, tls or mtls");
+  }
+  grpc::SslServerCredentialsOptions options(mode == "mtls"
+                                                ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                                : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  auto cert = ReadFile(c.GetString("server.tls.cert_file"));
+  if (!cert.ok()) return absl::InvalidArgumentError("config key server.tls.cert_file: " + std::string(cert.status().message()));
+  auto key = config::ReadSecretFile(c.GetString("server.tls.key_file"));
+  if (!key.ok()) return absl::InvalidArgumentError("config key server.tls.key_file: " + std::string(key.status().message()));
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  if (mode == "mtls") {
+    auto ca = ReadFile(c.GetString("server.tls.ca_file"));
+    if (!ca.ok()) return absl::InvalidArgumentError("config key server.tls.ca_file: " + std::string(ca.status().message()));
+    options.pem_root_certs = *ca;
+  }
+  return grpc::SslServerCredentials(options);
+}
+
+
+}  // namespace
+
+std::vector<KeySpec> CommonKeys(const ServiceSpec& spec) {
+  return {
+      {"server.address", KeyType::kString, spec.default_address, "gRPC listen address host:port"},
+      {"server.health_address", KeyType::kString, "",
+       "Optional plaintext listener that serves only grpc.health.v1 (for Kubernetes probes under mTLS)"},
+      {"server.tls.mode", KeyType::kString, "plaintext",
+       "plaintext (local development only), tls, or mtls (client certificates required)"},
+      {"server.tls.cert_file", KeyType::kString, "", "PEM server certificate (tls, mtls)"},
+      {"server.tls.key_file", KeyType::kString, "", "PEM private key (tls, mtls)", true},
+      {"server.tls.ca_file", KeyType::kString, "", "PEM CA bundle that signs client certificates (mtls)"},
+      {"server.reflection", KeyType::kBool, "true", "Serve gRPC server reflection"},
+      {"server.max_message_bytes", KeyType::kInt, "1048576", "Largest accepted request message"},
+      {"server.workers", KeyType::kInt, "16", "Worker threads that run request bodies (Redis calls)"},
+      {"server.max_queue", KeyType::kInt, "4096", "Queued requests before RESOURCE_EXHAUSTED"},
+      {"server.shutdown_grace_ms", KeyType::kInt, "10000", "Time in-flight calls get to finish on SIGTERM"},
+      {"metrics.address", KeyType::kString, spec.default_metrics_address, "Prometheus /metrics listen address (empty: off)"},
+      {"redis.host", KeyType::kString, "127.0.0.1", "Redis host"},
+      {"redis.port", KeyType::kInt, "6379", "Redis port"},
+      {"redis.pool_size", KeyType::kInt, "16", "Redis connections"},
+      {"redis.connect_timeout_ms", KeyType::kInt, "500", "Redis connect timeout"},
+      {"redis.command_timeout_ms", KeyType::kInt, "1000", "Redis command timeout"},
+      {"redis.shards", KeyType::kInt, "4", "Shards (hash tags, outbox streams) of this service's keyspace; never change on live data"},
+      {"kafka.bootstrap", KeyType::kString, "127.0.0.1:9092", "Kafka bootstrap servers"},
+      {"kafka.bootstrap_file", KeyType::kString, "",
+       "If set, read the bootstrap servers from this file (written by yhteys-dev-broker)"},
+      {"kafka.linger_ms", KeyType::kInt, "5", "Producer linger (batching)"},
+      {"kafka.message_timeout_ms", KeyType::kInt, "30000", "Producer delivery timeout; undelivered entries are re-sent"},
+      {"kafka.consumer_group", KeyType::kString, "yhteys-" + spec.name, "Consumer group of this service"},
+      {"pseudonym.key_file", KeyType::kString, "",
+       "File holding the HMAC-SHA-256 pseudonym key (at least 32 bytes); shared by all services", true},
+      {"identity.accept_temporary_codes", KeyType::kBool, "false",
+       "Accept 900-series (temporary/test) identity codes; true only outside production"},
+      {"idempotency.ttl_hours", KeyType::kInt, "168", "How long an idempotency key's first answer is kept"},
+      {"log.level", KeyType::kString, "info", "debug, info, warn or error"},
+  };
+}
+
+Runtime::~Runtime() = default;
+
+std::chrono::seconds Runtime::idempotency_ttl() const {
+  return std::chrono::hours(config_.GetInt("idempotency.ttl_hours"));
+}
+
+absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec, int argc, char** argv) {
+  std::unique_ptr<Runtime> rt(new Runtime());
+  rt->spec_ = spec;
+  log::SetService(spec.name);
+  std::vector<KeySpec> schema = CommonKeys(spec);
+  schema.insert(schema.end(), spec.extra_keys.begin(), spec.extra_keys.end());
+
+  std::string config_path;
+  if (const char* env = std::getenv("YHTEYS_CONFIG")) config_path = env;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (arg == "--help" || arg == "-h") {
+      std::printf("usage: %s [--config FILE]\n\nconfig keys (environment: YHTEYS_<KEY>):\n", argv[0]);
+      for (const auto& k : schema) {
+        std::printf("  %-34s %s (default: %s)\n", k.name.c_str(), k.help.c_str(),
+                    k.secret ? "<secret>" : (k.default_value.empty() ? "\"\"" : k.default_value.c_str()));
+      }
+      std::exit(0);
+    } else {
+      return absl::InvalidArgumentError("unknown argument " + arg + " (try --help)");
+    }
+  }
+  auto config = config::Config::Load(config_path, schema, config::EnvironmentMap());
+  if (!config.ok()) return config.status();
+  rt->config_ = std::move(*config);
+  const auto& c = rt->config_;
+
+  log::Level level;
+  if (!log::ParseLevel(c.GetString("log.level"), &level)) {
+    return absl::InvalidArgumentError("config key log.level: expected debug, info, warn or error");
+  }
+  log::SetLevel(level);
+
+  const std::string& key_file = c.GetString("pseudonym.key_file");
+  if (key_file.empty()) return absl::InvalidArgumentError("config key pseudonym.key_file: required");
+  auto pseudonymizer = hetu::Pseudonymizer::FromKeyFile(key_file);
+  if (!pseudonymizer.ok()) {
+    return absl::InvalidArgumentError("config key pseudonym.key_file: " + std::string(pseudonymizer.status().message()));
+  }
+  rt->pseudonymizer_ = std::make_unique<hetu::Pseudonymizer>(std::move(*pseudonymizer));
+
+  rt->kafka_bootstrap_ = c.GetString("kafka.bootstrap");
+  if (const auto& file = c.GetString("kafka.bootstrap_file"); !file.empty()) {
+    auto content = ReadFile(file);
+    if (!content.ok() || content->empty()) {
+      return absl::InvalidArgumentError("config key kafka.bootstrap_file: cannot read " + file);
+    }
+    rt->kafka_bootstrap_ = *content;
+  }
+
+  redis::PoolOptions redis_options;
+  redis_options.host = c.GetString("redis.host");
+  redis_options.port = static_cast<int>(c.GetInt("redis.port"));
+  redis_options.size = static_cast<int>(c.GetInt("redis.pool_size"));
+  redis_options.connect_timeout = std::chrono::milliseconds(c.GetInt("redis.connect_timeout_ms"));
+  redis_options.command_timeout = std::chrono::milliseconds(c.GetInt("redis.command_timeout_ms"));
+  rt->pool_ = std::make_unique<redis::Pool>(redis_options);
+  rt->keyspace_ = std::make_unique<redis::Keyspace>(spec.keyspace_prefix, static_cast<int>(c.GetInt("redis.shards")));
+
+  rt->registry_ = std::make_shared<prometheus::Registry>();
+  if (const auto& addr = c.GetString("metrics.address"); !addr.empty()) {
+    try {
+      rt->exposer_ = std::make_unique<prometheus::Exposer>(addr);
+      rt->exposer_->RegisterCollectable(rt->registry_);
+    } catch (const std::exception& e) {
+      return absl::UnavailableError("config key metrics.address: cannot listen on " + addr);
+    }
+  }
+
+  kafka::RelayOptions relay_options;
+  relay_options.bootstrap = rt->kafka_bootstrap_;
+  relay_options.client_id = "yhteys-" + spec.name;
+  relay_options.producer_config = {{"linger.ms", std::to_string(c.GetInt("kafka.linger_ms"))},
+                                   {"message.timeout.ms", std::to_string(c.GetInt("kafka.message_timeout_ms"))},
+                                   {"log_level", "4"}};
+  rt->relay_ = std::make_unique<kafka::OutboxRelay>(*rt->pool_, *rt->keyspace_, relay_options, rt->registry_.get());
+  rt->executor_ = std::make_unique<Executor>(static_cast<int>(c.GetInt("server.workers")),
+                                             static_cast<size_t>(c.GetInt("server.max_queue")));
+  rt->rpc_metrics_ = std::make_unique<RpcMetrics>(*rt->registry_, spec.name);
+  return rt;
+}
+
+void Runtime::AddService(grpc::Service* service) { services_.push_back(service); }
+
+void Runtime::AddConsumer(std::unique_ptr<kafka::Consumer> consumer) { consumers_.push_back(std::move(consumer)); }
+
+void Runtime::AddWorker(std::string name, std::function<void(const std::atomic<bool>&)> run) {
+  workers_.emplace_back(std::move(name), std::move(run));
+}
+
+void Runtime::AddHealthCheck(std::function<absl::Status()> check) { health_checks_.push_back(std::move(check)); }
+
+int Runtime::Run() {
+  // Block the termination signals in every thread; one thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const auto& c = config_;
+  auto credentials = ServerCredentials(c);
+  if (!credentials.ok()) {
+    log::Error("invalid TLS configuration", {{"error", std::string(credentials.status().message())}});
+    return 2;
+  }
+  grpc::EnableDefaultHealthCheckService(true);
+  if (c.GetBool("server.reflection")) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  int bound_port = 0;
+  builder.AddListeningPort(c.GetString("server.address"), *credentials, &bound_port);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(c.GetInt("server.max_message_bytes")));
+  for (auto* s : services_) builder.RegisterService(s);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || bound_port == 0) {
+    log::Error("cannot listen", {{"address", c.GetString("server.address")}});
+    return 2;
+  }
+  std::unique_ptr<grpc::Server> health_server;
+  if (const auto& addr = c.GetString("server.health_address"); !addr.empty()) {
+    grpc::ServerBuilder hb;
+    hb.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    int hp = 0;
+    hb.AddListeningPort(addr, grpc::InsecureServerCredentials(), &hp);
+    health_server = hb.BuildAndStart();
+    if (!health_server || hp == 0) {
+      log::Error("cannot listen for health", {{"address", addr}});
+      return 2;
+    }
+  }
+  auto set_health = [&](bool serving) {
+    server->GetHealthCheckService()->SetServingStatus(serving);
+    if (health_server) health_server->GetHealthCheckService()->SetServingStatus(serving);
+  };
+  set_health(false);
+
+  if (auto st = relay_->Start(); !st.ok()) {
+    log::Error("cannot start the outbox relay", {{"error", std::string(st.message())}});
+    return 2;
+  }
+  for (auto& consumer : consumers_) {
+    if (auto st = consumer->Start(); !st.ok()) {
+      log::Error("cannot start a consumer", {{"error", std::string(st.message())}});
+      return 2;
+    }
+  }
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> worker_threads;
+  for (auto& [name, run] : workers_) {
+    worker_threads.emplace_back([&stop, fn = run] { fn(stop); });
+  }
+
+  log::Info("serving", {{"address", c.GetString("server.address")}, {"port", bound_port},
+                        {"tls", c.GetString("server.tls.mode")}, {"metrics", c.GetString("metrics.address")}});
+
+  // Health: SERVING only while every dependency answers.
+  auto& up = prometheus::BuildGauge()
+                 .Name("yhteys_dependency_up")
+                 .Help("1 when the dependency answered its last check")
+                 .Register(*registry_);
+  auto& redis_up = up.Add({{"dependency", "redis"}});
+  auto& kafka_up = up.Add({{"dependency", "kafka"}});
+  std::thread health([&] {
+    int last = -1;
+    std::string last_reason;
+    while (!stop.load()) {
+      absl::Status redis_status = pool_->Ping();
+      absl::Status kafka_status = relay_->CheckKafka(std::chrono::milliseconds(1500));
+      absl::Status extra = absl::OkStatus();
+      for (auto& check : health_checks_) {
+        if (extra.ok()) extra = check();
+      }
+      redis_up.Set(redis_status.ok() ? 1 : 0);
+      kafka_up.Set(kafka_status.ok() ? 1 : 0);
+      bool serving = redis_status.ok() && kafka_status.ok() && extra.ok();
+      std::string reason = !redis_status.ok() ? std::string(redis_status.message())
+                           : !kafka_status.ok() ? std::string(kafka_status.message())
+                                                : std::string(extra.message());
+      if (!stop.load() && (static_cast<int>(serving) != last || reason != last_reason)) {
+        set_health(serving);
+        if (serving) {
+          log::Info("health SERVING: redis and kafka reachable");
+        } else {
+          log::Warn("health NOT_SERVING; retrying", {{"reason", reason}});
+        }
+        last = serving;
+        last_reason = reason;
+      }
+      for (int i = 0; i < 10 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log::Info("shutting down", {{"signal", sig}});
+  stop.store(true);
+  health.join();
+  set_health(false);
+  auto grace = std::chrono::milliseconds(c.GetInt("server.shutdown_grace_ms"));
+  server->Shutdown(std::chrono::system_clock::now() + grace);
+  if (health_server) health_server->Shutdown(std::chrono::system_clock::now());
+  executor_->Shutdown();
+  for (auto& t : worker_threads) t.join();
+  for (auto& consumer : consumers_) consumer->Stop();
+  relay_->Stop(grace);
+  log::Info("stopped");
+  return 0;
+}
+
+}  // namespace yhteys::server
