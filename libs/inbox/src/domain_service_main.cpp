@@ -1,0 +1,26 @@
+#include "yhteys/inbox/domain_service_main.hpp"
+
+#include "yhteys/calendar/clock.hpp"
+#include "yhteys/inbox/inbox_service.hpp"
+#include "yhteys/log/log.hpp"
+
+namespace yhteys::inbox {
+
+int RunDomainService(const DomainService& domain, int argc, char** argv,
+                     const std::function<void(server::Runtime&)>& extend) {
+  calendar::UseFinnishTimeZoneUnlessSet();
+  auto runtime = server::Runtime::Create(domain.spec, argc, argv);
+  if (!runtime.ok()) {
+    log::SetService(domain.spec.name);
+    log::Error("cannot start", {{"error", std::string(runtime.status().message())}});
+    return 2;
+  }
+  server::Runtime& rt = **runtime;
+  InboxStore store(rt.redis(), rt.keyspace(), {domain.service, domain.topic, rt.event_source(), rt.idempotency_ttl()});
+  InboxService inbox(store, rt.rpc_env(), &rt.relay());
+  rt.AddService(&inbox);
+  if (extend) extend(rt);
+  return rt.Run();
+}
+
+}  // namespace yhteys::inbox

@@ -1,0 +1,55 @@
+#pragma once
+// Home care's state in Redis and the logic of its RPCs. Every change is one
+// atomic step with its outbox event and idempotency record.
+//
+// Keys, sharded by client pseudonym: client:<p> (hash: profile, latest
+// assessment), client:<p>:referrals (hash: referral id -> outcome).
+// Thread-safe; blocking (run on worker threads).
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "yhteys/hetu/pseudonymizer.hpp"
+#include "yhteys/homecare/v1/home_care_service.pb.h"
+#include "yhteys/redis/keyspace.hpp"
+#include "yhteys/redis/pool.hpp"
+#include "yhteys/referral/v1/referral_events.pb.h"
+
+namespace yhteys::homecare {
+
+inline constexpr char kTopic[] = "yhteys.homecare.events.v1";
+
+struct HomeCareSettings {
+  std::string source = "/yhteys/home-care";
+  bool accept_temporary_codes = false;
+  std::chrono::seconds idempotency_ttl{std::chrono::hours(168)};
+  std::function<std::chrono::year_month_day()> today;
+};
+
+class HomeCareStore {
+ public:
+  HomeCareStore(redis::Pool& pool, const redis::Keyspace& keyspace, const hetu::Pseudonymizer& pseudonymizer,
+                HomeCareSettings settings);
+
+  absl::StatusOr<v1::RegisterClientResponse> RegisterClient(const std::string& idempotency_key,
+                                                           const v1::RegisterClientRequest& request);
+  absl::StatusOr<v1::RecordAssessmentResponse> RecordAssessment(const std::string& idempotency_key,
+                                                               const v1::RecordAssessmentRequest& request);
+  absl::StatusOr<v1::Client> GetClient(const std::string& client_id);
+
+  // The closed loop: a referral this service caused changed state at the
+  // router. Idempotent per event (ce_source, ce_id). Returns true when it
+  // was a duplicate.
+  absl::StatusOr<bool> RecordReferralOutcome(const std::string& ce_source, const std::string& ce_id,
+                                             const referral::v1::ReferralStateChanged& change);
+
+ private:
+  redis::Pool& pool_;
+  const redis::Keyspace& keyspace_;
+  const hetu::Pseudonymizer& pseudonymizer_;
+  HomeCareSettings settings_;
+};
+
+}  // namespace yhteys::homecare

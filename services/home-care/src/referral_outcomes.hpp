@@ -1,0 +1,14 @@
+#pragma once
+// Consumes yhteys.referrals.events.v1 and keeps, for each home-care client,
+// the state of every referral that home care's observations caused.
+
+#include "home_care_store.hpp"
+#include "yhteys/kafka/consumer.hpp"
+
+namespace yhteys::homecare {
+
+inline constexpr char kReferralsTopic[] = "yhteys.referrals.events.v1";
+
+kafka::HandleResult HandleReferralEvent(HomeCareStore& store, const kafka::ConsumedRecord& record);
+
+}  // namespace yhteys::homecare

@@ -1,0 +1,47 @@
+#pragma once
+// The router's consumer logic: decodes each domain event by its ce_type,
+// applies the rules (creating referrals), or records a target's decision
+// (ReferralOutcomeReported). Undecodable records, unknown types and events
+// without a client pseudonym are poison (dead-lettered); Redis failures
+// are retried.
+
+#include <functional>
+#include <vector>
+
+#include "referral_store.hpp"
+#include "rules.hpp"
+#include "yhteys/kafka/consumer.hpp"
+
+namespace prometheus {
+class Registry;
+template <typename T>
+class Family;
+class Counter;
+}  // namespace prometheus
+
+namespace yhteys::router {
+
+inline const std::vector<std::string> kDomainTopics = {
+    "yhteys.familycentre.events.v1", "yhteys.homecare.events.v1", "yhteys.mentalhealth.events.v1",
+    "yhteys.feedback.events.v1"};
+
+class EventHandler {
+ public:
+  // `notify_dispatcher` is called after referrals were created.
+  EventHandler(ReferralStore& store, std::vector<Rule> rules, std::function<std::chrono::year_month_day()> today,
+               std::function<void()> notify_dispatcher, prometheus::Registry* registry);
+
+  kafka::HandleResult Handle(const kafka::ConsumedRecord& record);
+
+ private:
+  kafka::HandleResult HandleOutcome(const kafka::ConsumedRecord& record);
+  void CountState(referral::v1::ReferralState state);
+
+  ReferralStore& store_;
+  std::vector<Rule> rules_;
+  std::function<std::chrono::year_month_day()> today_;
+  std::function<void()> notify_dispatcher_;
+  prometheus::Family<prometheus::Counter>* referrals_ = nullptr;
+};
+
+}  // namespace yhteys::router

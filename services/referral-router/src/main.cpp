@@ -1,0 +1,87 @@
+// yhteys-referral-router: wiring only.
+#include <grpcpp/grpcpp.h>
+
+#include "dispatcher.hpp"
+#include "event_handler.hpp"
+#include "referral_store.hpp"
+#include "router_service.hpp"
+#include "rules.hpp"
+#include "yhteys/calendar/clock.hpp"
+#include "yhteys/log/log.hpp"
+#include "yhteys/server/runtime.hpp"
+
+int main(int argc, char** argv) {
+  using namespace yhteys;
+  using config::KeySpec;
+  using config::KeyType;
+  calendar::UseFinnishTimeZoneUnlessSet();
+  server::ServiceSpec spec{
+      "referral-router",
+      "rr",
+      "127.0.0.1:50055",
+      "127.0.0.1:9465",
+      {
+          {"router.rules_file", KeyType::kString, "services/referral-router/config/rules.yaml",
+           "The cross-sector rules (YAML)"},
+          {"router.targets.*", KeyType::kString, "", "gRPC address of each target service's ReferralInbox"},
+          {"router.offer_timeout_ms", KeyType::kInt, "2000", "Deadline of one offer call"},
+          {"router.dispatch_interval_ms", KeyType::kInt, "200", "How often pending offers are looked at when idle"},
+          {"router.offer_max_backoff_ms", KeyType::kInt, "60000", "Longest wait between offer attempts"},
+          {"router.dedup_ttl_hours", KeyType::kInt, "336", "How long processed event ids are remembered"},
+      }};
+  auto runtime = server::Runtime::Create(spec, argc, argv);
+  if (!runtime.ok()) {
+    log::SetService("referral-router");
+    log::Error("cannot start", {{"error", std::string(runtime.status().message())}});
+    return 2;
+  }
+  server::Runtime& rt = **runtime;
+  const auto& config = rt.config();
+
+  auto rules = router::LoadRulesFile(config.GetString("router.rules_file"));
+  if (!rules.ok()) {
+    log::Error("cannot load the rules", {{"error", std::string(rules.status().message())}});
+    return 2;
+  }
+  log::Info("rules loaded", {{"rules", static_cast<int>(rules->size())}});
+
+  router::ReferralStore store(rt.redis(), rt.keyspace(), rt.event_source(),
+                              std::chrono::hours(config.GetInt("router.dedup_ttl_hours")));
+
+  router::Dispatcher::Stubs stubs;
+  for (const auto& [name, address] : config.Children("router.targets")) {
+    auto service = router::ServiceFromName(name);
+    if (service == common::v1::SERVICE_NAME_UNSPECIFIED) {
+      log::Error("config key router.targets: unknown service", {{"service", name}});
+      return 2;
+    }
+    // Plaintext only for local development; production uses the mesh or mTLS.
+    stubs[service] = referral::v1::ReferralInbox::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  }
+  router::DispatcherOptions dispatch_options;
+  dispatch_options.offer_timeout = std::chrono::milliseconds(config.GetInt("router.offer_timeout_ms"));
+  dispatch_options.interval = std::chrono::milliseconds(config.GetInt("router.dispatch_interval_ms"));
+  dispatch_options.max_backoff = std::chrono::milliseconds(config.GetInt("router.offer_max_backoff_ms"));
+  router::Dispatcher dispatcher(store, std::move(stubs), dispatch_options, [&rt] { rt.relay().Notify(); },
+                               &rt.registry());
+
+  router::EventHandler handler(store, std::move(*rules), &calendar::TodayLocal,
+                               [&rt, &dispatcher] {
+                                 rt.relay().Notify();
+                                 dispatcher.Notify();
+                               },
+                               &rt.registry());
+  kafka::ConsumerOptions consumer_options;
+  consumer_options.bootstrap = rt.kafka_bootstrap();
+  consumer_options.group_id = config.GetString("kafka.consumer_group");
+  consumer_options.client_id = "yhteys-referral-router";
+  consumer_options.topics = router::kDomainTopics;
+  consumer_options.consumer_config = {{"log_level", "4"}};
+  rt.AddConsumer(std::make_unique<kafka::Consumer>(
+      consumer_options, [&handler](const kafka::ConsumedRecord& r) { return handler.Handle(r); }, &rt.registry()));
+  rt.AddWorker("dispatcher", [&dispatcher](const std::atomic<bool>& stop) { dispatcher.Run(stop); });
+
+  router::RouterService router_service(store, rt.rpc_env());
+  rt.AddService(&router_service);
+  return rt.Run();
+}

@@ -1,0 +1,57 @@
+#include "referral_builder.hpp"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "yhteys/calendar/date_text.hpp"
+#include "yhteys/ids/ids.hpp"
+
+namespace yhteys::router {
+
+std::string ShardKeyOfPseudonym(const std::string& pseudonym) { return pseudonym.substr(0, 16); }
+
+std::string ReferralIdFor(const Trigger& trigger, const std::string& rule_id) {
+  std::string digest = ids::Sha256Hex(trigger.ce_source + "|" + trigger.ce_id + "|" + rule_id);
+  return "ref-" + ShardKeyOfPseudonym(trigger.client_pseudonym) + "-" + digest.substr(0, 16);
+}
+
+std::string ShardKeyOfReferralId(const std::string& referral_id) {
+  if (referral_id.size() != 4 + 16 + 1 + 16 || referral_id.rfind("ref-", 0) != 0 || referral_id[20] != '-') return "";
+  for (size_t i = 4; i < referral_id.size(); ++i) {
+    char c = referral_id[i];
+    if (i == 20) continue;
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return "";
+  }
+  return referral_id.substr(4, 16);
+}
+
+v1::Referral BuildReferral(const Rule& rule, const Trigger& trigger, std::chrono::year_month_day today) {
+  v1::Referral referral;
+  auto* offer = referral.mutable_offer();
+  offer->set_referral_id(ReferralIdFor(trigger, rule.id));
+  offer->set_client_pseudonym(trigger.client_pseudonym);
+  offer->set_source_service(ServiceFromSource(trigger.ce_source));
+  offer->set_source_event_id(trigger.ce_id);
+  offer->set_rule_id(rule.id);
+  offer->set_need_code(rule.need);
+  offer->set_urgency(rule.urgency);
+  auto* statutory = offer->mutable_statutory_deadline();
+  statutory->set_due_date(calendar::FormatDate(calendar::DeadlineFor(rule.statutory.rule, today)));
+  statutory->set_rule(rule.statutory.rule_text);
+  statutory->set_legal_basis(rule.statutory.basis);
+  if (rule.target_clock) {
+    auto* target = offer->mutable_target_deadline();
+    target->set_due_date(calendar::FormatDate(calendar::DeadlineFor(rule.target_clock->rule, today)));
+    target->set_rule(rule.target_clock->rule_text);
+    target->set_legal_basis(rule.target_clock->basis);
+  }
+  offer->set_language(trigger.language);
+  offer->set_municipality_code(trigger.municipality_code);
+  offer->set_consent_basis(rule.consent_basis);
+  *offer->mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  referral.set_target_service(rule.target);
+  referral.set_state(referral::v1::REFERRAL_STATE_CREATED);
+  *referral.mutable_updated_at() = offer->created_at();
+  return referral;
+}
+
+}  // namespace yhteys::router

@@ -1,0 +1,255 @@
+#include "rules.hpp"
+
+#include "all_contracts.hpp"
+
+#include <google/protobuf/descriptor.h>
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace yhteys::router {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+std::vector<std::string> SplitPath(const std::string& path) {
+  std::vector<std::string> parts;
+  std::stringstream ss(path);
+  std::string part;
+  while (std::getline(ss, part, '.')) parts.push_back(part);
+  return parts;
+}
+
+// Resolves a path to its final field descriptor on a message type.
+const FieldDescriptor* ResolveField(const google::protobuf::Descriptor* type, const std::string& path) {
+  const FieldDescriptor* field = nullptr;
+  for (const std::string& part : SplitPath(path)) {
+    if (type == nullptr) return nullptr;
+    field = type->FindFieldByName(part);
+    if (field == nullptr || field->is_repeated()) return nullptr;
+    type = field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ? field->message_type() : nullptr;
+  }
+  return field;
+}
+
+// Walks to the message holding the final field; nullptr if a parent is unset.
+const Message* Parent(const Message& message, const std::string& path, const FieldDescriptor** leaf) {
+  const Message* current = &message;
+  auto parts = SplitPath(path);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const FieldDescriptor* f = current->GetDescriptor()->FindFieldByName(parts[i]);
+    if (f == nullptr || f->is_repeated()) return nullptr;
+    if (i + 1 == parts.size()) {
+      *leaf = f;
+      return current;
+    }
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) return nullptr;
+    if (!current->GetReflection()->HasField(*current, f)) return nullptr;
+    current = &current->GetReflection()->GetMessage(*current, f);
+  }
+  return nullptr;
+}
+
+absl::Status RuleError(const std::string& id, const std::string& key, const std::string& what) {
+  return absl::InvalidArgumentError("rules: rule " + (id.empty() ? std::string("<no id>") : id) + ": " + key + ": " + what);
+}
+
+absl::StatusOr<Clock> ParseClock(const std::string& id, const std::string& key, const YAML::Node& node) {
+  if (!node || !node.IsMap()) return RuleError(id, key, "required, a map with rule and basis");
+  Clock clock;
+  if (!node["rule"]) return RuleError(id, key + ".rule", "required");
+  clock.rule_text = node["rule"].as<std::string>();
+  auto rule = calendar::ParseDeadlineRule(clock.rule_text);
+  if (!rule.ok()) return RuleError(id, key + ".rule", std::string(rule.status().message()));
+  clock.rule = *rule;
+  if (!node["basis"] || node["basis"].as<std::string>().empty()) return RuleError(id, key + ".basis", "required (the legal basis)");
+  clock.basis = node["basis"].as<std::string>();
+  return clock;
+}
+
+}  // namespace
+
+common::v1::ServiceName ServiceFromName(const std::string& name) {
+  if (name == "family-centre") return common::v1::SERVICE_NAME_FAMILY_CENTRE;
+  if (name == "home-care") return common::v1::SERVICE_NAME_HOME_CARE;
+  if (name == "mental-health-intake") return common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE;
+  if (name == "client-feedback") return common::v1::SERVICE_NAME_CLIENT_FEEDBACK;
+  if (name == "referral-router") return common::v1::SERVICE_NAME_REFERRAL_ROUTER;
+  if (name == "external") return common::v1::SERVICE_NAME_EXTERNAL;
+  return common::v1::SERVICE_NAME_UNSPECIFIED;
+}
+
+std::string ServiceToName(common::v1::ServiceName service) {
+  switch (service) {
+    case common::v1::SERVICE_NAME_FAMILY_CENTRE: return "family-centre";
+    case common::v1::SERVICE_NAME_HOME_CARE: return "home-care";
+    case common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE: return "mental-health-intake";
+    case common::v1::SERVICE_NAME_CLIENT_FEEDBACK: return "client-feedback";
+    case common::v1::SERVICE_NAME_REFERRAL_ROUTER: return "referral-router";
+    case common::v1::SERVICE_NAME_EXTERNAL: return "external";
+    default: return "unspecified";
+  }
+}
+
+common::v1::ServiceName ServiceFromSource(const std::string& ce_source) {
+  const std::string prefix = "/yhteys/";
+  if (ce_source.rfind(prefix, 0) != 0) return common::v1::SERVICE_NAME_UNSPECIFIED;
+  return ServiceFromName(ce_source.substr(prefix.size()));
+}
+
+std::optional<double> NumericField(const Message& message, const std::string& path) {
+  const FieldDescriptor* leaf = nullptr;
+  const Message* parent = Parent(message, path, &leaf);
+  if (parent == nullptr) return std::nullopt;
+  const auto* r = parent->GetReflection();
+  if (leaf->has_presence() && !r->HasField(*parent, leaf)) return std::nullopt;
+  switch (leaf->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32: return r->GetInt32(*parent, leaf);
+    case FieldDescriptor::CPPTYPE_INT64: return static_cast<double>(r->GetInt64(*parent, leaf));
+    case FieldDescriptor::CPPTYPE_UINT32: return r->GetUInt32(*parent, leaf);
+    case FieldDescriptor::CPPTYPE_UINT64: return static_cast<double>(r->GetUInt64(*parent, leaf));
+    case FieldDescriptor::CPPTYPE_DOUBLE: return r->GetDouble(*parent, leaf);
+    case FieldDescriptor::CPPTYPE_FLOAT: return r->GetFloat(*parent, leaf);
+    case FieldDescriptor::CPPTYPE_BOOL: return r->GetBool(*parent, leaf) ? 1.0 : 0.0;
+    case FieldDescriptor::CPPTYPE_ENUM: return r->GetEnumValue(*parent, leaf);
+    default: return std::nullopt;
+  }
+}
+
+std::optional<std::string> StringField(const Message& message, const std::string& path) {
+  const FieldDescriptor* leaf = nullptr;
+  const Message* parent = Parent(message, path, &leaf);
+  if (parent == nullptr || leaf->cpp_type() != FieldDescriptor::CPPTYPE_STRING) return std::nullopt;
+  return parent->GetReflection()->GetString(*parent, leaf);
+}
+
+bool Matches(const Rule& rule, const Message& event) {
+  if (event.GetDescriptor()->full_name() != rule.event_type) return false;
+  for (const Condition& c : rule.all) {
+    bool holds = false;
+    if (c.numeric) {
+      auto v = NumericField(event, c.field);
+      if (!v) return false;
+      switch (c.op) {
+        case Condition::Op::kGe: holds = *v >= c.number; break;
+        case Condition::Op::kGt: holds = *v > c.number; break;
+        case Condition::Op::kLe: holds = *v <= c.number; break;
+        case Condition::Op::kLt: holds = *v < c.number; break;
+        case Condition::Op::kEq: holds = *v == c.number; break;
+        case Condition::Op::kNe: holds = *v != c.number; break;
+      }
+    } else {
+      auto v = StringField(event, c.field);
+      if (!v) return false;
+      holds = c.op == Condition::Op::kEq ? *v == c.text : *v != c.text;
+    }
+    if (!holds) return false;
+  }
+  return true;
+}
+
+absl::StatusOr<std::vector<Rule>> ParseRules(const std::string& yaml_text) {
+  proto::LinkAllContracts();
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(std::string("rules: not valid YAML: ") + e.what());
+  }
+  if (!root.IsMap() || !root["rules"] || !root["rules"].IsSequence()) {
+    return absl::InvalidArgumentError("rules: top level must be a map with a 'rules' list");
+  }
+  std::vector<Rule> rules;
+  std::set<std::string> ids;
+  try {
+    for (const YAML::Node& node : root["rules"]) {
+      Rule rule;
+      rule.id = node["id"] ? node["id"].as<std::string>() : "";
+      if (rule.id.empty()) return RuleError("", "id", "required");
+      if (!ids.insert(rule.id).second) return RuleError(rule.id, "id", "duplicate");
+      for (const auto& kv : node) {
+        std::string key = kv.first.as<std::string>();
+        if (key != "id" && key != "description" && key != "when" && key != "then") return RuleError(rule.id, key, "unknown key");
+      }
+      rule.description = node["description"] ? node["description"].as<std::string>() : "";
+      const YAML::Node when = node["when"];
+      if (!when || !when["event"]) return RuleError(rule.id, "when.event", "required");
+      rule.event_type = when["event"].as<std::string>();
+      const auto* type = google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(rule.event_type);
+      if (type == nullptr) return RuleError(rule.id, "when.event", "unknown event type " + rule.event_type);
+      if (when["all"]) {
+        if (!when["all"].IsSequence()) return RuleError(rule.id, "when.all", "must be a list");
+        for (const YAML::Node& cn : when["all"]) {
+          Condition c;
+          c.field = cn["field"] ? cn["field"].as<std::string>() : "";
+          const FieldDescriptor* field = ResolveField(type, c.field);
+          if (field == nullptr || field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+            return RuleError(rule.id, "when.all.field", "no scalar field '" + c.field + "' in " + rule.event_type);
+          }
+          std::string op = cn["op"] ? cn["op"].as<std::string>() : "";
+          if (op == ">=") c.op = Condition::Op::kGe;
+          else if (op == ">") c.op = Condition::Op::kGt;
+          else if (op == "<=") c.op = Condition::Op::kLe;
+          else if (op == "<") c.op = Condition::Op::kLt;
+          else if (op == "==") c.op = Condition::Op::kEq;
+          else if (op == "!=") c.op = Condition::Op::kNe;
+          else return RuleError(rule.id, "when.all.op", "expected one of >= > <= < == !=");
+          if (!cn["value"]) return RuleError(rule.id, "when.all.value", "required");
+          c.numeric = field->cpp_type() != FieldDescriptor::CPPTYPE_STRING;
+          if (c.numeric) {
+            try {
+              c.number = cn["value"].as<double>();
+            } catch (const YAML::Exception&) {
+              return RuleError(rule.id, "when.all.value", "must be a number for field " + c.field);
+            }
+          } else {
+            if (c.op != Condition::Op::kEq && c.op != Condition::Op::kNe) {
+              return RuleError(rule.id, "when.all.op", "text fields take only == and !=");
+            }
+            c.text = cn["value"].as<std::string>();
+          }
+          rule.all.push_back(c);
+        }
+      }
+      const YAML::Node then = node["then"];
+      if (!then) return RuleError(rule.id, "then", "required");
+      rule.target = ServiceFromName(then["target"] ? then["target"].as<std::string>() : "");
+      if (rule.target == common::v1::SERVICE_NAME_UNSPECIFIED || rule.target == common::v1::SERVICE_NAME_REFERRAL_ROUTER) {
+        return RuleError(rule.id, "then.target", "expected family-centre, home-care, mental-health-intake, client-feedback or external");
+      }
+      rule.need = then["need"] ? then["need"].as<std::string>() : "";
+      if (rule.need.empty()) return RuleError(rule.id, "then.need", "required");
+      std::string urgency = then["urgency"] ? then["urgency"].as<std::string>() : "non_urgent";
+      if (urgency == "non_urgent") rule.urgency = common::v1::URGENCY_NON_URGENT;
+      else if (urgency == "urgent") rule.urgency = common::v1::URGENCY_URGENT;
+      else return RuleError(rule.id, "then.urgency", "expected urgent or non_urgent");
+      rule.consent_basis = then["consent_basis"] ? then["consent_basis"].as<std::string>() : "";
+      if (rule.consent_basis.empty()) return RuleError(rule.id, "then.consent_basis", "required");
+      auto statutory = ParseClock(rule.id, "then.statutory_deadline", then["statutory_deadline"]);
+      if (!statutory.ok()) return statutory.status();
+      rule.statutory = *statutory;
+      if (then["target_deadline"]) {
+        auto target = ParseClock(rule.id, "then.target_deadline", then["target_deadline"]);
+        if (!target.ok()) return target.status();
+        rule.target_clock = *target;
+      }
+      rules.push_back(std::move(rule));
+    }
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(std::string("rules: ") + e.what());
+  }
+  return rules;
+}
+
+absl::StatusOr<std::vector<Rule>> LoadRulesFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError("rules file " + path + ": cannot be read");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return ParseRules(buf.str());
+}
+
+}  // namespace yhteys::router

@@ -1,0 +1,79 @@
+#pragma once
+// Cross-sector rules are data: a YAML file maps a trigger event and
+// conditions on its fields to a target service, urgency, legal basis and
+// deadline clocks. Loaded once at start-up; a rules file with an unknown
+// event type, field, operator, target or deadline rule fails start-up with
+// the rule id and key named. Rules are immutable after loading.
+//
+//   rules:
+//     - id: homecare-drs-depression
+//       description: RAI-HC Depression Rating Scale 3 or more
+//       when:
+//         event: yhteys.homecare.v1.AssessmentRecorded
+//         all:
+//           - {field: scales.drs, op: ">=", value: 3}
+//       then:
+//         target: mental-health-intake
+//         need: possible-depression
+//         urgency: non_urgent          # or urgent
+//         consent_basis: "..."
+//         statutory_deadline: {rule: "months:3", basis: "..."}
+//         target_deadline: {rule: "days:7", basis: "..."}   # optional
+
+#include <google/protobuf/message.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "yhteys/calendar/deadline.hpp"
+#include "yhteys/common/v1/common.pb.h"
+
+namespace yhteys::router {
+
+struct Condition {
+  enum class Op { kGe, kGt, kLe, kLt, kEq, kNe };
+  std::string field;  // dotted path into the event message
+  Op op = Op::kEq;
+  bool numeric = true;
+  double number = 0;
+  std::string text;
+};
+
+struct Clock {
+  calendar::DeadlineRule rule;
+  std::string rule_text;
+  std::string basis;
+};
+
+struct Rule {
+  std::string id;
+  std::string description;
+  std::string event_type;  // full protobuf message name (= ce_type)
+  std::vector<Condition> all;
+  common::v1::ServiceName target = common::v1::SERVICE_NAME_UNSPECIFIED;
+  std::string need;
+  common::v1::Urgency urgency = common::v1::URGENCY_NON_URGENT;
+  std::string consent_basis;
+  Clock statutory;
+  std::optional<Clock> target_clock;
+};
+
+absl::StatusOr<std::vector<Rule>> ParseRules(const std::string& yaml_text);
+absl::StatusOr<std::vector<Rule>> LoadRulesFile(const std::string& path);
+
+// True when `event` is of the rule's type and every condition holds.
+bool Matches(const Rule& rule, const google::protobuf::Message& event);
+
+// "mental-health-intake" <-> SERVICE_NAME_MENTAL_HEALTH_INTAKE, and so on.
+common::v1::ServiceName ServiceFromName(const std::string& name);
+std::string ServiceToName(common::v1::ServiceName service);
+// "/yhteys/home-care" -> SERVICE_NAME_HOME_CARE.
+common::v1::ServiceName ServiceFromSource(const std::string& ce_source);
+
+// Reads a scalar field by dotted path; nullopt when absent or not scalar.
+std::optional<double> NumericField(const google::protobuf::Message& message, const std::string& path);
+std::optional<std::string> StringField(const google::protobuf::Message& message, const std::string& path);
+
+}  // namespace yhteys::router

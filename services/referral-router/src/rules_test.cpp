@@ -1,0 +1,126 @@
+#include "rules.hpp"
+
+#include <gtest/gtest.h>
+
+#include "referral_builder.hpp"
+#include "yhteys/homecare/v1/home_care_events.pb.h"
+
+namespace yhteys::router {
+namespace {
+
+using std::chrono::day;
+using std::chrono::month;
+using std::chrono::year;
+using std::chrono::year_month_day;
+
+constexpr char kDrsRule[] = R"(
+rules:
+  - id: homecare-drs-depression
+    description: RAI-HC DRS 3 or more
+    when:
+      event: yhteys.homecare.v1.AssessmentRecorded
+      all:
+        - {field: scales.drs, op: ">=", value: 3}
+    then:
+      target: mental-health-intake
+      need: possible-depression
+      urgency: non_urgent
+      consent_basis: client consent recorded by home care
+      statutory_deadline: {rule: "months:3", basis: "Terveydenhuoltolaki 1326/2010 § 51"}
+      target_deadline: {rule: "days:7", basis: "regional target"}
+)";
+
+homecare::v1::AssessmentRecorded Assessment(int drs) {
+  homecare::v1::AssessmentRecorded e;
+  e.set_client_pseudonym(std::string(64, 'c'));
+  e.mutable_scales()->set_drs(drs);
+  e.set_language(common::v1::LANGUAGE_SV);
+  e.set_municipality_code("272");
+  return e;
+}
+
+TEST(RulesTest, DrsRuleMatchesAtThreeAndAbove) {
+  auto rules = ParseRules(kDrsRule);
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  ASSERT_EQ(rules->size(), 1u);
+  const Rule& rule = rules->front();
+  EXPECT_EQ(rule.target, common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE);
+  EXPECT_FALSE(Matches(rule, Assessment(0)));
+  EXPECT_FALSE(Matches(rule, Assessment(2)));
+  EXPECT_TRUE(Matches(rule, Assessment(3)));
+  EXPECT_TRUE(Matches(rule, Assessment(14)));
+}
+
+TEST(RulesTest, OtherEventTypesNeverMatch) {
+  auto rules = ParseRules(kDrsRule);
+  ASSERT_TRUE(rules.ok());
+  homecare::v1::ClientRegistered registered;
+  registered.set_client_pseudonym(std::string(64, 'c'));
+  EXPECT_FALSE(Matches(rules->front(), registered));
+}
+
+TEST(RulesTest, AbsentParentMessageDoesNotMatch) {
+  auto rules = ParseRules(kDrsRule);
+  homecare::v1::AssessmentRecorded no_scales;
+  EXPECT_FALSE(Matches(rules->front(), no_scales));
+}
+
+TEST(RulesTest, BadRulesFailNamingRuleAndKey) {
+  struct Case {
+    std::string from, to, expect;
+  } cases[] = {
+      {"yhteys.homecare.v1.AssessmentRecorded", "yhteys.homecare.v1.Nope", "when.event"},
+      {"scales.drs", "scales.nope", "when.all.field"},
+      {"\">=\"", "\"=>\"", "when.all.op"},
+      {"mental-health-intake", "dentist", "then.target"},
+      {"months:3", "months:x", "then.statutory_deadline.rule"},
+      {"urgency: non_urgent", "urgency: soonish", "then.urgency"},
+      {"need: possible-depression", "need: \"\"", "then.need"},
+  };
+  for (const auto& c : cases) {
+    std::string text = kDrsRule;
+    text.replace(text.find(c.from), c.from.size(), c.to);
+    auto rules = ParseRules(text);
+    ASSERT_FALSE(rules.ok()) << c.to;
+    std::string msg(rules.status().message());
+    EXPECT_NE(msg.find("homecare-drs-depression"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(c.expect), std::string::npos) << msg;
+  }
+  EXPECT_FALSE(ParseRules("rules: 5").ok());
+  EXPECT_FALSE(ParseRules(std::string(kDrsRule) + std::string(kDrsRule).substr(std::string(kDrsRule).find("  - id"))).ok());
+}
+
+TEST(ReferralBuilderTest, DeadlinesComeFromTheWorkingDayCalendar) {
+  auto rules = ParseRules(kDrsRule);
+  Trigger trigger{"/yhteys/home-care", "evt-1", std::string(64, 'c'), common::v1::LANGUAGE_SV, "272"};
+  // Thursday before Easter 2026.
+  auto referral = BuildReferral(rules->front(), trigger, year_month_day{year(2026), month(4), day(2)});
+  EXPECT_EQ(referral.offer().statutory_deadline().due_date(), "2026-07-02");
+  EXPECT_EQ(referral.offer().target_deadline().due_date(), "2026-04-09");
+  EXPECT_EQ(referral.offer().source_service(), common::v1::SERVICE_NAME_HOME_CARE);
+  EXPECT_EQ(referral.offer().language(), common::v1::LANGUAGE_SV);
+  EXPECT_EQ(referral.state(), referral::v1::REFERRAL_STATE_CREATED);
+  EXPECT_EQ(referral.offer().statutory_deadline().legal_basis(), "Terveydenhuoltolaki 1326/2010 § 51");
+}
+
+TEST(ReferralBuilderTest, IdsAreDeterministicAndCarryTheShardKey) {
+  Trigger trigger{"/yhteys/home-care", "evt-1", std::string(64, 'c'), common::v1::LANGUAGE_FI, ""};
+  std::string id = ReferralIdFor(trigger, "rule-a");
+  EXPECT_EQ(id, ReferralIdFor(trigger, "rule-a"));
+  EXPECT_NE(id, ReferralIdFor(trigger, "rule-b"));
+  EXPECT_EQ(ShardKeyOfReferralId(id), std::string(16, 'c'));
+  EXPECT_EQ(ShardKeyOfReferralId("ref-xyz"), "");
+  EXPECT_EQ(ShardKeyOfReferralId("ref-cccccccccccccccc-ZZZZZZZZZZZZZZZZ"), "");
+}
+
+TEST(ServiceNamesTest, RoundTrip) {
+  for (auto s : {common::v1::SERVICE_NAME_FAMILY_CENTRE, common::v1::SERVICE_NAME_HOME_CARE,
+                 common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE, common::v1::SERVICE_NAME_CLIENT_FEEDBACK}) {
+    EXPECT_EQ(ServiceFromName(ServiceToName(s)), s);
+    EXPECT_EQ(ServiceFromSource("/yhteys/" + ServiceToName(s)), s);
+  }
+  EXPECT_EQ(ServiceFromSource("/elsewhere/home-care"), common::v1::SERVICE_NAME_UNSPECIFIED);
+}
+
+}  // namespace
+}  // namespace yhteys::router
