@@ -206,8 +206,25 @@ void Consumer::Stop() {
     if (thread_.joinable()) thread_.join();
   }
   if (consumer_ != nullptr) {
-    rd_kafka_consumer_close(consumer_);  // commits the stored offsets
-    rd_kafka_destroy(consumer_);
+    // Close (commits the stored offsets and leaves the group) on a queue of
+    // our own, so that an unreachable broker cannot hold shutdown forever:
+    // what was not committed is redelivered and deduplicated.
+    rd_kafka_queue_t* queue = rd_kafka_queue_new(consumer_);
+    if (rd_kafka_error_t* error = rd_kafka_consumer_close_queue(consumer_, queue)) {
+      log::Warn("kafka consumer close failed", {{"error", rd_kafka_error_string(error)}});
+      rd_kafka_error_destroy(error);
+    }
+    auto deadline = std::chrono::steady_clock::now() + options_.close_timeout;
+    while (!rd_kafka_consumer_closed(consumer_) && std::chrono::steady_clock::now() < deadline) {
+      if (rd_kafka_event_t* event = rd_kafka_queue_poll(queue, 100)) rd_kafka_event_destroy(event);
+    }
+    rd_kafka_queue_destroy(queue);
+    if (rd_kafka_consumer_closed(consumer_)) {
+      rd_kafka_destroy(consumer_);
+    } else {
+      log::Warn("kafka consumer did not close in time; uncommitted records will be redelivered");
+      rd_kafka_destroy_flags(consumer_, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    }
     consumer_ = nullptr;
   }
   if (dlq_producer_ != nullptr) {

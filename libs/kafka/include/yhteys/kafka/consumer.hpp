@@ -65,6 +65,8 @@ struct ConsumerOptions {
   std::map<std::string, std::string> consumer_config;  // further librdkafka properties
   std::chrono::milliseconds min_backoff{100};
   std::chrono::milliseconds max_backoff{5000};
+  // How long Stop waits to commit and leave the group.
+  std::chrono::milliseconds close_timeout{10000};
 };
 
 class Consumer {
