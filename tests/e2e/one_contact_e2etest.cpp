@@ -15,12 +15,14 @@
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
 #include "yhteys/router/v1/referral_router_service.grpc.pb.h"
 #include "yhteys/server/health_client.hpp"
-#include "yhteys/testing/fixtures.hpp"
+#include "clients.hpp"
+#include "yhteys/testing/system.hpp"
 
 namespace yhteys {
 namespace {
 
 using namespace std::chrono_literals;
+using e2e::Ctx;
 using testing::WaitFor;
 
 // Synthetic identity codes (900-series individual numbers).
@@ -28,104 +30,9 @@ constexpr char kCode[] = "150342-957T";
 constexpr char kCodeDigits[] = "150342957";
 constexpr char kOtherCode[] = "280238-912W";
 
-struct ServiceProcess {
-  std::string name;
-  int port = 0;
-  testing::Process process;
-};
-
-class System {
- public:
-  System() {
-    std::ofstream(dir_.path() + "/pseudonym.key") << "0123456789abcdef0123456789abcdef-e2e-test-key\n";
-    broker_ = testing::Process({YHTEYS_DEV_BROKER, "--bootstrap-file", dir_.path() + "/kafka.bootstrap"}, {},
-                               dir_.path() + "/dev-broker.log");
-    broker_.Start();
-    if (!WaitFor([&] { return !Bootstrap().empty(); }, 10s)) throw std::runtime_error("dev broker did not start");
-    for (const char* name : {"family-centre", "home-care", "mental-health-intake", "client-feedback", "referral-router"}) {
-      services_[name].name = name;
-      services_[name].port = testing::FreePort();
-    }
-    std::ofstream router_config(dir_.path() + "/router.yaml");
-    router_config << "router:\n  rules_file: " << YHTEYS_SOURCE_DIR << "/services/referral-router/config/rules.yaml\n"
-                  << "  offer_timeout_ms: 1000\n  targets:\n";
-    for (const auto& [name, s] : services_) {
-      if (name != "referral-router") router_config << "    " << name << ": 127.0.0.1:" << s.port << "\n";
-    }
-    router_config.close();
-    for (auto& [name, s] : services_) Start(s);
-    for (auto& [name, s] : services_) {
-      auto channel = Channel(name);
-      if (!WaitFor([&] {
-            auto serving = server::CheckHealth(channel, 500ms);
-            return serving.ok() && *serving;
-          }, 30s)) {
-        throw std::runtime_error(name + " did not become SERVING; see " + dir_.path());
-      }
-    }
-  }
-
-  void Start(ServiceProcess& s) {
-    std::map<std::string, std::string> env = {
-        {"YHTEYS_SERVER_ADDRESS", "127.0.0.1:" + std::to_string(s.port)},
-        {"YHTEYS_METRICS_ADDRESS", "127.0.0.1:" + std::to_string(testing::FreePort())},
-        {"YHTEYS_REDIS_PORT", std::to_string(redis_.port())},
-        {"YHTEYS_KAFKA_BOOTSTRAP_FILE", dir_.path() + "/kafka.bootstrap"},
-        {"YHTEYS_PSEUDONYM_KEY_FILE", dir_.path() + "/pseudonym.key"},
-        {"YHTEYS_IDENTITY_ACCEPT_TEMPORARY_CODES", "true"},
-    };
-    std::vector<std::string> argv = {Binary(s.name)};
-    if (s.name == "referral-router") argv.insert(argv.end(), {"--config", dir_.path() + "/router.yaml"});
-    s.process = testing::Process(argv, env, LogPath(s.name));
-    s.process.Start();
-  }
-
-  static std::string Binary(const std::string& name) {
-    static const std::map<std::string, std::string> kBinaries = {
-        {"family-centre", YHTEYS_FAMILY_CENTRE},   {"home-care", YHTEYS_HOME_CARE},
-        {"mental-health-intake", YHTEYS_MHI},      {"client-feedback", YHTEYS_CLIENT_FEEDBACK},
-        {"referral-router", YHTEYS_REFERRAL_ROUTER}};
-    return kBinaries.at(name);
-  }
-
-  std::string LogPath(const std::string& name) const { return dir_.path() + "/" + name + ".log"; }
-
-  std::string Bootstrap() const {
-    std::ifstream in(dir_.path() + "/kafka.bootstrap");
-    std::string line;
-    std::getline(in, line);
-    return line;
-  }
-
-  std::shared_ptr<grpc::Channel> Channel(const std::string& name) {
-    return grpc::CreateChannel("127.0.0.1:" + std::to_string(services_.at(name).port), grpc::InsecureChannelCredentials());
-  }
-
-  std::string ReadLog(const std::string& name) const {
-    std::ifstream in(LogPath(name));
-    std::stringstream buf;
-    buf << in.rdbuf();
-    return buf.str();
-  }
-
-  std::map<std::string, ServiceProcess>& services() { return services_; }
-
- private:
-  testing::TempDir dir_;
-  testing::RedisServer redis_;
-  testing::Process broker_;
-  std::map<std::string, ServiceProcess> services_;
-};
-
-std::unique_ptr<grpc::ClientContext> Ctx() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + 5s);
-  return ctx;
-}
-
 class OneContactTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { system_ = new System(); }
+  static void SetUpTestSuite() { system_ = new testing::YhteysSystem(); }
   static void TearDownTestSuite() {
     delete system_;
     system_ = nullptr;
@@ -145,58 +52,31 @@ class OneContactTest : public ::testing::Test {
   }
 
   std::string Register(const std::string& code, const std::string& key) {
-    homecare::v1::RegisterClientRequest req;
-    req.set_idempotency_key(key);
-    req.set_identity_code(code);
-    req.set_municipality_code("398");
-    req.set_language(common::v1::LANGUAGE_FI);
-    req.set_unit_id("hc-lahti-1");
     homecare::v1::RegisterClientResponse resp;
-    grpc::Status st = HomeCare().RegisterClient(Ctx().get(), req, &resp);
+    grpc::Status st = HomeCare().RegisterClient(Ctx().get(), e2e::RegisterRequest(code, key), &resp);
     EXPECT_TRUE(st.ok()) << st.error_message();
     return resp.client_id();
   }
 
   homecare::v1::RecordAssessmentRequest Assessment(const std::string& client, const std::string& key,
                                                    std::vector<int> mood) {
-    homecare::v1::RecordAssessmentRequest req;
-    req.set_idempotency_key(key);
-    req.set_client_id(client);
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&now, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    req.set_assessed_on(buf);
-    auto* m = req.mutable_items()->mutable_mood();
-    m->set_negative_statements(mood[0]);
-    m->set_persistent_anger(mood[1]);
-    m->set_unrealistic_fears(mood[2]);
-    m->set_repetitive_health_complaints(mood[3]);
-    m->set_repetitive_anxious_complaints(mood[4]);
-    m->set_sad_pained_facial_expressions(mood[5]);
-    m->set_crying_tearfulness(mood[6]);
-    return req;
+    return e2e::AssessmentRequest(client, key, mood);
   }
 
   std::vector<router::v1::Referral> ClientReferrals(const std::string& client) {
-    router::v1::ListClientReferralsRequest req;
-    req.set_client_pseudonym(client);
-    router::v1::ListClientReferralsResponse resp;
-    if (!Router().ListClientReferrals(Ctx().get(), req, &resp).ok()) return {};
-    return {resp.referrals().begin(), resp.referrals().end()};
+    return e2e::ClientReferrals(Router(), client);
   }
 
-  static System* system_;
+  static testing::YhteysSystem* system_;
   std::unique_ptr<homecare::v1::HomeCare::Stub> home_care_;
   std::unique_ptr<referral::v1::ReferralInbox::Stub> intake_;
   std::unique_ptr<router::v1::ReferralRouter::Stub> router_;
 };
 
-System* OneContactTest::system_ = nullptr;
+testing::YhteysSystem* OneContactTest::system_ = nullptr;
 
 TEST_F(OneContactTest, AllFiveServicesServeHealthAndTheReferralInbox) {
-  for (auto& [name, s] : system_->services()) {
+  for (const auto& name : testing::YhteysSystem::AllServices()) {
     auto serving = server::CheckHealth(system_->Channel(name), 2s);
     ASSERT_TRUE(serving.ok()) << name;
     EXPECT_TRUE(*serving) << name;
@@ -307,7 +187,7 @@ TEST_F(OneContactTest, DepressionNoticedInHomeCareEndsAcceptedInIntakeAndHomeCar
                                                               referral::v1::REFERRAL_STATE_ACCEPTED}));
 
   // Nor in any service's log.
-  for (auto& [name, s] : system_->services()) {
+  for (const auto& name : testing::YhteysSystem::AllServices()) {
     std::string log = system_->ReadLog(name);
     EXPECT_EQ(log.find(kCode), std::string::npos) << name;
     EXPECT_EQ(log.find(kCodeDigits), std::string::npos) << name;

@@ -1,0 +1,85 @@
+#pragma once
+// Small gRPC helpers shared by the end-to-end suites.
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
+#include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
+#include "yhteys/router/v1/referral_router_service.grpc.pb.h"
+
+namespace yhteys::e2e {
+
+inline std::unique_ptr<grpc::ClientContext> Ctx(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + timeout);
+  return ctx;
+}
+
+inline std::string Today() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+inline homecare::v1::RegisterClientRequest RegisterRequest(const std::string& code, const std::string& key) {
+  homecare::v1::RegisterClientRequest req;
+  req.set_idempotency_key(key);
+  req.set_identity_code(code);
+  req.set_municipality_code("398");
+  req.set_language(common::v1::LANGUAGE_FI);
+  req.set_unit_id("hc-lahti-1");
+  return req;
+}
+
+inline homecare::v1::RecordAssessmentRequest AssessmentRequest(const std::string& client, const std::string& key,
+                                                               const std::vector<int>& mood) {
+  homecare::v1::RecordAssessmentRequest req;
+  req.set_idempotency_key(key);
+  req.set_client_id(client);
+  req.set_assessed_on(Today());
+  auto* m = req.mutable_items()->mutable_mood();
+  m->set_negative_statements(mood.at(0));
+  m->set_persistent_anger(mood.at(1));
+  m->set_unrealistic_fears(mood.at(2));
+  m->set_repetitive_health_complaints(mood.at(3));
+  m->set_repetitive_anxious_complaints(mood.at(4));
+  m->set_sad_pained_facial_expressions(mood.at(5));
+  m->set_crying_tearfulness(mood.at(6));
+  return req;
+}
+
+inline std::vector<router::v1::Referral> ClientReferrals(router::v1::ReferralRouter::StubInterface& router,
+                                                         const std::string& client) {
+  router::v1::ListClientReferralsRequest req;
+  req.set_client_pseudonym(client);
+  router::v1::ListClientReferralsResponse resp;
+  if (!router.ListClientReferrals(Ctx().get(), req, &resp).ok()) return {};
+  return {resp.referrals().begin(), resp.referrals().end()};
+}
+
+// A synthetic identity code (individual number 900-999) for index i < 100000:
+// birth dates in 1930-1949, individual numbers 900-999.
+inline std::string SyntheticIdentityCode(int i) {
+  static constexpr char kCheck[] = "0123456789ABCDEFHJKLMNPRSTUVWXY";
+  int day = 1 + (i % 28);
+  int month = 1 + (i / 28) % 12;
+  int year = 30 + (i / (28 * 12)) % 20;
+  int number = 900 + (i / (28 * 12 * 20)) % 100;
+  char digits[16];
+  std::snprintf(digits, sizeof digits, "%02d%02d%02d%03d", day, month, year, number);
+  long long value = std::atoll(digits);
+  char code[16];
+  std::snprintf(code, sizeof code, "%02d%02d%02d-%03d%c", day, month, year, number, kCheck[value % 31]);
+  return code;
+}
+
+}  // namespace yhteys::e2e

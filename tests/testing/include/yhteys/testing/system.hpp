@@ -1,0 +1,56 @@
+#pragma once
+// The whole Yhteys system as real processes for end-to-end tests: a
+// redis-server, yhteys-dev-broker and the five services on free loopback
+// ports, in a temporary directory that holds configs, keys and logs.
+// Services can be killed, stopped and restarted on the same ports.
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "yhteys/testing/fixtures.hpp"
+
+namespace yhteys::testing {
+
+class YhteysSystem {
+ public:
+  static const std::vector<std::string>& AllServices();
+
+  // Starts Redis, the broker and `services` (all five by default) and waits
+  // until each is SERVING. Throws std::runtime_error if something does not
+  // come up.
+  explicit YhteysSystem(std::vector<std::string> services = AllServices());
+  ~YhteysSystem();
+
+  // Starts a service (again) on its port; returns when the process runs.
+  void Start(const std::string& service);
+  // Waits until the service reports SERVING.
+  bool WaitServing(const std::string& service, std::chrono::milliseconds timeout);
+  void Signal(const std::string& service, int sig);
+  // Waits for the process to exit; returns its wait status, -1 on timeout.
+  int WaitExit(const std::string& service, std::chrono::milliseconds timeout);
+
+  std::shared_ptr<grpc::Channel> Channel(const std::string& service);
+  std::string Bootstrap() const;
+  std::string ReadLog(const std::string& service) const;
+  int MetricsPort(const std::string& service) const { return metrics_ports_.at(service); }
+  RedisServer& redis() { return redis_; }
+  const std::string& dir() const { return dir_.path(); }
+
+ private:
+  TempDir dir_;
+  RedisServer redis_;
+  Process broker_;
+  std::map<std::string, int> ports_;
+  std::map<std::string, int> metrics_ports_;
+  std::map<std::string, Process> processes_;
+};
+
+// GET http://127.0.0.1:<port>/metrics, or "" on failure.
+std::string ScrapeMetrics(int port);
+
+}  // namespace yhteys::testing

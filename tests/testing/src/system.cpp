@@ -1,0 +1,137 @@
+#include "yhteys/testing/system.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "yhteys/server/health_client.hpp"
+
+namespace yhteys::testing {
+
+const std::vector<std::string>& YhteysSystem::AllServices() {
+  static const std::vector<std::string> kAll = {"family-centre", "home-care", "mental-health-intake", "client-feedback",
+                                                "referral-router"};
+  return kAll;
+}
+
+namespace {
+
+std::string Binary(const std::string& name) {
+  static const std::map<std::string, std::string> kBinaries = {
+      {"family-centre", YHTEYS_FAMILY_CENTRE_BIN},   {"home-care", YHTEYS_HOME_CARE_BIN},
+      {"mental-health-intake", YHTEYS_MHI_BIN},      {"client-feedback", YHTEYS_CLIENT_FEEDBACK_BIN},
+      {"referral-router", YHTEYS_REFERRAL_ROUTER_BIN}};
+  return kBinaries.at(name);
+}
+
+}  // namespace
+
+YhteysSystem::YhteysSystem(std::vector<std::string> services) {
+  std::ofstream(dir_.path() + "/pseudonym.key") << "0123456789abcdef0123456789abcdef-e2e-test-key\n";
+  broker_ = Process({YHTEYS_DEV_BROKER_BIN, "--bootstrap-file", dir_.path() + "/kafka.bootstrap"}, {},
+                    dir_.path() + "/dev-broker.log");
+  broker_.Start();
+  if (!WaitFor([&] { return !Bootstrap().empty(); }, std::chrono::seconds(10))) {
+    throw std::runtime_error("dev broker did not start");
+  }
+  for (const auto& name : AllServices()) {
+    ports_[name] = FreePort();
+    metrics_ports_[name] = FreePort();
+  }
+  std::ofstream router(dir_.path() + "/router.yaml");
+  router << "router:\n  rules_file: " << YHTEYS_SOURCE_DIR << "/services/referral-router/config/rules.yaml\n"
+         << "  offer_timeout_ms: 1000\n  offer_max_backoff_ms: 2000\n  targets:\n";
+  for (const auto& name : AllServices()) {
+    if (name != "referral-router") router << "    " << name << ": 127.0.0.1:" << ports_[name] << "\n";
+  }
+  router.close();
+  for (const auto& name : services) Start(name);
+  for (const auto& name : services) {
+    if (!WaitServing(name, std::chrono::seconds(30))) {
+      throw std::runtime_error(name + " did not become SERVING; logs in " + dir_.path());
+    }
+  }
+}
+
+YhteysSystem::~YhteysSystem() {
+  for (auto& [name, p] : processes_) p.Signal(SIGKILL);
+}
+
+void YhteysSystem::Start(const std::string& name) {
+  std::map<std::string, std::string> env = {
+      {"YHTEYS_SERVER_ADDRESS", "127.0.0.1:" + std::to_string(ports_.at(name))},
+      {"YHTEYS_METRICS_ADDRESS", "127.0.0.1:" + std::to_string(metrics_ports_.at(name))},
+      {"YHTEYS_REDIS_PORT", std::to_string(redis_.port())},
+      {"YHTEYS_KAFKA_BOOTSTRAP_FILE", dir_.path() + "/kafka.bootstrap"},
+      {"YHTEYS_PSEUDONYM_KEY_FILE", dir_.path() + "/pseudonym.key"},
+      {"YHTEYS_IDENTITY_ACCEPT_TEMPORARY_CODES", "true"},
+      {"YHTEYS_SERVER_SHUTDOWN_GRACE_MS", "3000"},
+  };
+  std::vector<std::string> argv = {Binary(name)};
+  if (name == "referral-router") argv.insert(argv.end(), {"--config", dir_.path() + "/router.yaml"});
+  processes_[name] = Process(argv, env, dir_.path() + "/" + name + ".log");
+  if (!processes_[name].Start()) throw std::runtime_error("cannot start " + name);
+}
+
+bool YhteysSystem::WaitServing(const std::string& name, std::chrono::milliseconds timeout) {
+  auto channel = Channel(name);
+  return WaitFor(
+      [&] {
+        auto serving = server::CheckHealth(channel, std::chrono::milliseconds(500));
+        return serving.ok() && *serving;
+      },
+      timeout);
+}
+
+void YhteysSystem::Signal(const std::string& name, int sig) { processes_.at(name).Signal(sig); }
+
+int YhteysSystem::WaitExit(const std::string& name, std::chrono::milliseconds timeout) {
+  return processes_.at(name).Wait(timeout);
+}
+
+std::shared_ptr<grpc::Channel> YhteysSystem::Channel(const std::string& name) {
+  return grpc::CreateChannel("127.0.0.1:" + std::to_string(ports_.at(name)), grpc::InsecureChannelCredentials());
+}
+
+std::string YhteysSystem::Bootstrap() const {
+  std::ifstream in(dir_.path() + "/kafka.bootstrap");
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+std::string YhteysSystem::ReadLog(const std::string& name) const {
+  std::ifstream in(dir_.path() + "/" + name + ".log");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+std::string ScrapeMetrics(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return "";
+  }
+  std::string request = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  (void)::write(fd, request.data(), request.size());
+  std::string response;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) response.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  auto body = response.find("\r\n\r\n");
+  return body == std::string::npos ? "" : response.substr(body + 4);
+}
+
+}  // namespace yhteys::testing
