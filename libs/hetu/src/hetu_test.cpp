@@ -1,4 +1,5 @@
 #include <chrono>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -246,6 +247,26 @@ TEST(AgeOnTest, EighteenEightiesCentury) {
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(AgeOn(*parsed, Ymd(1999, 5, 16)), 99);
   EXPECT_EQ(AgeOn(*parsed, Ymd(1999, 5, 17)), 100);
+}
+
+}  // namespace
+}  // namespace yhteys::hetu
+
+#include "yhteys/hetu/synthetic.hpp"
+
+namespace yhteys::hetu {
+namespace {
+
+TEST(SyntheticIdentityCodeTest, EveryCodeIsValidTemporaryAndDistinct) {
+  std::set<std::string> seen;
+  ValidationOptions options{std::chrono::year(2026) / 11 / 23, true};
+  for (int i = 0; i < 672000; i += 97) {
+    std::string code = SyntheticIdentityCode(i);
+    auto parsed = ParseIdentityCode(code, options);
+    ASSERT_TRUE(parsed.ok()) << code << " " << parsed.status();
+    EXPECT_TRUE(parsed->temporary);
+    EXPECT_TRUE(seen.insert(code).second);
+  }
 }
 
 }  // namespace

@@ -6,8 +6,7 @@
 
 namespace yhteys::inbox {
 
-int RunDomainService(const DomainService& domain, int argc, char** argv,
-                     const std::function<void(server::Runtime&)>& extend) {
+int RunDomainService(const DomainService& domain, int argc, char** argv, const Extension& extend) {
   calendar::UseFinnishTimeZoneUnlessSet();
   auto runtime = server::Runtime::Create(domain.spec, argc, argv);
   if (!runtime.ok()) {
@@ -19,7 +18,7 @@ int RunDomainService(const DomainService& domain, int argc, char** argv,
   InboxStore store(rt.redis(), rt.keyspace(), {domain.service, domain.topic, rt.event_source(), rt.idempotency_ttl()});
   InboxService inbox(store, rt.rpc_env(), &rt.relay());
   rt.AddService(&inbox);
-  if (extend) extend(rt);
+  std::shared_ptr<void> extension = extend ? extend(rt) : nullptr;
   return rt.Run();
 }
 

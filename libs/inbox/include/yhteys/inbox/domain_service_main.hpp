@@ -1,9 +1,11 @@
 #pragma once
 // The common main() of a domain service: a Runtime plus the ReferralInbox
-// publishing on the service's own topic. `extend` registers the service's
-// own gRPC API and consumers (may be empty). Returns the exit code.
+// publishing on the service's own topic. `extend` builds and registers the
+// service's own gRPC API and consumers (may be empty); what it returns is
+// kept alive until the service stops. Returns the exit code.
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "yhteys/common/v1/common.pb.h"
@@ -18,7 +20,8 @@ struct DomainService {
   std::string topic;
 };
 
-int RunDomainService(const DomainService& domain, int argc, char** argv,
-                     const std::function<void(server::Runtime&)>& extend);
+using Extension = std::function<std::shared_ptr<void>(server::Runtime&)>;
+
+int RunDomainService(const DomainService& domain, int argc, char** argv, const Extension& extend);
 
 }  // namespace yhteys::inbox
