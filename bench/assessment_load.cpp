@@ -25,6 +25,8 @@
 #include <thread>
 #include <vector>
 
+#include "yhteys/calendar/clock.hpp"
+#include "yhteys/calendar/date_text.hpp"
 #include "yhteys/hetu/synthetic.hpp"
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
 #include "yhteys/referral/v1/referral_events.pb.h"
@@ -47,14 +49,7 @@ struct Options {
   std::string label = "home-care";
 };
 
-std::string Today() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
+std::string Today() { return calendar::FormatDate(calendar::TodayLocal()); }
 
 homecare::v1::RecordAssessmentRequest Assessment(const std::string& client, const std::string& key, bool depressed) {
   homecare::v1::RecordAssessmentRequest req;

@@ -1,5 +1,6 @@
 #include "all_contracts.hpp"
 
+#include "yhteys/audit/v1/audit_events.pb.h"
 #include "yhteys/common/v1/common.pb.h"
 #include "yhteys/familycentre/v1/family_centre_events.pb.h"
 #include "yhteys/feedback/v1/client_feedback_events.pb.h"
@@ -19,6 +20,7 @@ void LinkAllContracts() {
       familycentre::v1::ContactRecorded::descriptor(),
       feedback::v1::FeedbackReceived::descriptor(),
       router::v1::Referral::descriptor(),
+      audit::v1::ClientDataAccessed::descriptor(),
   };
   (void)kDescriptors;
 }

@@ -1,11 +1,11 @@
 #include "yhteys/log/log.hpp"
 
+#include "yhteys/ids/ids.hpp"
+
 #include <unistd.h>
 
 #include <atomic>
-#include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <mutex>
 
 namespace yhteys::log {
@@ -24,18 +24,6 @@ const char* LevelName(Level level) {
     case Level::kError: return "error";
   }
   return "info";
-}
-
-std::string Timestamp() {
-  auto now = std::chrono::system_clock::now();
-  auto secs = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
 }
 
 }  // namespace
@@ -104,7 +92,7 @@ void Write(Level level, std::string_view msg, std::initializer_list<Field> field
   std::string line;
   line.reserve(128);
   line += "{\"ts\":\"";
-  line += Timestamp();
+  line += ids::NowRfc3339();
   line += "\",\"level\":\"";
   line += LevelName(level);
   line += "\",\"service\":";

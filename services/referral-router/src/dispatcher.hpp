@@ -6,6 +6,10 @@
 // referral UNROUTABLE for a person to handle.
 // Runs on one worker thread; Notify from any thread.
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/registry.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -17,12 +21,6 @@
 #include "referral_store.hpp"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
 
-namespace prometheus {
-class Registry;
-template <typename T>
-class Family;
-class Counter;
-}  // namespace prometheus
 
 namespace yhteys::router {
 

@@ -5,6 +5,10 @@
 // without a client pseudonym are poison (dead-lettered); Redis failures
 // are retried.
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/registry.h>
+
 #include <functional>
 #include <vector>
 
@@ -12,12 +16,6 @@
 #include "rules.hpp"
 #include "yhteys/kafka/consumer.hpp"
 
-namespace prometheus {
-class Registry;
-template <typename T>
-class Family;
-class Counter;
-}  // namespace prometheus
 
 namespace yhteys::router {
 
