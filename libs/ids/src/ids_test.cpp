@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <regex>
 #include <set>
 
@@ -32,6 +34,25 @@ TEST(IdsTest, FnvIsStable) {
 TEST(IdsTest, TimeShape) {
   std::regex shape(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$)");
   EXPECT_TRUE(std::regex_match(NowRfc3339(), shape));
+}
+
+}  // namespace
+}  // namespace yhteys::ids
+
+#include "yhteys/ids/proto_time.hpp"
+
+namespace yhteys::ids {
+namespace {
+
+TEST(ProtoTimeTest, HasSubSecondPrecisionAndIsNow) {
+  bool saw_fraction = false;
+  for (int i = 0; i < 5 && !saw_fraction; ++i) saw_fraction = NowTimestamp().nanos() != 0;
+  EXPECT_TRUE(saw_fraction);
+  auto ts = NowTimestamp();
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_LE(std::abs(ts.seconds() - now), 1);
+  EXPECT_GE(ts.nanos(), 0);
+  EXPECT_LT(ts.nanos(), 1000000000);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "yhteys/ids/ids.hpp"
+#include "yhteys/ids/proto_time.hpp"
 #include "yhteys/redis/atomic_step.hpp"
 #include "yhteys/referral/v1/referral_events.pb.h"
 #include "yhteys/validate/validate.hpp"
@@ -86,7 +87,7 @@ absl::StatusOr<InboxEntry> InboxStore::Offer(const referral::v1::ReferralOffer& 
   InboxEntry entry;
   *entry.mutable_offer() = offer;
   entry.set_state(referral::v1::INBOX_STATE_OFFERED);
-  auto now = TimeUtil::GetCurrentTime();
+  auto now = ids::NowTimestamp();
   *entry.mutable_offered_at() = now;
   *entry.mutable_updated_at() = now;
   std::string serialized = entry.SerializeAsString();
@@ -114,7 +115,7 @@ absl::StatusOr<InboxEntry> InboxStore::Decide(const std::string& idempotency_key
   entry.set_state(to);
   entry.set_decline_reason(reason);
   if (!unit_id.empty()) entry.set_handled_by_unit(unit_id);
-  *entry.mutable_updated_at() = TimeUtil::GetCurrentTime();
+  *entry.mutable_updated_at() = ids::NowTimestamp();
 
   referral::v1::ReferralOutcomeReported event;
   event.set_referral_id(referral_id);

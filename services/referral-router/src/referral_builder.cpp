@@ -4,6 +4,7 @@
 
 #include "yhteys/calendar/date_text.hpp"
 #include "yhteys/ids/ids.hpp"
+#include "yhteys/ids/proto_time.hpp"
 
 namespace yhteys::router {
 
@@ -47,7 +48,7 @@ v1::Referral BuildReferral(const Rule& rule, const Trigger& trigger, std::chrono
   offer->set_language(trigger.language);
   offer->set_municipality_code(trigger.municipality_code);
   offer->set_consent_basis(rule.consent_basis);
-  *offer->mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  *offer->mutable_created_at() = ids::NowTimestamp();
   referral.set_target_service(rule.target);
   referral.set_state(referral::v1::REFERRAL_STATE_CREATED);
   *referral.mutable_updated_at() = offer->created_at();

@@ -4,6 +4,7 @@
 
 #include "referral_builder.hpp"
 #include "yhteys/ids/ids.hpp"
+#include "yhteys/ids/proto_time.hpp"
 #include "yhteys/redis/atomic_step.hpp"
 
 namespace yhteys::router {
@@ -111,7 +112,7 @@ absl::Status ReferralStore::Transition(const v1::Referral& from, v1::Referral to
   const std::string& id = from.offer().referral_id();
   const std::string& pseudonym = from.offer().client_pseudonym();
   int shard = ShardOf(ShardKeyOfPseudonym(pseudonym));
-  *to.mutable_updated_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  *to.mutable_updated_at() = ids::NowTimestamp();
   auto event = StateChangedEvent(to, from.state());
   redis::AtomicStep step(keyspace_, shard);
   step.IdempotencyKey(step_scope, id, ReferralState_Name(to.state()))
@@ -187,7 +188,7 @@ absl::StatusOr<ReferralStore::OutcomeResult> ReferralStore::ApplyOutcome(
       return absl::InvalidArgumentError("outcome: not a decision");
   }
   *to.mutable_updated_at() = outcome.reported_at();
-  if (!to.has_updated_at()) *to.mutable_updated_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  if (!to.has_updated_at()) *to.mutable_updated_at() = ids::NowTimestamp();
   const std::string& id = outcome.referral_id();
   const std::string& pseudonym = current->offer().client_pseudonym();
   int shard = ShardOf(ShardKeyOfPseudonym(pseudonym));
