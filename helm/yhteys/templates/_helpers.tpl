@@ -75,5 +75,6 @@ readinessProbe:
 livenessProbe:
   grpc:
     port: 8081
+    service: liveness
   {{- toYaml .root.Values.probes.liveness | nindent 2 }}
 {{- end }}

@@ -13,12 +13,16 @@
 #include <thread>
 
 #include "yhteys/log/log.hpp"
+#include "yhteys/server/credentials.hpp"
 
 namespace yhteys::server {
 namespace {
 
 using config::KeySpec;
 using config::KeyType;
+
+// The health service name that liveness probes ask for.
+constexpr char kLivenessService[] = "liveness";
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -29,29 +33,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
   return s;
 }
-
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const config::Config& c) {
-  const std::string& mode = c.GetString("server.tls.mode");
-  if (mode == "plaintext") return grpc::InsecureServerCredentials();
-  if (mode != "tls" && mode != "mtls") {
-    return absl::InvalidArgumentError("config key server.tls.mode: expected plaintext, tls or mtls");
-  }
-  grpc::SslServerCredentialsOptions options(mode == "mtls"
-                                                ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
-                                                : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  auto cert = ReadFile(c.GetString("server.tls.cert_file"));
-  if (!cert.ok()) return absl::InvalidArgumentError("config key server.tls.cert_file: " + std::string(cert.status().message()));
-  auto key = config::ReadSecretFile(c.GetString("server.tls.key_file"));
-  if (!key.ok()) return absl::InvalidArgumentError("config key server.tls.key_file: " + std::string(key.status().message()));
-  options.pem_key_cert_pairs.push_back({*key, *cert});
-  if (mode == "mtls") {
-    auto ca = ReadFile(c.GetString("server.tls.ca_file"));
-    if (!ca.ok()) return absl::InvalidArgumentError("config key server.tls.ca_file: " + std::string(ca.status().message()));
-    options.pem_root_certs = *ca;
-  }
-  return grpc::SslServerCredentials(options);
-}
-
 
 }  // namespace
 
@@ -201,7 +182,7 @@ int Runtime::Run() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   const auto& c = config_;
-  auto credentials = ServerCredentials(c);
+  auto credentials = ServerCredentialsFrom(c, "server.tls");
   if (!credentials.ok()) {
     log::Error("invalid TLS configuration", {{"error", std::string(credentials.status().message())}});
     return 2;
@@ -231,9 +212,16 @@ int Runtime::Run() {
       return 2;
     }
   }
+  // Readiness is the overall status (service name ""): SERVING only while
+  // the dependencies answer. Liveness ("liveness") stays SERVING while the
+  // process runs, so an outage of Redis or Kafka takes pods out of
+  // rotation without restarting them.
   auto set_health = [&](bool serving) {
-    server->GetHealthCheckService()->SetServingStatus(serving);
-    if (health_server) health_server->GetHealthCheckService()->SetServingStatus(serving);
+    for (grpc::Server* s : {server.get(), health_server.get()}) {
+      if (s == nullptr) continue;
+      s->GetHealthCheckService()->SetServingStatus("", serving);
+      s->GetHealthCheckService()->SetServingStatus(kLivenessService, true);
+    }
   };
   set_health(false);
 
@@ -299,6 +287,9 @@ int Runtime::Run() {
   stop.store(true);
   health.join();
   set_health(false);
+  for (grpc::Server* s : {server.get(), health_server.get()}) {
+    if (s != nullptr) s->GetHealthCheckService()->SetServingStatus(kLivenessService, false);
+  }
   auto grace = std::chrono::milliseconds(c.GetInt("server.shutdown_grace_ms"));
   server->Shutdown(std::chrono::system_clock::now() + grace);
   if (health_server) health_server->Shutdown(std::chrono::system_clock::now());

@@ -8,6 +8,7 @@
 #include "rules.hpp"
 #include "yhteys/calendar/clock.hpp"
 #include "yhteys/log/log.hpp"
+#include "yhteys/server/credentials.hpp"
 #include "yhteys/server/runtime.hpp"
 
 int main(int argc, char** argv) {
@@ -28,6 +29,11 @@ int main(int argc, char** argv) {
           {"router.dispatch_interval_ms", KeyType::kInt, "200", "How often pending offers are looked at when idle"},
           {"router.offer_max_backoff_ms", KeyType::kInt, "60000", "Longest wait between offer attempts"},
           {"router.dedup_ttl_hours", KeyType::kInt, "336", "How long processed event ids are remembered"},
+          {"router.client_tls.mode", KeyType::kString, "plaintext",
+           "Offers to the targets: plaintext (local development only), tls, or mtls (present the router's certificate)"},
+          {"router.client_tls.ca_file", KeyType::kString, "", "PEM CA bundle that signs the targets' certificates"},
+          {"router.client_tls.cert_file", KeyType::kString, "", "PEM client certificate of the router (mtls)"},
+          {"router.client_tls.key_file", KeyType::kString, "", "PEM private key of the router (mtls)", true},
       }};
   auto runtime = server::Runtime::Create(spec, argc, argv);
   if (!runtime.ok()) {
@@ -48,6 +54,11 @@ int main(int argc, char** argv) {
   router::ReferralStore store(rt.redis(), rt.keyspace(), rt.event_source(),
                               std::chrono::hours(config.GetInt("router.dedup_ttl_hours")));
 
+  auto channel_credentials = server::ChannelCredentialsFrom(config, "router.client_tls");
+  if (!channel_credentials.ok()) {
+    log::Error("invalid TLS configuration", {{"error", std::string(channel_credentials.status().message())}});
+    return 2;
+  }
   router::Dispatcher::Stubs stubs;
   for (const auto& [name, address] : config.Children("router.targets")) {
     auto service = router::ServiceFromName(name);
@@ -55,8 +66,7 @@ int main(int argc, char** argv) {
       log::Error("config key router.targets: unknown service", {{"service", name}});
       return 2;
     }
-    // Plaintext only for local development; production uses the mesh or mTLS.
-    stubs[service] = referral::v1::ReferralInbox::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+    stubs[service] = referral::v1::ReferralInbox::NewStub(grpc::CreateChannel(address, *channel_credentials));
   }
   router::DispatcherOptions dispatch_options;
   dispatch_options.offer_timeout = std::chrono::milliseconds(config.GetInt("router.offer_timeout_ms"));

@@ -5,9 +5,10 @@
 // and graceful shutdown on SIGTERM/SIGINT:
 //   health NOT_SERVING -> stop accepting, finish in-flight calls ->
 //   stop consumers (commit) -> flush the producer -> exit 0.
-// Health is SERVING only while Redis answers PING and a Kafka broker answers
-// a metadata request; a service whose dependencies are down at start-up
-// keeps running, logs it, and retries.
+// Health (readiness, service name "") is SERVING only while Redis answers
+// PING and a Kafka broker answers a metadata request; a service whose
+// dependencies are down at start-up keeps running, logs it, and retries.
+// Liveness (service name "liveness") is SERVING while the process runs.
 //
 // main.cpp creates a Runtime, builds its service objects from the parts the
 // Runtime exposes, registers them, and calls Run().
