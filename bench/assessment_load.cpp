@@ -196,11 +196,22 @@ int Referrals(const Options& o) {
   rd_kafka_conf_set(conf, "enable.auto.commit", "false", err, sizeof err);
   rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
-  rd_kafka_poll_set_consumer(rk);
-  rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(topics, "yhteys.referrals.events.v1", RD_KAFKA_PARTITION_UA);
-  rd_kafka_subscribe(rk, topics);
-  rd_kafka_topic_partition_list_destroy(topics);
+  // Every partition from the beginning, assigned directly (no group).
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, "yhteys.referrals.events.v1", nullptr);
+  if (rd_kafka_metadata(rk, 0, rkt, &md, 5000) != RD_KAFKA_RESP_ERR_NO_ERROR || md->topic_cnt != 1) {
+    std::fprintf(stderr, "cannot read the metadata of yhteys.referrals.events.v1\n");
+    return 1;
+  }
+  rd_kafka_topic_partition_list_t* assignment = rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt);
+  for (int p = 0; p < md->topics[0].partition_cnt; ++p) {
+    rd_kafka_topic_partition_list_add(assignment, "yhteys.referrals.events.v1", md->topics[0].partitions[p].id)->offset =
+        RD_KAFKA_OFFSET_BEGINNING;
+  }
+  rd_kafka_metadata_destroy(md);
+  rd_kafka_topic_destroy(rkt);
+  rd_kafka_assign(rk, assignment);
+  rd_kafka_topic_partition_list_destroy(assignment);
   std::map<std::string, double> offered_ms;
   auto deadline = Clock::now() + std::chrono::seconds(120);
   while (offered_ms.size() < returned.size() && Clock::now() < deadline) {
@@ -223,6 +234,11 @@ int Referrals(const Options& o) {
   }
   rd_kafka_consumer_close(rk);
   rd_kafka_destroy(rk);
+  if (std::getenv("YHTEYS_BENCH_DEBUG") != nullptr) {
+    for (const auto& [client, t] : returned) {
+      if (!offered_ms.count(client)) std::fprintf(stderr, "not offered: %s\n", client.c_str());
+    }
+  }
   std::vector<double> all;
   for (auto& [k, v] : offered_ms) all.push_back(v);
   std::sort(all.begin(), all.end());
