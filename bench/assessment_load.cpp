@@ -8,7 +8,9 @@
 //   referral mode: records --referrals assessments with DRS >= 3, one new
 //   client each, and measures, per client, the time from the RPC returning
 //   to the router's ReferralStateChanged(OFFERED) (its changed_at), read from
-//   yhteys.referrals.events.v1.
+//   yhteys.referrals.events.v1. --rate paces the writes (assessments per
+//   second in all); without it they come as fast as the callers can send,
+//   and the figure includes the queue that burst builds up.
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 #include <librdkafka/rdkafka.h>
@@ -44,6 +46,7 @@ struct Options {
   int warmup_s = 2;
   int clients = 64;
   int referrals = 1000;
+  double rate = 0;  // referrals mode: assessments per second in all; 0 = unpaced
   int client_offset = 0;
   std::string bootstrap_file = "run/kafka.bootstrap";
   std::string label = "home-care";
@@ -172,6 +175,8 @@ int Referrals(const Options& o) {
     workers.emplace_back([&] {
       auto s = homecare::v1::HomeCare::NewStub(channels[0]);
       for (int i = next.fetch_add(1); i < o.referrals; i = next.fetch_add(1)) {
+        if (o.rate > 0) std::this_thread::sleep_until(t0 + std::chrono::duration_cast<Clock::duration>(
+                                                                std::chrono::duration<double>(i / o.rate)));
         auto req = Assessment(clients[i], "bench-ref-" + run_id + "-" + std::to_string(i), true);
         grpc::ClientContext ctx;
         ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
@@ -262,6 +267,7 @@ int main(int argc, char** argv) {
     else if (k == "--clients") o.clients = std::atoi(v.c_str());
     else if (k == "--client-offset") o.client_offset = std::atoi(v.c_str());
     else if (k == "--referrals") o.referrals = std::atoi(v.c_str());
+    else if (k == "--rate") o.rate = std::atof(v.c_str());
     else if (k == "--bootstrap-file") o.bootstrap_file = v;
     else if (k == "--label") o.label = v;
     else {

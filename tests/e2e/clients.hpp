@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "yhteys/hetu/synthetic.hpp"
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
 #include "yhteys/router/v1/referral_router_service.grpc.pb.h"
@@ -66,20 +67,6 @@ inline std::vector<router::v1::Referral> ClientReferrals(router::v1::ReferralRou
   return {resp.referrals().begin(), resp.referrals().end()};
 }
 
-// A synthetic identity code (individual number 900-999) for index i < 100000:
-// birth dates in 1930-1949, individual numbers 900-999.
-inline std::string SyntheticIdentityCode(int i) {
-  static constexpr char kCheck[] = "0123456789ABCDEFHJKLMNPRSTUVWXY";
-  int day = 1 + (i % 28);
-  int month = 1 + (i / 28) % 12;
-  int year = 30 + (i / (28 * 12)) % 20;
-  int number = 900 + (i / (28 * 12 * 20)) % 100;
-  char digits[16];
-  std::snprintf(digits, sizeof digits, "%02d%02d%02d%03d", day, month, year, number);
-  long long value = std::atoll(digits);
-  char code[16];
-  std::snprintf(code, sizeof code, "%02d%02d%02d-%03d%c", day, month, year, number, kCheck[value % 31]);
-  return code;
-}
+using hetu::SyntheticIdentityCode;
 
 }  // namespace yhteys::e2e

@@ -64,6 +64,10 @@ std::vector<KeySpec> CommonKeys(const ServiceSpec& spec) {
       {"kafka.linger_ms", KeyType::kInt, "5", "Producer linger (batching)"},
       {"kafka.message_timeout_ms", KeyType::kInt, "30000", "Producer delivery timeout; undelivered entries are re-sent"},
       {"kafka.consumer_group", KeyType::kString, "yhteys-" + spec.name, "Consumer group of this service"},
+      {"kafka.fetch_wait_max_ms", KeyType::kInt, "500",
+       "Longest a fetch waits at the broker for data (the dev broker always waits it out when idle)"},
+      {"kafka.session_timeout_ms", KeyType::kInt, "45000",
+       "Consumer session timeout: how soon a dead member's partitions are handed to another"},
       {"pseudonym.key_file", KeyType::kString, "",
        "File holding the HMAC-SHA-256 pseudonym key (at least 32 bytes); shared by all services", true},
       {"identity.accept_temporary_codes", KeyType::kBool, "false",
@@ -74,6 +78,20 @@ std::vector<KeySpec> CommonKeys(const ServiceSpec& spec) {
 }
 
 Runtime::~Runtime() = default;
+
+kafka::ConsumerOptions Runtime::consumer_options(std::string client_id, std::vector<std::string> topics) const {
+  kafka::ConsumerOptions options;
+  options.bootstrap = kafka_bootstrap_;
+  options.group_id = config_.GetString("kafka.consumer_group");
+  options.client_id = std::move(client_id);
+  options.topics = std::move(topics);
+  options.consumer_config = {
+      {"log_level", "4"},
+      {"fetch.wait.max.ms", std::to_string(config_.GetInt("kafka.fetch_wait_max_ms"))},
+      {"session.timeout.ms", std::to_string(config_.GetInt("kafka.session_timeout_ms"))},
+  };
+  return options;
+}
 
 std::chrono::seconds Runtime::idempotency_ttl() const {
   return std::chrono::hours(config_.GetInt("idempotency.ttl_hours"));

@@ -29,12 +29,7 @@ int main(int argc, char** argv) {
     auto home_care = std::make_shared<HomeCare>(rt);
     rt.AddService(&home_care->service);
     // The closed loop: outcomes of the referrals home care caused.
-    kafka::ConsumerOptions options;
-    options.bootstrap = rt.kafka_bootstrap();
-    options.group_id = rt.config().GetString("kafka.consumer_group");
-    options.client_id = "yhteys-home-care";
-    options.topics = {homecare::kReferralsTopic};
-    options.consumer_config = {{"log_level", "4"}};
+    kafka::ConsumerOptions options = rt.consumer_options("yhteys-home-care", {homecare::kReferralsTopic});
     homecare::HomeCareStore* store = &home_care->store;
     rt.AddConsumer(std::make_unique<kafka::Consumer>(
         options, [store](const kafka::ConsumedRecord& r) { return homecare::HandleReferralEvent(*store, r); },

@@ -81,12 +81,7 @@ int main(int argc, char** argv) {
                                  dispatcher.Notify();
                                },
                                &rt.registry());
-  kafka::ConsumerOptions consumer_options;
-  consumer_options.bootstrap = rt.kafka_bootstrap();
-  consumer_options.group_id = config.GetString("kafka.consumer_group");
-  consumer_options.client_id = "yhteys-referral-router";
-  consumer_options.topics = router::kDomainTopics;
-  consumer_options.consumer_config = {{"log_level", "4"}};
+  kafka::ConsumerOptions consumer_options = rt.consumer_options("yhteys-referral-router", router::kDomainTopics);
   rt.AddConsumer(std::make_unique<kafka::Consumer>(
       consumer_options, [&handler](const kafka::ConsumedRecord& r) { return handler.Handle(r); }, &rt.registry()));
   rt.AddWorker("dispatcher", [&dispatcher](const std::atomic<bool>& stop) { dispatcher.Run(stop); });

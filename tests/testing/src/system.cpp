@@ -72,6 +72,8 @@ void YhteysSystem::Start(const std::string& name) {
       {"YHTEYS_PSEUDONYM_KEY_FILE", dir_.path() + "/pseudonym.key"},
       {"YHTEYS_IDENTITY_ACCEPT_TEMPORARY_CODES", "true"},
       {"YHTEYS_SERVER_SHUTDOWN_GRACE_MS", "3000"},
+      {"YHTEYS_KAFKA_FETCH_WAIT_MAX_MS", "20"},
+      {"YHTEYS_KAFKA_SESSION_TIMEOUT_MS", "6000"},
   };
   std::vector<std::string> argv = {Binary(name)};
   if (name == "referral-router") argv.insert(argv.end(), {"--config", dir_.path() + "/router.yaml"});

@@ -69,6 +69,9 @@ class Runtime {
   std::chrono::seconds idempotency_ttl() const;
 
   void AddService(grpc::Service* service);
+  // Consumer options from the kafka.* keys: bootstrap, this service's
+  // group, fetch wait and session timeout.
+  kafka::ConsumerOptions consumer_options(std::string client_id, std::vector<std::string> topics) const;
   // Started after the server, stopped (offsets committed) before the relay.
   void AddConsumer(std::unique_ptr<kafka::Consumer> consumer);
   // Background loops owned by the service (e.g. the router's dispatcher):
