@@ -12,6 +12,7 @@
 namespace yhteys::router {
 namespace {
 
+using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
@@ -126,29 +127,89 @@ std::optional<std::string> StringField(const Message& message, const std::string
   return parent->GetReflection()->GetString(*parent, leaf);
 }
 
+namespace {
+
+bool Holds(const Condition& c, const Message& event) {
+  if (c.numeric) {
+    auto v = NumericField(event, c.field);
+    if (!v) return false;
+    switch (c.op) {
+      case Condition::Op::kGe: return *v >= c.number;
+      case Condition::Op::kGt: return *v > c.number;
+      case Condition::Op::kLe: return *v <= c.number;
+      case Condition::Op::kLt: return *v < c.number;
+      case Condition::Op::kEq: return *v == c.number;
+      case Condition::Op::kNe: return *v != c.number;
+    }
+    return false;
+  }
+  auto v = StringField(event, c.field);
+  if (!v) return false;
+  return c.op == Condition::Op::kEq ? *v == c.text : *v != c.text;
+}
+
+// The conditions under when.<key> ("all" or "any").
+absl::StatusOr<std::vector<Condition>> ParseConditions(const std::string& rule_id, const std::string& key,
+                                                       const YAML::Node& list, const Descriptor* type) {
+  const std::string at = "when." + key;
+  if (!list.IsSequence()) return RuleError(rule_id, at, "must be a list");
+  std::vector<Condition> conditions;
+  for (const YAML::Node& cn : list) {
+    Condition c;
+    c.field = cn["field"] ? cn["field"].as<std::string>() : "";
+    const FieldDescriptor* field = ResolveField(type, c.field);
+    if (field == nullptr || field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE || field->is_repeated()) {
+      return RuleError(rule_id, at + ".field", "no scalar field '" + c.field + "' in " + type->full_name());
+    }
+    std::string op = cn["op"] ? cn["op"].as<std::string>() : "";
+    if (op == ">=") c.op = Condition::Op::kGe;
+    else if (op == ">") c.op = Condition::Op::kGt;
+    else if (op == "<=") c.op = Condition::Op::kLe;
+    else if (op == "<") c.op = Condition::Op::kLt;
+    else if (op == "==") c.op = Condition::Op::kEq;
+    else if (op == "!=") c.op = Condition::Op::kNe;
+    else return RuleError(rule_id, at + ".op", "expected one of >= > <= < == !=");
+    if (!cn["value"]) return RuleError(rule_id, at + ".value", "required");
+    c.numeric = field->cpp_type() != FieldDescriptor::CPPTYPE_STRING;
+    if (field->cpp_type() == FieldDescriptor::CPPTYPE_BOOL) {
+      if (c.op != Condition::Op::kEq && c.op != Condition::Op::kNe) {
+        return RuleError(rule_id, at + ".op", "true/false fields take only == and !=");
+      }
+      try {
+        c.number = cn["value"].as<bool>() ? 1 : 0;
+      } catch (const YAML::Exception&) {
+        return RuleError(rule_id, at + ".value", "must be true or false for field " + c.field);
+      }
+    } else if (c.numeric) {
+      try {
+        c.number = cn["value"].as<double>();
+      } catch (const YAML::Exception&) {
+        return RuleError(rule_id, at + ".value", "must be a number for field " + c.field);
+      }
+    } else {
+      if (c.op != Condition::Op::kEq && c.op != Condition::Op::kNe) {
+        return RuleError(rule_id, at + ".op", "text fields take only == and !=");
+      }
+      c.text = cn["value"].as<std::string>();
+    }
+    conditions.push_back(c);
+  }
+  if (key == "any" && conditions.empty()) return RuleError(rule_id, at, "must not be empty");
+  return conditions;
+}
+
+}  // namespace
+
 bool Matches(const Rule& rule, const Message& event) {
   if (event.GetDescriptor()->full_name() != rule.event_type) return false;
   for (const Condition& c : rule.all) {
-    bool holds = false;
-    if (c.numeric) {
-      auto v = NumericField(event, c.field);
-      if (!v) return false;
-      switch (c.op) {
-        case Condition::Op::kGe: holds = *v >= c.number; break;
-        case Condition::Op::kGt: holds = *v > c.number; break;
-        case Condition::Op::kLe: holds = *v <= c.number; break;
-        case Condition::Op::kLt: holds = *v < c.number; break;
-        case Condition::Op::kEq: holds = *v == c.number; break;
-        case Condition::Op::kNe: holds = *v != c.number; break;
-      }
-    } else {
-      auto v = StringField(event, c.field);
-      if (!v) return false;
-      holds = c.op == Condition::Op::kEq ? *v == c.text : *v != c.text;
-    }
-    if (!holds) return false;
+    if (!Holds(c, event)) return false;
   }
-  return true;
+  if (rule.any.empty()) return true;
+  for (const Condition& c : rule.any) {
+    if (Holds(c, event)) return true;
+  }
+  return false;
 }
 
 absl::StatusOr<std::vector<Rule>> ParseRules(const std::string& yaml_text) {
@@ -180,39 +241,15 @@ absl::StatusOr<std::vector<Rule>> ParseRules(const std::string& yaml_text) {
       rule.event_type = when["event"].as<std::string>();
       const auto* type = google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(rule.event_type);
       if (type == nullptr) return RuleError(rule.id, "when.event", "unknown event type " + rule.event_type);
-      if (when["all"]) {
-        if (!when["all"].IsSequence()) return RuleError(rule.id, "when.all", "must be a list");
-        for (const YAML::Node& cn : when["all"]) {
-          Condition c;
-          c.field = cn["field"] ? cn["field"].as<std::string>() : "";
-          const FieldDescriptor* field = ResolveField(type, c.field);
-          if (field == nullptr || field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-            return RuleError(rule.id, "when.all.field", "no scalar field '" + c.field + "' in " + rule.event_type);
-          }
-          std::string op = cn["op"] ? cn["op"].as<std::string>() : "";
-          if (op == ">=") c.op = Condition::Op::kGe;
-          else if (op == ">") c.op = Condition::Op::kGt;
-          else if (op == "<=") c.op = Condition::Op::kLe;
-          else if (op == "<") c.op = Condition::Op::kLt;
-          else if (op == "==") c.op = Condition::Op::kEq;
-          else if (op == "!=") c.op = Condition::Op::kNe;
-          else return RuleError(rule.id, "when.all.op", "expected one of >= > <= < == !=");
-          if (!cn["value"]) return RuleError(rule.id, "when.all.value", "required");
-          c.numeric = field->cpp_type() != FieldDescriptor::CPPTYPE_STRING;
-          if (c.numeric) {
-            try {
-              c.number = cn["value"].as<double>();
-            } catch (const YAML::Exception&) {
-              return RuleError(rule.id, "when.all.value", "must be a number for field " + c.field);
-            }
-          } else {
-            if (c.op != Condition::Op::kEq && c.op != Condition::Op::kNe) {
-              return RuleError(rule.id, "when.all.op", "text fields take only == and !=");
-            }
-            c.text = cn["value"].as<std::string>();
-          }
-          rule.all.push_back(c);
-        }
+      for (const auto& kv : when) {
+        std::string key = kv.first.as<std::string>();
+        if (key != "event" && key != "all" && key != "any") return RuleError(rule.id, "when." + key, "unknown key");
+      }
+      for (const char* key : {"all", "any"}) {
+        if (!when[key]) continue;
+        auto conditions = ParseConditions(rule.id, key, when[key], type);
+        if (!conditions.ok()) return conditions.status();
+        (std::string(key) == "all" ? rule.all : rule.any) = std::move(*conditions);
       }
       const YAML::Node then = node["then"];
       if (!then) return RuleError(rule.id, "then", "required");

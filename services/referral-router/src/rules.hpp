@@ -10,8 +10,10 @@
 //       description: RAI-HC Depression Rating Scale 3 or more
 //       when:
 //         event: yhteys.homecare.v1.AssessmentRecorded
-//         all:
+//         all:                          # every condition holds
 //           - {field: scales.drs, op: ">=", value: 3}
+//         any:                          # optional: at least one holds
+//           - {field: risky_use, op: "==", value: true}
 //       then:
 //         target: mental-health-intake
 //         need: possible-depression
@@ -51,7 +53,8 @@ struct Rule {
   std::string id;
   std::string description;
   std::string event_type;  // full protobuf message name (= ce_type)
-  std::vector<Condition> all;
+  std::vector<Condition> all;  // every one holds
+  std::vector<Condition> any;  // at least one holds (when given)
   common::v1::ServiceName target = common::v1::SERVICE_NAME_UNSPECIFIED;
   std::string need;
   common::v1::Urgency urgency = common::v1::URGENCY_NON_URGENT;
@@ -63,7 +66,8 @@ struct Rule {
 absl::StatusOr<std::vector<Rule>> ParseRules(const std::string& yaml_text);
 absl::StatusOr<std::vector<Rule>> LoadRulesFile(const std::string& path);
 
-// True when `event` is of the rule's type and every condition holds.
+// True when `event` is of the rule's type, every `all` condition holds and,
+// if there are `any` conditions, at least one of them does.
 bool Matches(const Rule& rule, const google::protobuf::Message& event);
 
 // "mental-health-intake" <-> SERVICE_NAME_MENTAL_HEALTH_INTAKE, and so on.

@@ -4,6 +4,7 @@
 
 #include "referral_builder.hpp"
 #include "yhteys/homecare/v1/home_care_events.pb.h"
+#include "yhteys/mentalhealth/v1/mental_health_intake_events.pb.h"
 
 namespace yhteys::router {
 namespace {
@@ -111,6 +112,80 @@ TEST(ReferralBuilderTest, IdsAreDeterministicAndCarryTheShardKey) {
   EXPECT_EQ(ShardKeyOfReferralId(id), std::string(16, 'c'));
   EXPECT_EQ(ShardKeyOfReferralId("ref-xyz"), "");
   EXPECT_EQ(ShardKeyOfReferralId("ref-cccccccccccccccc-ZZZZZZZZZZZZZZZZ"), "");
+}
+
+TEST(RulesTest, AnyNeedsOneOfItsConditionsAndBoolsCompareAsTrueFalse) {
+  std::string text = kDrsRule;
+  text.replace(text.find("      all:"), 0,
+               "      any:\n        - {field: scales.drs, op: \"==\", value: 9}\n"
+               "        - {field: scales.drs, op: \"==\", value: 4}\n");
+  auto rules = ParseRules(text);
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  EXPECT_FALSE(Matches(rules->front(), Assessment(3)));  // all holds, no any
+  EXPECT_TRUE(Matches(rules->front(), Assessment(4)));
+  EXPECT_TRUE(Matches(rules->front(), Assessment(9)));
+  EXPECT_FALSE(Matches(rules->front(), Assessment(2)));  // any holds (no), all does not
+
+  std::string bad = kDrsRule;
+  bad.replace(bad.find("      all:"), 0, "      any: []\n");
+  auto empty_any = ParseRules(bad);
+  ASSERT_FALSE(empty_any.ok());
+  EXPECT_NE(empty_any.status().message().find("when.any"), std::string::npos);
+  std::string unknown = kDrsRule;
+  unknown.replace(unknown.find("      all:"), 0, "      either: []\n");
+  auto unknown_key = ParseRules(unknown);
+  ASSERT_FALSE(unknown_key.ok());
+  EXPECT_NE(unknown_key.status().message().find("when.either"), std::string::npos);
+}
+
+// The rules file the router ships with: each rule, each branch.
+class ShippedRulesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto rules = LoadRulesFile(YHTEYS_SHIPPED_RULES);
+    ASSERT_TRUE(rules.ok()) << rules.status();
+    rules_ = std::move(*rules);
+  }
+  const Rule& Get(const std::string& id) {
+    for (const auto& r : rules_) {
+      if (r.id == id) return r;
+    }
+    ADD_FAILURE() << "no rule " << id;
+    static Rule none;
+    return none;
+  }
+  std::vector<Rule> rules_;
+};
+
+TEST_F(ShippedRulesTest, HomeCareDepressionToIntake) {
+  const Rule& rule = Get("homecare-drs-depression");
+  EXPECT_EQ(rule.target, common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE);
+  EXPECT_FALSE(Matches(rule, Assessment(2)));
+  EXPECT_TRUE(Matches(rule, Assessment(3)));
+}
+
+TEST_F(ShippedRulesTest, IntakeWithChildrenAtHomeToFamilyCentre) {
+  const Rule& rule = Get("intake-children-at-home-family-centre");
+  EXPECT_EQ(rule.target, common::v1::SERVICE_NAME_FAMILY_CENTRE);
+  EXPECT_EQ(rule.statutory.rule_text, "working_days:7");
+  auto completed = [](int children, bool consent, mentalhealth::v1::Severity severity, bool risky) {
+    mentalhealth::v1::IntakeCompleted e;
+    e.set_client_pseudonym(std::string(64, 'c'));
+    e.set_children_at_home(children);
+    e.set_consent_to_family_centre(consent);
+    e.set_max_severity(severity);
+    e.set_risky_substance_use(risky);
+    return e;
+  };
+  using mentalhealth::v1::SEVERITY_MILD;
+  using mentalhealth::v1::SEVERITY_MODERATE;
+  using mentalhealth::v1::SEVERITY_SEVERE;
+  EXPECT_TRUE(Matches(rule, completed(1, true, SEVERITY_MODERATE, false)));
+  EXPECT_TRUE(Matches(rule, completed(2, true, SEVERITY_SEVERE, false)));
+  EXPECT_TRUE(Matches(rule, completed(1, true, SEVERITY_MILD, true)));
+  EXPECT_FALSE(Matches(rule, completed(1, true, SEVERITY_MILD, false)));      // neither severity nor use
+  EXPECT_FALSE(Matches(rule, completed(0, true, SEVERITY_SEVERE, true)));     // no children at home
+  EXPECT_FALSE(Matches(rule, completed(1, false, SEVERITY_SEVERE, true)));    // no consent
 }
 
 TEST(ServiceNamesTest, RoundTrip) {
