@@ -1,11 +1,39 @@
-// yhteys-mental-health-intake: wiring only. The service's own domain API is added on top of
-// the common ReferralInbox as it is built.
+// yhteys-mental-health-intake: wiring only.
+#include "intake_service.hpp"
+#include "intake_store.hpp"
+#include "yhteys/calendar/clock.hpp"
 #include "yhteys/inbox/domain_service_main.hpp"
 
+namespace {
+
+using namespace yhteys;
+
+struct Intake {
+  explicit Intake(server::Runtime& rt)
+      : store(rt.redis(), rt.keyspace(), rt.pseudonymizer(),
+              {rt.event_source(), rt.config().GetBool("identity.accept_temporary_codes"), rt.idempotency_ttl(),
+               &calendar::TodayLocal,
+               {static_cast<int>(rt.config().GetInt("intake.audit_c_threshold_men")),
+                static_cast<int>(rt.config().GetInt("intake.audit_c_threshold_women"))}}),
+        service(store, rt.rpc_env(), &rt.relay()) {}
+  mentalhealth::IntakeStore store;
+  mentalhealth::IntakeService service;
+};
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  using namespace yhteys;
-  inbox::DomainService domain{{"mental-health-intake", "mhi", "127.0.0.1:50053", "127.0.0.1:9463", {}},
-                              common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE,
-                              "yhteys.mentalhealth.events.v1"};
-  return inbox::RunDomainService(domain, argc, argv, nullptr);
+  std::vector<config::KeySpec> keys = {
+      {"intake.audit_c_threshold_men", config::KeyType::kInt, "6",
+       "AUDIT-C total at or above which a man's alcohol use is risky (Käypä hoito: alcohol problems)"},
+      {"intake.audit_c_threshold_women", config::KeyType::kInt, "5",
+       "AUDIT-C total at or above which a woman's alcohol use is risky; also used when the sex is not known"},
+  };
+  inbox::DomainService domain{{"mental-health-intake", "mhi", "127.0.0.1:50053", "127.0.0.1:9463", keys},
+                              common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE, mentalhealth::kTopic};
+  return inbox::RunDomainService(domain, argc, argv, [](server::Runtime& rt) {
+    auto intake = std::make_shared<Intake>(rt);
+    rt.AddService(&intake->service);
+    return std::static_pointer_cast<void>(intake);
+  });
 }
