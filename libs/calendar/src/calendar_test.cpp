@@ -226,7 +226,8 @@ TEST(ParseDeadlineRuleTest, GoodInputs) {
     DeadlineKind kind;
     int amount;
   };
-  for (const Case& c : {Case{"same_working_day", DeadlineKind::kSameWorkingDay, 0},
+  for (const Case& c : {Case{"same_day", DeadlineKind::kSameDay, 0},
+                        Case{"same_working_day", DeadlineKind::kSameWorkingDay, 0},
                         Case{"working_days:7", DeadlineKind::kWorkingDays, 7},
                         Case{"days:14", DeadlineKind::kCalendarDays, 14},
                         Case{"months:3", DeadlineKind::kMonths, 3},
@@ -241,7 +242,7 @@ TEST(ParseDeadlineRuleTest, GoodInputs) {
 }
 
 TEST(ParseDeadlineRuleTest, FormatRoundTrips) {
-  for (std::string_view text : {"same_working_day", "working_days:7", "days:14", "months:3"}) {
+  for (std::string_view text : {"same_day", "same_working_day", "working_days:7", "days:14", "months:3"}) {
     auto rule = ParseDeadlineRule(text);
     ASSERT_TRUE(rule.ok()) << text;
     EXPECT_EQ(FormatDeadlineRule(*rule), text);
@@ -250,7 +251,7 @@ TEST(ParseDeadlineRuleTest, FormatRoundTrips) {
 
 TEST(ParseDeadlineRuleTest, BadInputs) {
   for (std::string_view bad :
-       {"", "same_working_day:1", "Same_Working_Day", "working_days", "working_days:",
+       {"", "same_day:1", "Same_Day", "same_working_day:1", "Same_Working_Day", "working_days", "working_days:",
         "working_days:0", "working_days:-1", "working_days:+7", "working_days: 7",
         "working_days:7 ", " days:14", "days:3651", "days:99999999999999999999",
         "days:1.5", "days:14d", "months:0", "weeks:2", "hours:4", "month:3"}) {
@@ -276,6 +277,12 @@ DeadlineRule Rule(std::string_view text) {
   auto rule = ParseDeadlineRule(text);
   EXPECT_TRUE(rule.ok()) << text;
   return rule.value_or(DeadlineRule{});
+}
+
+TEST(DeadlineForTest, SameDayIsTodayEvenOnAHoliday) {
+  EXPECT_EQ(DeadlineFor(Rule("same_day"), D("2026-03-09")), D("2026-03-09"));
+  EXPECT_EQ(DeadlineFor(Rule("same_day"), D("2026-03-07")), D("2026-03-07"));  // Sat
+  EXPECT_EQ(DeadlineFor(Rule("same_day"), D("2026-12-25")), D("2026-12-25"));  // Christmas Day
 }
 
 TEST(DeadlineForTest, SameWorkingDay) {

@@ -10,6 +10,7 @@
 namespace yhteys::calendar {
 namespace {
 
+constexpr std::string_view kSameDay = "same_day";
 constexpr std::string_view kSameWorkingDay = "same_working_day";
 constexpr std::string_view kWorkingDaysPrefix = "working_days:";
 constexpr std::string_view kDaysPrefix = "days:";
@@ -32,6 +33,7 @@ absl::Status BadRule(std::string_view text, std::string_view why) {
 }  // namespace
 
 absl::StatusOr<DeadlineRule> ParseDeadlineRule(std::string_view text) {
+  if (text == kSameDay) return DeadlineRule{DeadlineKind::kSameDay, 0};
   if (text == kSameWorkingDay) return DeadlineRule{DeadlineKind::kSameWorkingDay, 0};
 
   DeadlineKind kind;
@@ -47,7 +49,7 @@ absl::StatusOr<DeadlineRule> ParseDeadlineRule(std::string_view text) {
     number = text.substr(kMonthsPrefix.size());
   } else {
     return BadRule(text,
-                   "expected same_working_day, working_days:N, days:N or months:N");
+                   "expected same_day, same_working_day, working_days:N, days:N or months:N");
   }
 
   // Digits only: from_chars alone would accept a leading '-'.
@@ -65,6 +67,8 @@ absl::StatusOr<DeadlineRule> ParseDeadlineRule(std::string_view text) {
 
 std::string FormatDeadlineRule(const DeadlineRule& rule) {
   switch (rule.kind) {
+    case DeadlineKind::kSameDay:
+      return std::string(kSameDay);
     case DeadlineKind::kSameWorkingDay:
       return std::string(kSameWorkingDay);
     case DeadlineKind::kWorkingDays:
@@ -80,6 +84,8 @@ std::string FormatDeadlineRule(const DeadlineRule& rule) {
 std::chrono::year_month_day DeadlineFor(const DeadlineRule& rule,
                                         std::chrono::year_month_day start) {
   switch (rule.kind) {
+    case DeadlineKind::kSameDay:
+      return start;
     case DeadlineKind::kSameWorkingDay:
       return NextWorkingDayOnOrAfter(start);
     case DeadlineKind::kWorkingDays:

@@ -1,5 +1,7 @@
 #include "yhteys/redis/atomic_step.hpp"
 
+#include "absl/strings/numbers.h"
+
 #include "yhteys/redis/script.hpp"
 
 namespace yhteys::redis {
@@ -54,6 +56,8 @@ for i = 1, nwrites do
   elseif op == 'zadd' then redis.call('ZADD', key, a, b)
   elseif op == 'zrem' then redis.call('ZREM', key, a)
   elseif op == 'del' then redis.call('DEL', key)
+  elseif op == 'hincrby' then redis.call('HINCRBY', key, a, b)
+  elseif op == 'expire' then redis.call('EXPIRE', key, a)
   else return redis.error_reply('unknown write ' .. op) end
 end
 
@@ -140,6 +144,15 @@ AtomicStep& AtomicStep::RequireFieldIn(std::string_view suffix, std::string_view
   return *this;
 }
 
+AtomicStep& AtomicStep::CompareAndBumpVersion(std::string_view suffix, const std::string& version,
+                                              std::string_view field) {
+  long long current = 0;
+  if (!version.empty() && (!absl::SimpleAtoi(version, &current) || current < 0)) current = 0;
+  RequireFieldIn(suffix, "version", {version},
+                 absl::AbortedError(std::string(field) + ": changed while this request ran; retry"));
+  return HSet(suffix, "version", std::to_string(current + 1));
+}
+
 AtomicStep& AtomicStep::Set(std::string_view suffix, std::string value) {
   writes_.push_back({"set", keyspace_.Key(shard_, suffix), std::move(value), ""});
   return *this;
@@ -169,6 +182,16 @@ AtomicStep& AtomicStep::ZRem(std::string_view suffix, std::string member) {
 
 AtomicStep& AtomicStep::Del(std::string_view suffix) {
   writes_.push_back({"del", keyspace_.Key(shard_, suffix), "", ""});
+  return *this;
+}
+
+AtomicStep& AtomicStep::HIncrBy(std::string_view suffix, std::string_view field, int64_t delta) {
+  writes_.push_back({"hincrby", keyspace_.Key(shard_, suffix), std::string(field), std::to_string(delta)});
+  return *this;
+}
+
+AtomicStep& AtomicStep::Expire(std::string_view suffix, std::chrono::seconds ttl) {
+  writes_.push_back({"expire", keyspace_.Key(shard_, suffix), std::to_string(ttl.count()), ""});
   return *this;
 }
 

@@ -117,6 +117,56 @@ TEST_F(AtomicStepTest, FieldStateCheck) {
   EXPECT_EQ(outcome.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
+TEST_F(AtomicStepTest, CompareAndBumpVersionAppliesOnlyToTheVersionRead) {
+  auto write = [&](const std::string& key, const std::string& read_version, const std::string& value) {
+    AtomicStep step(keyspace_, 2);
+    step.IdempotencyKey("Edit", key, "fp-" + key)
+        .CompareAndBumpVersion("case:1", read_version, "case_id")
+        .HSet("case:1", "data", value);
+    return step.Execute(pool_);
+  };
+  ASSERT_TRUE(write("e1", "", "first").ok());  // no record yet: version "" -> 1
+  ASSERT_TRUE(write("e2", "1", "second").ok());
+  // Computed from version 1, which is gone: refused, nothing written.
+  auto stale = write("e3", "1", "stale");
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_NE(stale.status().message().find("case_id"), std::string::npos);
+  auto fields = pool_.Command({"HMGET", keyspace_.Key(2, "case:1"), "data", "version"});
+  ASSERT_TRUE(fields.ok());
+  EXPECT_EQ(ReplyString((*fields)->element[0]), "second");
+  EXPECT_EQ(ReplyString((*fields)->element[1]), "2");
+}
+
+TEST_F(AtomicStepTest, HIncrByCountsOncePerKeyAndExpireSetsTheTtl) {
+  auto count = [&](const std::string& key, int64_t delta) {
+    AtomicStep step(keyspace_, 3);
+    step.IdempotencyKey("Count", key, "fp-" + key)
+        .HIncrBy("counters:day", "n", 1)
+        .HIncrBy("counters:day", "sum", delta)
+        .Expire("counters:day", std::chrono::seconds(3600))
+        .Set("note:1", "kept for a while")
+        .Expire("note:1", std::chrono::seconds(60));
+    return step.Execute(pool_);
+  };
+  ASSERT_TRUE(count("c1", 4).ok());
+  ASSERT_TRUE(count("c2", -1).ok());
+  auto replay = count("c1", 4);
+  ASSERT_TRUE(replay.ok());
+  EXPECT_TRUE(replay->replayed);
+  auto fields = pool_.Command({"HMGET", keyspace_.Key(3, "counters:day"), "n", "sum"});
+  ASSERT_TRUE(fields.ok());
+  EXPECT_EQ(ReplyString((*fields)->element[0]), "2");
+  EXPECT_EQ(ReplyString((*fields)->element[1]), "3");
+  auto ttl = pool_.Command({"TTL", keyspace_.Key(3, "counters:day")});
+  ASSERT_TRUE(ttl.ok());
+  EXPECT_GT((*ttl)->integer, 3500);
+  ttl = pool_.Command({"TTL", keyspace_.Key(3, "note:1")});
+  ASSERT_TRUE(ttl.ok());
+  EXPECT_GT((*ttl)->integer, 0);
+  EXPECT_LE((*ttl)->integer, 60);
+}
+
 TEST_F(AtomicStepTest, EventModeDeduplicatesOnSourceAndId) {
   for (int i = 0; i < 3; ++i) {
     AtomicStep step(keyspace_, 1);

@@ -243,11 +243,9 @@ absl::StatusOr<v1::Intake> IntakeStore::Apply(std::string_view scope, const std:
   // The checks run in Redis, after the idempotency record: a retry of a
   // change that was applied replays its answer even though the status moved.
   for (const auto& check : checks) step.RequireFieldIn(IntakeKey(id), "status", check.allowed, check.failure);
-  step.RequireFieldIn(IntakeKey(id), "version", {loaded.version},
-                      absl::AbortedError("intake_id: the intake changed while this request ran; retry"));
-  step.HSet(IntakeKey(id), "intake", updated.SerializeAsString())
-      .HSet(IntakeKey(id), "status", StatusOf(updated))
-      .HSet(IntakeKey(id), "version", std::to_string(std::stoll(loaded.version.empty() ? "0" : loaded.version) + 1));
+  step.CompareAndBumpVersion(IntakeKey(id), loaded.version, "intake_id")
+      .HSet(IntakeKey(id), "intake", updated.SerializeAsString())
+      .HSet(IntakeKey(id), "status", StatusOf(updated));
   for (const auto* event : events) {
     step.Publish({ids::NewUuid(), event->GetDescriptor()->full_name(), settings_.source, p, ids::NowRfc3339(), kTopic,
                   p, event->SerializeAsString()});

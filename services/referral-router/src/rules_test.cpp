@@ -4,6 +4,7 @@
 
 #include "referral_builder.hpp"
 #include "yhteys/homecare/v1/home_care_events.pb.h"
+#include "yhteys/familycentre/v1/family_centre_events.pb.h"
 #include "yhteys/mentalhealth/v1/mental_health_intake_events.pb.h"
 
 namespace yhteys::router {
@@ -186,6 +187,31 @@ TEST_F(ShippedRulesTest, IntakeWithChildrenAtHomeToFamilyCentre) {
   EXPECT_FALSE(Matches(rule, completed(1, true, SEVERITY_MILD, false)));      // neither severity nor use
   EXPECT_FALSE(Matches(rule, completed(0, true, SEVERITY_SEVERE, true)));     // no children at home
   EXPECT_FALSE(Matches(rule, completed(1, false, SEVERITY_SEVERE, true)));    // no consent
+}
+
+TEST_F(ShippedRulesTest, ParentEpdsToIntakeUrgentOnSelfHarm) {
+  const Rule& depression = Get("familycentre-epds-depression");
+  const Rule& self_harm = Get("familycentre-epds-self-harm");
+  auto screened = [](int total, bool self_harm_item) {
+    familycentre::v1::EpdsScreened e;
+    e.set_client_pseudonym(std::string(64, 'c'));
+    e.set_total(total);
+    e.set_self_harm_item_positive(self_harm_item);
+    return e;
+  };
+  EXPECT_EQ(depression.target, common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE);
+  EXPECT_EQ(depression.urgency, common::v1::URGENCY_NON_URGENT);
+  EXPECT_FALSE(Matches(depression, screened(12, false)));
+  EXPECT_TRUE(Matches(depression, screened(13, false)));
+  EXPECT_TRUE(Matches(depression, screened(30, false)));
+  // Item 10 positive: only the urgent rule, so one referral, not two.
+  EXPECT_FALSE(Matches(depression, screened(20, true)));
+  EXPECT_TRUE(Matches(self_harm, screened(20, true)));
+  EXPECT_TRUE(Matches(self_harm, screened(1, true)));
+  EXPECT_FALSE(Matches(self_harm, screened(20, false)));
+  EXPECT_EQ(self_harm.urgency, common::v1::URGENCY_URGENT);
+  EXPECT_EQ(self_harm.statutory.rule_text, "same_day");
+  EXPECT_FALSE(self_harm.target_clock.has_value());
 }
 
 TEST(ServiceNamesTest, RoundTrip) {

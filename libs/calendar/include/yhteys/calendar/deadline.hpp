@@ -1,4 +1,4 @@
-// Deadline rules as written in the router's rules file ("same_working_day",
+// Deadline rules as written in the router's rules file ("same_day", "same_working_day",
 // "working_days:7", "days:14", "months:3") and the due date they give for a
 // start date, on the Finnish working-day calendar.
 //
@@ -17,16 +17,16 @@
 
 namespace yhteys::calendar {
 
-enum class DeadlineKind { kSameWorkingDay, kWorkingDays, kCalendarDays, kMonths };
+enum class DeadlineKind { kSameWorkingDay, kWorkingDays, kCalendarDays, kMonths, kSameDay };
 
 struct DeadlineRule {
   DeadlineKind kind = DeadlineKind::kSameWorkingDay;
-  int amount = 0;  // 0 for kSameWorkingDay, else 1..kMaxDeadlineAmount
+  int amount = 0;  // 0 for kSameDay and kSameWorkingDay, else 1..kMaxDeadlineAmount
 };
 
 inline constexpr int kMaxDeadlineAmount = 3650;
 
-// Accepts exactly "same_working_day", "working_days:N", "days:N", "months:N"
+// Accepts exactly "same_day", "same_working_day", "working_days:N", "days:N", "months:N"
 // with N decimal digits in 1..3650. Case-sensitive, no whitespace.
 absl::StatusOr<DeadlineRule> ParseDeadlineRule(std::string_view text);
 
@@ -34,6 +34,7 @@ absl::StatusOr<DeadlineRule> ParseDeadlineRule(std::string_view text);
 std::string FormatDeadlineRule(const DeadlineRule& rule);
 
 // The due date for a clock started on `start`:
+//   kSameDay:        start, whatever the day (urgent: a person acts today);
 //   kSameWorkingDay: start if it is a working day, else the next working day;
 //   kWorkingDays:    AddWorkingDays(start, amount);
 //   kCalendarDays:   start + amount days (may fall on a holiday);

@@ -17,6 +17,7 @@
 // An AtomicStep is a value built by one thread; Execute is thread-safe.
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,12 @@ class AtomicStep {
   AtomicStep& RequireFieldIn(std::string_view suffix, std::string_view field, std::vector<std::string> allowed,
                              absl::Status failure);
 
+  // Optimistic concurrency for a hash record read before the step: its
+  // "version" field must still hold `version` ("" for none), else ABORTED
+  // naming `field` (the request field that names the record); the step then
+  // bumps it.
+  AtomicStep& CompareAndBumpVersion(std::string_view suffix, const std::string& version, std::string_view field);
+
   // Writes, applied in order.
   AtomicStep& Set(std::string_view suffix, std::string value);
   AtomicStep& HSet(std::string_view suffix, std::string_view field, std::string value);
@@ -69,6 +76,12 @@ class AtomicStep {
   AtomicStep& ZAdd(std::string_view suffix, double score, std::string member);
   AtomicStep& ZRem(std::string_view suffix, std::string member);
   AtomicStep& Del(std::string_view suffix);
+  // Adds `delta` to an integer hash field (a missing field counts as 0), so
+  // counters need no read before the step.
+  AtomicStep& HIncrBy(std::string_view suffix, std::string_view field, int64_t delta);
+  // (Re)sets the key's time to live. Place it after the writes that create
+  // the key: SET drops an earlier TTL.
+  AtomicStep& Expire(std::string_view suffix, std::chrono::seconds ttl);
 
   AtomicStep& Publish(OutboxEvent event);
 
