@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "fill_unset.hpp"
 #include "yhteys/calendar/clock.hpp"
 #include "yhteys/calendar/date_text.hpp"
 #include "yhteys/hetu/synthetic.hpp"
@@ -68,6 +69,7 @@ homecare::v1::RecordAssessmentRequest Assessment(const std::string& client, cons
   m->set_repetitive_anxious_complaints(0);
   m->set_sad_pained_facial_expressions(0);
   m->set_crying_tearfulness(0);
+  proto::FillUnset(*req.mutable_items());  // the rest of the form: no problems
   return req;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "fill_unset.hpp"
 #include "yhteys/hetu/synthetic.hpp"
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
@@ -55,6 +56,8 @@ inline homecare::v1::RecordAssessmentRequest AssessmentRequest(const std::string
   m->set_repetitive_anxious_complaints(mood.at(4));
   m->set_sad_pained_facial_expressions(mood.at(5));
   m->set_crying_tearfulness(mood.at(6));
+  // The rest of the form: no problems (every other item at code 0).
+  proto::FillUnset(*req.mutable_items());
   return req;
 }
 

@@ -94,7 +94,8 @@ TEST_F(OneContactTest, DepressionNoticedInHomeCareEndsAcceptedInIntakeAndHomeCar
 
   auto req = Assessment(client, "e2e-assess-1", {3, 1, 2, 0, 1, 0, 0});
   homecare::v1::RecordAssessmentResponse first;
-  ASSERT_TRUE(HomeCare().RecordAssessment(Ctx().get(), req, &first).ok());
+  grpc::Status recorded = HomeCare().RecordAssessment(Ctx().get(), req, &first);
+  ASSERT_TRUE(recorded.ok()) << recorded.error_message();
   EXPECT_EQ(first.scales().drs(), 5);
 
   // The router creates the referral and offers it to the intake.

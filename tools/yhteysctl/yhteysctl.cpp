@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "all_contracts.hpp"
+#include "fill_unset.hpp"
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
@@ -34,8 +35,9 @@ constexpr char kUsage[] = R"(usage: yhteysctl [--address HOST:PORT] [--timeout-m
 Service calls (answers are printed as JSON; --get prints one field):
   health [--wait-s N]                       grpc.health.v1 of --address (or --service)
   home-care register-client --identity-code C --municipality NNN --language fi|sv|se|smn|sms --unit U [--key K]
-  home-care record-assessment --client ID --mood a,b,c,d,e,f,g [--assessed-on YYYY-MM-DD] [--key K]
-                                            mood: interRAI E1a-E1g codes 0-3
+  home-care record-assessment --client ID [--mood a,b,c,d,e,f,g] [--items JSON] [--assessed-on YYYY-MM-DD] [--key K]
+                                            mood: interRAI E1a-E1g codes 0-3; items: RaiHcItems as JSON,
+                                            e.g. '{"health":{"dyspnea":3,"vomiting":2}}'; items not given are 0
   home-care get-client --client ID
   inbox list                                the ReferralInbox of --service (default mental-health-intake)
   inbox get --referral R
@@ -170,19 +172,27 @@ int HomeCare(const Args& args, const std::shared_ptr<grpc::Channel>& channel) {
       std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
       req.set_assessed_on(buf);
     }
-    std::vector<int> codes;
-    std::stringstream ss(Require(args, "mood"));
-    std::string item;
-    while (std::getline(ss, item, ',')) codes.push_back(std::atoi(item.c_str()));
-    if (codes.size() != 7) Fail("--mood: expected seven comma-separated codes (E1a-E1g)");
-    auto* m = req.mutable_items()->mutable_mood();
-    m->set_negative_statements(codes[0]);
-    m->set_persistent_anger(codes[1]);
-    m->set_unrealistic_fears(codes[2]);
-    m->set_repetitive_health_complaints(codes[3]);
-    m->set_repetitive_anxious_complaints(codes[4]);
-    m->set_sad_pained_facial_expressions(codes[5]);
-    m->set_crying_tearfulness(codes[6]);
+    if (args.Has("items")) {
+      auto st = google::protobuf::util::JsonStringToMessage(args.Flag("items"), req.mutable_items());
+      if (!st.ok()) Fail("--items: " + std::string(st.message()));
+    }
+    if (args.Has("mood")) {
+      std::vector<int> codes;
+      std::stringstream ss(args.Flag("mood"));
+      std::string item;
+      while (std::getline(ss, item, ',')) codes.push_back(std::atoi(item.c_str()));
+      if (codes.size() != 7) Fail("--mood: expected seven comma-separated codes (E1a-E1g)");
+      auto* m = req.mutable_items()->mutable_mood();
+      m->set_negative_statements(codes[0]);
+      m->set_persistent_anger(codes[1]);
+      m->set_unrealistic_fears(codes[2]);
+      m->set_repetitive_health_complaints(codes[3]);
+      m->set_repetitive_anxious_complaints(codes[4]);
+      m->set_sad_pained_facial_expressions(codes[5]);
+      m->set_crying_tearfulness(codes[6]);
+    }
+    // Items not given are answered "no problem" (code 0).
+    proto::FillUnset(*req.mutable_items());
     homecare::v1::RecordAssessmentResponse resp;
     return Print(args, stub->RecordAssessment(&ctx, req, &resp), resp);
   }
