@@ -18,7 +18,11 @@ int RunDomainService(const DomainService& domain, int argc, char** argv, const E
   InboxStore store(rt.redis(), rt.keyspace(), {domain.service, domain.topic, rt.event_source(), rt.idempotency_ttl()});
   InboxService inbox(store, rt.rpc_env(), &rt.relay());
   rt.AddService(&inbox);
-  std::shared_ptr<void> extension = extend ? extend(rt) : nullptr;
+  std::shared_ptr<void> extension;
+  if (extend) {
+    extension = extend(rt);
+    if (!extension) return 2;
+  }
   return rt.Run();
 }
 

@@ -75,6 +75,10 @@ void YhteysSystem::Start(const std::string& name) {
       {"YHTEYS_KAFKA_FETCH_WAIT_MAX_MS", "20"},
       {"YHTEYS_KAFKA_SESSION_TIMEOUT_MS", "6000"},
   };
+  // Processes run in the test's directory: data files by absolute path.
+  if (name == "client-feedback") {
+    env["YHTEYS_FEEDBACK_UNITS_FILE"] = std::string(YHTEYS_SOURCE_DIR) + "/services/client-feedback/config/units.yaml";
+  }
   std::vector<std::string> argv = {Binary(name)};
   if (name == "referral-router") argv.insert(argv.end(), {"--config", dir_.path() + "/router.yaml"});
   processes_[name] = Process(argv, env, dir_.path() + "/" + name + ".log");

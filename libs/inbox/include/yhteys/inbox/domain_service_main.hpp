@@ -2,7 +2,9 @@
 // The common main() of a domain service: a Runtime plus the ReferralInbox
 // publishing on the service's own topic. `extend` builds and registers the
 // service's own gRPC API and consumers (may be empty); what it returns is
-// kept alive until the service stops. Returns the exit code.
+// kept alive until the service stops. An extension that cannot start (a bad
+// data file, say) logs why and returns nullptr: the service exits with 2.
+// Returns the exit code.
 
 #include <functional>
 #include <memory>
