@@ -7,13 +7,14 @@ namespace yhteys::homecare {
 HomeCareService::HomeCareService(HomeCareStore& store, server::RpcEnv env, kafka::OutboxRelay* relay)
     : store_(store), env_(env), relay_(relay) {}
 
-grpc::ServerUnaryReactor* HomeCareService::RegisterClient(grpc::CallbackServerContext* ctx,
-                                                          const v1::RegisterClientRequest* req,
-                                                          v1::RegisterClientResponse* resp) {
-  return server::RunUnary(ctx, env_, "HomeCare/RegisterClient", [=, this]() -> absl::Status {
+template <typename Request, typename Response>
+grpc::ServerUnaryReactor* HomeCareService::Mutate(
+    grpc::CallbackServerContext* ctx, const char* method, const Request* req, Response* resp,
+    absl::StatusOr<Response> (HomeCareStore::*op)(const std::string&, const Request&)) {
+  return server::RunUnary(ctx, env_, method, [=, this]() -> absl::Status {
     auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
     if (!key.ok()) return key.status();
-    auto result = store_.RegisterClient(*key, *req);
+    auto result = (store_.*op)(*key, *req);
     if (!result.ok()) return result.status();
     *resp = std::move(*result);
     if (relay_) relay_->Notify();
@@ -21,16 +22,36 @@ grpc::ServerUnaryReactor* HomeCareService::RegisterClient(grpc::CallbackServerCo
   });
 }
 
+grpc::ServerUnaryReactor* HomeCareService::RegisterClient(grpc::CallbackServerContext* ctx,
+                                                          const v1::RegisterClientRequest* req,
+                                                          v1::RegisterClientResponse* resp) {
+  return Mutate(ctx, "HomeCare/RegisterClient", req, resp, &HomeCareStore::RegisterClient);
+}
+
 grpc::ServerUnaryReactor* HomeCareService::RecordAssessment(grpc::CallbackServerContext* ctx,
                                                             const v1::RecordAssessmentRequest* req,
                                                             v1::RecordAssessmentResponse* resp) {
-  return server::RunUnary(ctx, env_, "HomeCare/RecordAssessment", [=, this]() -> absl::Status {
-    auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
-    if (!key.ok()) return key.status();
-    auto result = store_.RecordAssessment(*key, *req);
+  return Mutate(ctx, "HomeCare/RecordAssessment", req, resp, &HomeCareStore::RecordAssessment);
+}
+
+grpc::ServerUnaryReactor* HomeCareService::SetCarePlan(grpc::CallbackServerContext* ctx,
+                                                       const v1::SetCarePlanRequest* req, v1::Client* resp) {
+  return Mutate(ctx, "HomeCare/SetCarePlan", req, resp, &HomeCareStore::SetCarePlan);
+}
+
+grpc::ServerUnaryReactor* HomeCareService::RecordVisit(grpc::CallbackServerContext* ctx,
+                                                       const v1::RecordVisitRequest* req,
+                                                       v1::RecordVisitResponse* resp) {
+  return Mutate(ctx, "HomeCare/RecordVisit", req, resp, &HomeCareStore::RecordVisit);
+}
+
+grpc::ServerUnaryReactor* HomeCareService::ListAssessments(grpc::CallbackServerContext* ctx,
+                                                           const v1::ListAssessmentsRequest* req,
+                                                           v1::ListAssessmentsResponse* resp) {
+  return server::RunUnary(ctx, env_, "HomeCare/ListAssessments", [=, this]() -> absl::Status {
+    auto result = store_.ListAssessments(req->client_id());
     if (!result.ok()) return result.status();
     *resp = std::move(*result);
-    if (relay_) relay_->Notify();
     return absl::OkStatus();
   });
 }

@@ -18,8 +18,19 @@ class HomeCareService final : public v1::HomeCare::CallbackService {
                                              v1::RecordAssessmentResponse* resp) override;
   grpc::ServerUnaryReactor* GetClient(grpc::CallbackServerContext* ctx, const v1::GetClientRequest* req,
                                       v1::Client* resp) override;
+  grpc::ServerUnaryReactor* ListAssessments(grpc::CallbackServerContext* ctx, const v1::ListAssessmentsRequest* req,
+                                            v1::ListAssessmentsResponse* resp) override;
+  grpc::ServerUnaryReactor* SetCarePlan(grpc::CallbackServerContext* ctx, const v1::SetCarePlanRequest* req,
+                                        v1::Client* resp) override;
+  grpc::ServerUnaryReactor* RecordVisit(grpc::CallbackServerContext* ctx, const v1::RecordVisitRequest* req,
+                                        v1::RecordVisitResponse* resp) override;
 
  private:
+  template <typename Request, typename Response>
+  grpc::ServerUnaryReactor* Mutate(grpc::CallbackServerContext* ctx, const char* method, const Request* req,
+                                   Response* resp,
+                                   absl::StatusOr<Response> (HomeCareStore::*op)(const std::string&, const Request&));
+
   HomeCareStore& store_;
   server::RpcEnv env_;
   kafka::OutboxRelay* relay_;

@@ -1,6 +1,8 @@
 #include "home_care_store.hpp"
 
-#include <google/protobuf/util/time_util.h>
+#include <set>
+
+#include "absl/strings/numbers.h"
 
 #include "rai_scales.hpp"
 #include "yhteys/calendar/date_text.hpp"
@@ -16,6 +18,26 @@ namespace {
 
 std::string ClientKey(const std::string& p) { return "client:" + p; }
 std::string ReferralsKey(const std::string& p) { return "client:" + p + ":referrals"; }
+std::string AssessmentsKey(const std::string& p) { return "client:" + p + ":assessments"; }
+
+constexpr int kMaxVisitsPerWeek = 42;
+constexpr int kMaxTasks = 8;
+constexpr int kVisitBackdateDays = 30;
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+v1::RaiScales Difference(const v1::RaiScales& now, const v1::RaiScales& before) {
+  v1::RaiScales d;
+  d.set_drs(now.drs() - before.drs());
+  d.set_cps(now.cps() - before.cps());
+  d.set_adl_hierarchy(now.adl_hierarchy() - before.adl_hierarchy());
+  d.set_chess(now.chess() - before.chess());
+  d.set_maple(now.maple() - before.maple());
+  return d;
+}
 
 absl::Status NoSuchClient() { return absl::NotFoundError("client_id: no such client"); }
 
@@ -128,6 +150,7 @@ absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
       .Response(response.SerializeAsString())
       .RequireExists(ClientKey(request.client_id()), NoSuchClient())
       .HSet(ClientKey(request.client_id()), "latest_assessment", assessment.SerializeAsString())
+      .ZAdd(AssessmentsKey(request.client_id()), static_cast<double>(NowMillis()), assessment.SerializeAsString())
       .Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), settings_.source, request.client_id(),
                 ids::NowRfc3339(), kTopic, request.client_id(), event.SerializeAsString()});
   auto outcome = step.Execute(pool_);
@@ -138,13 +161,20 @@ absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
 }
 
 absl::StatusOr<v1::Client> HomeCareStore::GetClient(const std::string& client_id) {
+  auto loaded = LoadClient(client_id);
+  if (!loaded.ok()) return loaded.status();
+  return std::move(loaded->first);
+}
+
+absl::StatusOr<std::pair<v1::Client, std::string>> HomeCareStore::LoadClient(const std::string& client_id) {
   if (auto st = validate::Pseudonym("client_id", client_id); !st.ok()) return st;
   int shard = keyspace_.ShardFor(client_id);
-  auto replies = pool_.Pipeline({{"HMGET", keyspace_.Key(shard, ClientKey(client_id)), "profile", "latest_assessment"},
+  auto replies = pool_.Pipeline({{"HMGET", keyspace_.Key(shard, ClientKey(client_id)), "profile", "latest_assessment",
+                                  "care_plan", "missed_streak", "version"},
                                  {"HVALS", keyspace_.Key(shard, ReferralsKey(client_id))}});
   if (!replies.ok()) return replies.status();
   const redisReply* fields = (*replies)[0].get();
-  if (fields->type != REDIS_REPLY_ARRAY || fields->elements != 2 || fields->element[0]->type != REDIS_REPLY_STRING) {
+  if (fields->type != REDIS_REPLY_ARRAY || fields->elements != 5 || fields->element[0]->type != REDIS_REPLY_STRING) {
     return NoSuchClient();
   }
   v1::Client client;
@@ -152,11 +182,158 @@ absl::StatusOr<v1::Client> HomeCareStore::GetClient(const std::string& client_id
   if (fields->element[1]->type == REDIS_REPLY_STRING) {
     client.mutable_latest_assessment()->ParseFromString(redis::ReplyString(fields->element[1]));
   }
+  if (fields->element[2]->type == REDIS_REPLY_STRING) {
+    client.mutable_care_plan()->ParseFromString(redis::ReplyString(fields->element[2]));
+  }
+  int streak = 0;
+  if (fields->element[3]->type == REDIS_REPLY_STRING) (void)absl::SimpleAtoi(redis::ReplyString(fields->element[3]), &streak);
+  client.set_consecutive_missed_visits(streak);
   const redisReply* referrals = (*replies)[1].get();
   for (size_t i = 0; referrals->type == REDIS_REPLY_ARRAY && i < referrals->elements; ++i) {
     client.add_referrals()->ParseFromString(redis::ReplyString(referrals->element[i]));
   }
-  return client;
+  return std::make_pair(std::move(client), redis::ReplyString(fields->element[4]));
+}
+
+absl::Status HomeCareStore::RecentDate(const std::string& field, const std::string& text, int max_days_ago) const {
+  if (text.empty()) return absl::InvalidArgumentError(field + ": required");
+  auto date = calendar::ParseDate(text);
+  if (!date.ok()) return absl::InvalidArgumentError(field + ": must be a date YYYY-MM-DD");
+  auto today = std::chrono::sys_days(settings_.today());
+  if (std::chrono::sys_days(*date) > today) return absl::InvalidArgumentError(field + ": is in the future");
+  if (std::chrono::sys_days(*date) < today - std::chrono::days(max_days_ago)) {
+    return absl::InvalidArgumentError(field + ": more than " + std::to_string(max_days_ago) + " days ago");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ListAssessmentsResponse> HomeCareStore::ListAssessments(const std::string& client_id) {
+  if (auto st = validate::Pseudonym("client_id", client_id); !st.ok()) return st;
+  int shard = keyspace_.ShardFor(client_id);
+  auto replies = pool_.Pipeline({{"EXISTS", keyspace_.Key(shard, ClientKey(client_id))},
+                                 {"ZRANGE", keyspace_.Key(shard, AssessmentsKey(client_id)), "0", "-1"}});
+  if (!replies.ok()) return replies.status();
+  if ((*replies)[0]->integer == 0) return NoSuchClient();
+  const redisReply* list = (*replies)[1].get();
+  std::vector<v1::Assessment> oldest_first;
+  for (size_t i = 0; list->type == REDIS_REPLY_ARRAY && i < list->elements; ++i) {
+    if (!oldest_first.emplace_back().ParseFromString(redis::ReplyString(list->element[i]))) {
+      return absl::InternalError("stored assessment is corrupt");
+    }
+  }
+  v1::ListAssessmentsResponse response;
+  for (size_t i = oldest_first.size(); i-- > 0;) {
+    auto* entry = response.add_assessments();
+    *entry->mutable_assessment() = oldest_first[i];
+    if (i > 0) {
+      entry->set_has_previous(true);
+      *entry->mutable_change() = Difference(oldest_first[i].scales(), oldest_first[i - 1].scales());
+    }
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Client> HomeCareStore::SetCarePlan(const std::string& idempotency_key,
+                                                      const v1::SetCarePlanRequest& request) {
+  if (auto st = validate::Pseudonym("client_id", request.client_id()); !st.ok()) return st;
+  if (!request.has_plan()) return absl::InvalidArgumentError("plan: required");
+  const v1::CarePlan& plan = request.plan();
+  if (auto st = validate::InRange("plan.visits_per_week", plan.visits_per_week(), 0, kMaxVisitsPerWeek); !st.ok()) {
+    return st;
+  }
+  if (plan.tasks().empty()) return absl::InvalidArgumentError("plan.tasks: at least one required");
+  if (plan.tasks_size() > kMaxTasks) return absl::InvalidArgumentError("plan.tasks: at most " + std::to_string(kMaxTasks));
+  std::set<int> seen;
+  for (int i = 0; i < plan.tasks_size(); ++i) {
+    std::string field = "plan.tasks[" + std::to_string(i) + "]";
+    if (auto st = validate::EnumSet(field, plan.tasks(i), &v1::CareTask_IsValid); !st.ok()) return st;
+    if (!seen.insert(plan.tasks(i)).second) return absl::InvalidArgumentError(field + ": duplicate");
+  }
+  if (auto st = RecentDate("plan.valid_from", plan.valid_from(), kVisitBackdateDays); !st.ok()) return st;
+  auto loaded = LoadClient(request.client_id());
+  if (!loaded.ok()) return loaded.status();
+  v1::Client client = std::move(loaded->first);
+  *client.mutable_care_plan() = plan;
+
+  v1::CarePlanSet event;
+  event.set_client_pseudonym(request.client_id());
+  *event.mutable_plan() = plan;
+  event.set_unit_id(client.unit_id());
+  redis::AtomicStep step(keyspace_, keyspace_.ShardFor(request.client_id()));
+  step.IdempotencyKey("SetCarePlan", idempotency_key, server::RequestFingerprint(request))
+      .RecordTtl(settings_.idempotency_ttl)
+      .Response(client.SerializeAsString())
+      .RequireExists(ClientKey(request.client_id()), NoSuchClient())
+      .HSet(ClientKey(request.client_id()), "care_plan", plan.SerializeAsString())
+      .Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), settings_.source, request.client_id(),
+                ids::NowRfc3339(), kTopic, request.client_id(), event.SerializeAsString()});
+  auto outcome = step.Execute(pool_);
+  if (!outcome.ok()) return outcome.status();
+  v1::Client answer;
+  if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
+  return answer;
+}
+
+absl::StatusOr<v1::RecordVisitResponse> HomeCareStore::RecordVisit(const std::string& idempotency_key,
+                                                                   const v1::RecordVisitRequest& request) {
+  if (auto st = validate::Pseudonym("client_id", request.client_id()); !st.ok()) return st;
+  if (auto st = RecentDate("visit_date", request.visit_date(), kVisitBackdateDays); !st.ok()) return st;
+  if (auto st = validate::EnumSet("outcome", request.outcome(), &v1::VisitOutcome_IsValid); !st.ok()) return st;
+  if (request.outcome() == v1::VISIT_OUTCOME_MISSED) {
+    if (auto st = validate::EnumSet("missed_reason", request.missed_reason(), &v1::MissedReason_IsValid); !st.ok()) {
+      return st;
+    }
+  } else if (request.missed_reason() != v1::MISSED_REASON_UNSPECIFIED) {
+    return absl::InvalidArgumentError("missed_reason: only with a missed visit");
+  }
+  auto loaded = LoadClient(request.client_id());
+  if (!loaded.ok()) return loaded.status();
+  const v1::Client& client = loaded->first;
+  bool missed = request.outcome() == v1::VISIT_OUTCOME_MISSED;
+  int streak = missed ? client.consecutive_missed_visits() + 1 : 0;
+  // Once per run of missed visits: exactly when the run reaches the
+  // threshold; a done visit resets the run and so re-arms the alert.
+  bool alert = missed && streak == settings_.missed_visits_alert_after;
+
+  v1::RecordVisitResponse response;
+  response.set_visit_id(ids::NewUuid());
+  response.set_consecutive_missed(streak);
+  response.set_alert_raised(alert);
+
+  v1::VisitRecorded recorded;
+  recorded.set_visit_id(response.visit_id());
+  recorded.set_client_pseudonym(request.client_id());
+  recorded.set_visit_date(request.visit_date());
+  recorded.set_outcome(request.outcome());
+  recorded.set_missed_reason(request.missed_reason());
+  recorded.set_unit_id(client.unit_id());
+
+  const std::string& p = request.client_id();
+  redis::AtomicStep step(keyspace_, keyspace_.ShardFor(p));
+  step.IdempotencyKey("RecordVisit", idempotency_key, server::RequestFingerprint(request))
+      .RecordTtl(settings_.idempotency_ttl)
+      .Response(response.SerializeAsString())
+      .RequireExists(ClientKey(p), NoSuchClient())
+      .CompareAndBumpVersion(ClientKey(p), loaded->second, "client_id")
+      .HSet(ClientKey(p), "missed_streak", std::to_string(streak))
+      .Publish({ids::NewUuid(), recorded.GetDescriptor()->full_name(), settings_.source, p, ids::NowRfc3339(), kTopic,
+                p, recorded.SerializeAsString()});
+  if (alert) {
+    v1::VisitsMissedAlert event;
+    event.set_client_pseudonym(p);
+    event.set_consecutive_missed(streak);
+    event.set_threshold(settings_.missed_visits_alert_after);
+    event.set_unit_id(client.unit_id());
+    event.set_municipality_code(client.municipality_code());
+    event.set_language(client.language());
+    step.Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), settings_.source, p, ids::NowRfc3339(), kTopic,
+                  p, event.SerializeAsString()});
+  }
+  auto outcome = step.Execute(pool_);
+  if (!outcome.ok()) return outcome.status();
+  v1::RecordVisitResponse answer;
+  if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
+  return answer;
 }
 
 absl::StatusOr<bool> HomeCareStore::RecordReferralOutcome(const std::string& ce_source, const std::string& ce_id,

@@ -3,7 +3,9 @@
 // atomic step with its outbox event and idempotency record.
 //
 // Keys, sharded by client pseudonym: client:<p> (hash: profile, latest
-// assessment), client:<p>:referrals (hash: referral id -> outcome).
+// assessment, care plan, missed-visit streak, version),
+// client:<p>:assessments (sorted set of assessments by recording time),
+// client:<p>:referrals (hash: referral id -> outcome).
 // Thread-safe; blocking (run on worker threads).
 
 #include <chrono>
@@ -26,6 +28,7 @@ struct HomeCareSettings {
   bool accept_temporary_codes = false;
   std::chrono::seconds idempotency_ttl{std::chrono::hours(168)};
   std::function<std::chrono::year_month_day()> today;
+  int missed_visits_alert_after = 2;  // missed visits in a row that raise the alert
 };
 
 class HomeCareStore {
@@ -38,6 +41,10 @@ class HomeCareStore {
   absl::StatusOr<v1::RecordAssessmentResponse> RecordAssessment(const std::string& idempotency_key,
                                                                const v1::RecordAssessmentRequest& request);
   absl::StatusOr<v1::Client> GetClient(const std::string& client_id);
+  absl::StatusOr<v1::ListAssessmentsResponse> ListAssessments(const std::string& client_id);
+  absl::StatusOr<v1::Client> SetCarePlan(const std::string& idempotency_key, const v1::SetCarePlanRequest& request);
+  absl::StatusOr<v1::RecordVisitResponse> RecordVisit(const std::string& idempotency_key,
+                                                      const v1::RecordVisitRequest& request);
 
   // The closed loop: a referral this service caused changed state at the
   // router. Idempotent per event (ce_source, ce_id). Returns true when it
@@ -46,6 +53,12 @@ class HomeCareStore {
                                              const referral::v1::ReferralStateChanged& change);
 
  private:
+  // The client and the version its record was read at.
+  absl::StatusOr<std::pair<v1::Client, std::string>> LoadClient(const std::string& client_id);
+  // A date field: required, YYYY-MM-DD, not in the future, at most
+  // `max_days_ago` before today.
+  absl::Status RecentDate(const std::string& field, const std::string& text, int max_days_ago) const;
+
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;
   const hetu::Pseudonymizer& pseudonymizer_;

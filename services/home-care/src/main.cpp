@@ -13,7 +13,7 @@ struct HomeCare {
   HomeCare(server::Runtime& rt)
       : store(rt.redis(), rt.keyspace(), rt.pseudonymizer(),
               {rt.event_source(), rt.config().GetBool("identity.accept_temporary_codes"), rt.idempotency_ttl(),
-               &calendar::TodayLocal}),
+               &calendar::TodayLocal, static_cast<int>(rt.config().GetInt("homecare.missed_visits_alert_after"))}),
         service(store, rt.rpc_env(), &rt.relay()) {}
   homecare::HomeCareStore store;
   homecare::HomeCareService service;
@@ -22,7 +22,11 @@ struct HomeCare {
 }  // namespace
 
 int main(int argc, char** argv) {
-  inbox::DomainService domain{{"home-care", "hc", "127.0.0.1:50052", "127.0.0.1:9462", {}},
+  std::vector<config::KeySpec> keys = {
+      {"homecare.missed_visits_alert_after", config::KeyType::kInt, "2",
+       "Missed visits in a row that raise a VisitsMissedAlert (once, until a visit is done)"},
+  };
+  inbox::DomainService domain{{"home-care", "hc", "127.0.0.1:50052", "127.0.0.1:9462", keys},
                               common::v1::SERVICE_NAME_HOME_CARE,
                               homecare::kTopic};
   return inbox::RunDomainService(domain, argc, argv, [](server::Runtime& rt) {

@@ -72,6 +72,16 @@ void Dispatcher::Offer(const v1::Referral& referral) {
     (void)store_.MarkOffered(referral, referral.offer_attempts());
     return;
   }
+  if (referral.target_service() == common::v1::SERVICE_NAME_EXTERNAL) {
+    // A unit outside Yhteys: the OFFERED event on the referrals topic is the
+    // offer; the unit's system answers through RespondToExternalReferral.
+    if (store_.MarkOffered(referral, attempts).ok()) {
+      Count(referral.target_service(), "published");
+      if (on_change_) on_change_();
+      log::Info("referral published for an external unit", {{"referral", id}, {"need", referral.offer().need_code()}});
+    }
+    return;
+  }
   if (it == stubs_.end()) {
     log::Error("no address configured for the referral's target; referral unroutable",
                {{"referral", id}, {"target", ServiceToName(referral.target_service())}});

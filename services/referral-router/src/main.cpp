@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
       consumer_options, [&handler](const kafka::ConsumedRecord& r) { return handler.Handle(r); }, &rt.registry()));
   rt.AddWorker("dispatcher", [&dispatcher](const std::atomic<bool>& stop) { dispatcher.Run(stop); });
 
-  router::RouterService router_service(store, rt.rpc_env());
+  router::RouterService router_service(store, rt.rpc_env(), [&rt] { rt.relay().Notify(); });
   rt.AddService(&router_service);
   return rt.Run();
 }

@@ -1,10 +1,70 @@
 #include "router_service.hpp"
 
+#include "yhteys/ids/proto_time.hpp"
+#include "yhteys/server/idempotency.hpp"
 #include "yhteys/validate/validate.hpp"
 
 namespace yhteys::router {
 
-RouterService::RouterService(ReferralStore& store, server::RpcEnv env) : store_(store), env_(env) {}
+// External answers are deduplicated like events, under this source and the
+// idempotency key.
+constexpr char kExternalSource[] = "/yhteys/referral-router/external";
+
+absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::string& idempotency_key,
+                                               const v1::RespondToExternalReferralRequest& request) {
+  if (request.referral_id().empty()) return absl::InvalidArgumentError("referral_id: required");
+  switch (request.response()) {
+    case referral::v1::INBOX_STATE_ACCEPTED:
+    case referral::v1::INBOX_STATE_COMPLETED:
+      if (request.decline_reason() != referral::v1::DECLINE_REASON_UNSPECIFIED) {
+        return absl::InvalidArgumentError("decline_reason: only with DECLINED");
+      }
+      break;
+    case referral::v1::INBOX_STATE_DECLINED:
+      if (auto st = validate::EnumSet("decline_reason", request.decline_reason(), &referral::v1::DeclineReason_IsValid);
+          !st.ok()) {
+        return st;
+      }
+      break;
+    default:
+      return absl::InvalidArgumentError("response: expected ACCEPTED, DECLINED or COMPLETED");
+  }
+  if (auto st = validate::Identifier("unit_id", request.unit_id()); !st.ok()) return st;
+  auto current = store.Get(request.referral_id());
+  if (!current.ok()) return current.status();
+  if (current->target_service() != common::v1::SERVICE_NAME_EXTERNAL) {
+    return absl::FailedPreconditionError(
+        "referral_id: not an external referral (its target answers through its ReferralInbox)");
+  }
+  referral::v1::ReferralOutcomeReported outcome;
+  outcome.set_referral_id(request.referral_id());
+  outcome.set_client_pseudonym(current->offer().client_pseudonym());
+  outcome.set_reporting_service(common::v1::SERVICE_NAME_EXTERNAL);
+  outcome.set_outcome(request.response());
+  outcome.set_decline_reason(request.decline_reason());
+  outcome.set_unit_id(request.unit_id());
+  *outcome.mutable_reported_at() = ids::NowTimestamp();
+  v1::Referral updated;
+  // Deduplicated on the key alone: a retry, even with another answer,
+  // returns the referral and changes nothing.
+  auto result = store.ApplyOutcome(kExternalSource, idempotency_key, outcome, &updated);
+  if (!result.ok()) return result.status();
+  switch (*result) {
+    case ReferralStore::OutcomeResult::kApplied:
+      return updated;
+    case ReferralStore::OutcomeResult::kDuplicate:
+      return store.Get(request.referral_id());
+    case ReferralStore::OutcomeResult::kStale:
+      return absl::FailedPreconditionError("response: the referral is " +
+                                           referral::v1::ReferralState_Name(current->state()));
+    case ReferralStore::OutcomeResult::kUnknownReferral:
+      return absl::NotFoundError("referral_id: no such referral");
+  }
+  return absl::InternalError("unexpected outcome");
+}
+
+RouterService::RouterService(ReferralStore& store, server::RpcEnv env, std::function<void()> on_change)
+    : store_(store), env_(env), on_change_(std::move(on_change)) {}
 
 grpc::ServerUnaryReactor* RouterService::GetReferral(grpc::CallbackServerContext* ctx, const v1::GetReferralRequest* req,
                                                      v1::Referral* resp) {
@@ -25,6 +85,20 @@ grpc::ServerUnaryReactor* RouterService::ListClientReferrals(grpc::CallbackServe
     auto result = store_.ListForClient(req->client_pseudonym());
     if (!result.ok()) return result.status();
     for (auto& r : *result) *resp->add_referrals() = std::move(r);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RouterService::RespondToExternalReferral(grpc::CallbackServerContext* ctx,
+                                                                   const v1::RespondToExternalReferralRequest* req,
+                                                                   v1::Referral* resp) {
+  return server::RunUnary(ctx, env_, "ReferralRouter/RespondToExternalReferral", [=, this]() -> absl::Status {
+    auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
+    if (!key.ok()) return key.status();
+    auto result = RespondToExternal(store_, *key, *req);
+    if (!result.ok()) return result.status();
+    *resp = std::move(*result);
+    if (on_change_) on_change_();
     return absl::OkStatus();
   });
 }

@@ -214,6 +214,29 @@ TEST_F(ShippedRulesTest, ParentEpdsToIntakeUrgentOnSelfHarm) {
   EXPECT_FALSE(self_harm.target_clock.has_value());
 }
 
+TEST_F(ShippedRulesTest, HomeCareChessAndMapleToExternalUnits) {
+  auto assessed = [](int chess, int maple, int age) {
+    homecare::v1::AssessmentRecorded e = Assessment(0);
+    e.mutable_scales()->set_chess(chess);
+    e.mutable_scales()->set_maple(maple);
+    e.set_age_years(age);
+    return e;
+  };
+  const Rule& chess = Get("homecare-chess-nurse-review");
+  EXPECT_EQ(chess.target, common::v1::SERVICE_NAME_EXTERNAL);
+  EXPECT_FALSE(Matches(chess, assessed(2, 1, 80)));
+  EXPECT_TRUE(Matches(chess, assessed(3, 1, 80)));
+  const Rule& old = Get("homecare-maple-social-care-75plus");
+  const Rule& young = Get("homecare-maple-social-care");
+  EXPECT_EQ(old.statutory.rule_text, "working_days:7");
+  EXPECT_FALSE(Matches(old, assessed(0, 3, 80)));
+  EXPECT_TRUE(Matches(old, assessed(0, 4, 75)));
+  EXPECT_FALSE(Matches(old, assessed(0, 4, 74)));
+  EXPECT_TRUE(Matches(young, assessed(0, 4, 74)));
+  EXPECT_FALSE(Matches(young, assessed(0, 4, 75)));
+  EXPECT_FALSE(Matches(young, assessed(0, 3, 60)));
+}
+
 TEST(ServiceNamesTest, RoundTrip) {
   for (auto s : {common::v1::SERVICE_NAME_FAMILY_CENTRE, common::v1::SERVICE_NAME_HOME_CARE,
                  common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE, common::v1::SERVICE_NAME_CLIENT_FEEDBACK}) {

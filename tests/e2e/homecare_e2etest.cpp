@@ -1,0 +1,291 @@
+// Home care over real processes beyond the one-contact path: every RAI
+// scale computed from the items, the assessment history with changes, the
+// care plan, missed visits raising one alert per run, and the rules that
+// send CHESS >= 3 and MAPLe >= 4 to units outside Yhteys, which answer
+// through the router's RespondToExternalReferral (read back through gRPC,
+// the referrals topic and home care's closed loop).
+#include <gtest/gtest.h>
+#include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "clients.hpp"
+#include "yhteys/homecare/v1/home_care_events.pb.h"
+#include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
+#include "yhteys/referral/v1/referral_events.pb.h"
+#include "yhteys/router/v1/referral_router_service.grpc.pb.h"
+#include "yhteys/testing/system.hpp"
+
+namespace yhteys {
+namespace {
+
+using namespace std::chrono_literals;
+using e2e::Ctx;
+using testing::WaitFor;
+
+namespace hc = homecare::v1;
+
+constexpr char kTopic[] = "yhteys.homecare.events.v1";
+const std::vector<int> kCalmMood = {0, 0, 0, 0, 0, 0, 0};
+
+class HomeCareTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { system_ = new testing::YhteysSystem(); }
+  static void TearDownTestSuite() {
+    delete system_;
+    system_ = nullptr;
+  }
+
+  static hc::HomeCare::Stub& Api() {
+    static auto stub = hc::HomeCare::NewStub(system_->Channel("home-care"));
+    return *stub;
+  }
+  static router::v1::ReferralRouter::Stub& Router() {
+    static auto stub = router::v1::ReferralRouter::NewStub(system_->Channel("referral-router"));
+    return *stub;
+  }
+
+  static std::string Register(int index, const std::string& key) {
+    hc::RegisterClientResponse resp;
+    grpc::Status st = Api().RegisterClient(Ctx().get(), e2e::RegisterRequest(hetu::SyntheticIdentityCode(index), key),
+                                           &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return resp.client_id();
+  }
+
+  static grpc::Status Visit(const std::string& client, hc::VisitOutcome outcome, const std::string& key,
+                            hc::RecordVisitResponse* out) {
+    hc::RecordVisitRequest req;
+    req.set_idempotency_key(key);
+    req.set_client_id(client);
+    req.set_visit_date(e2e::Today());
+    req.set_outcome(outcome);
+    if (outcome == hc::VISIT_OUTCOME_MISSED) req.set_missed_reason(hc::MISSED_REASON_CLIENT_NOT_AT_HOME);
+    return Api().RecordVisit(Ctx().get(), req, out);
+  }
+
+  template <typename Event>
+  static std::vector<Event> EventsOf(const std::string& client, const std::string& type) {
+    std::vector<Event> out;
+    for (const auto& r : testing::ReadAll(system_->Bootstrap(), {kTopic}, static_cast<size_t>(-1), 3s)) {
+      if (r.key != client || r.headers.at("ce_type") != type) continue;
+      EXPECT_TRUE(out.emplace_back().ParseFromString(r.value));
+    }
+    return out;
+  }
+
+  static testing::YhteysSystem* system_;
+};
+
+testing::YhteysSystem* HomeCareTest::system_ = nullptr;
+
+TEST_F(HomeCareTest, HistoryShowsEachScaleAndItsChangeSinceTheLastAssessment) {
+  std::string client = Register(9001, "hist-register");
+  auto first = e2e::AssessmentRequest(client, "hist-1", kCalmMood);
+  hc::RecordAssessmentResponse r1, r2;
+  ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), first, &r1).ok());
+  EXPECT_EQ(r1.scales().cps(), 0);
+  EXPECT_EQ(r1.scales().maple(), 1);
+
+  auto second = e2e::AssessmentRequest(client, "hist-2", {3, 1, 2, 0, 1, 0, 0});
+  auto* items = second.mutable_items();
+  items->mutable_cognition()->set_decision_making(3);
+  items->mutable_cognition()->set_short_term_memory(1);
+  items->mutable_communication()->set_making_self_understood(3);
+  for (auto set : {&hc::AdlItems::set_personal_hygiene, &hc::AdlItems::set_locomotion, &hc::AdlItems::set_toilet_use,
+                   &hc::AdlItems::set_eating}) {
+    (items->mutable_adl()->*set)(4);
+  }
+  ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), second, &r2).ok());
+  EXPECT_EQ(r2.scales().drs(), 5);
+  EXPECT_EQ(r2.scales().cps(), 4);
+  EXPECT_EQ(r2.scales().adl_hierarchy(), 4);
+  EXPECT_EQ(r2.scales().maple(), 5);
+
+  hc::ListAssessmentsRequest list;
+  list.set_client_id(client);
+  hc::ListAssessmentsResponse history;
+  ASSERT_TRUE(Api().ListAssessments(Ctx().get(), list, &history).ok());
+  ASSERT_EQ(history.assessments_size(), 2);
+  EXPECT_EQ(history.assessments(0).assessment().assessment_id(), r2.assessment_id());
+  EXPECT_TRUE(history.assessments(0).has_previous());
+  EXPECT_EQ(history.assessments(0).change().drs(), 5);
+  EXPECT_EQ(history.assessments(0).change().cps(), 4);
+  EXPECT_EQ(history.assessments(0).change().adl_hierarchy(), 4);
+  EXPECT_EQ(history.assessments(0).change().maple(), 4);
+  EXPECT_FALSE(history.assessments(1).has_previous());
+
+  // A retried assessment is not a third entry.
+  ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), second, &r2).ok());
+  ASSERT_TRUE(Api().ListAssessments(Ctx().get(), list, &history).ok());
+  EXPECT_EQ(history.assessments_size(), 2);
+
+  // A missing item is refused naming the proto field; nothing is recorded.
+  auto partial = e2e::AssessmentRequest(client, "hist-3", kCalmMood);
+  partial.mutable_items()->mutable_health()->clear_dyspnea();
+  hc::RecordAssessmentResponse refused;
+  grpc::Status st = Api().RecordAssessment(Ctx().get(), partial, &refused);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("items.health.dyspnea", 0), 0u) << st.error_message();
+  ASSERT_TRUE(Api().ListAssessments(Ctx().get(), list, &history).ok());
+  EXPECT_EQ(history.assessments_size(), 2);
+}
+
+TEST_F(HomeCareTest, CarePlanAndMissedVisitsRaiseOneAlertPerRun) {
+  std::string client = Register(9002, "visit-register");
+  hc::SetCarePlanRequest plan;
+  plan.set_idempotency_key("visit-plan");
+  plan.set_client_id(client);
+  plan.mutable_plan()->set_visits_per_week(14);
+  plan.mutable_plan()->add_tasks(hc::CARE_TASK_MEDICATION);
+  plan.mutable_plan()->add_tasks(hc::CARE_TASK_MEALS);
+  plan.mutable_plan()->set_valid_from(e2e::Today());
+  hc::Client with_plan;
+  ASSERT_TRUE(Api().SetCarePlan(Ctx().get(), plan, &with_plan).ok());
+  EXPECT_EQ(with_plan.care_plan().visits_per_week(), 14);
+
+  // Bad plans: each refused naming its field.
+  struct Case {
+    std::string field;
+    std::function<void(hc::SetCarePlanRequest&)> mutate;
+  } cases[] = {
+      {"plan.visits_per_week", [](auto& r) { r.mutable_plan()->set_visits_per_week(43); }},
+      {"plan.tasks", [](auto& r) { r.mutable_plan()->clear_tasks(); }},
+      {"plan.tasks[2]", [](auto& r) { r.mutable_plan()->add_tasks(hc::CARE_TASK_MEALS); }},
+      {"plan.tasks[2]", [](auto& r) { r.mutable_plan()->add_tasks(static_cast<hc::CareTask>(99)); }},
+      {"plan.valid_from", [](auto& r) { r.mutable_plan()->set_valid_from("2999-01-01"); }},
+      {"plan", [](auto& r) { r.clear_plan(); }},
+  };
+  int n = 0;
+  for (auto& c : cases) {
+    auto req = plan;
+    req.set_idempotency_key("visit-plan-bad-" + std::to_string(n++));
+    c.mutate(req);
+    hc::Client out;
+    grpc::Status st = Api().SetCarePlan(Ctx().get(), req, &out);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.field;
+    EXPECT_EQ(st.error_message().rfind(c.field, 0), 0u) << c.field << ": " << st.error_message();
+  }
+
+  hc::RecordVisitResponse v;
+  ASSERT_TRUE(Visit(client, hc::VISIT_OUTCOME_MISSED, "visit-1", &v).ok());
+  EXPECT_EQ(v.consecutive_missed(), 1);
+  EXPECT_FALSE(v.alert_raised());
+  ASSERT_TRUE(Visit(client, hc::VISIT_OUTCOME_MISSED, "visit-2", &v).ok());
+  EXPECT_EQ(v.consecutive_missed(), 2);
+  EXPECT_TRUE(v.alert_raised());
+  hc::RecordVisitResponse again;
+  ASSERT_TRUE(Visit(client, hc::VISIT_OUTCOME_MISSED, "visit-2", &again).ok());  // a retry
+  EXPECT_EQ(again.visit_id(), v.visit_id());
+  ASSERT_TRUE(Visit(client, hc::VISIT_OUTCOME_MISSED, "visit-3", &v).ok());
+  EXPECT_EQ(v.consecutive_missed(), 3);
+  EXPECT_FALSE(v.alert_raised());  // still the same run
+  ASSERT_TRUE(Visit(client, hc::VISIT_OUTCOME_DONE, "visit-4", &v).ok());
+  EXPECT_EQ(v.consecutive_missed(), 0);
+  ASSERT_TRUE(Visit(client, hc::VISIT_OUTCOME_MISSED, "visit-5", &v).ok());
+  ASSERT_TRUE(Visit(client, hc::VISIT_OUTCOME_MISSED, "visit-6", &v).ok());
+  EXPECT_TRUE(v.alert_raised());  // a new run
+
+  hc::RecordVisitResponse bad;
+  hc::RecordVisitRequest no_reason;
+  no_reason.set_idempotency_key("visit-bad");
+  no_reason.set_client_id(client);
+  no_reason.set_visit_date(e2e::Today());
+  no_reason.set_outcome(hc::VISIT_OUTCOME_MISSED);
+  grpc::Status st = Api().RecordVisit(Ctx().get(), no_reason, &bad);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("missed_reason", 0), 0u);
+
+  ASSERT_TRUE(WaitFor([&] {
+    return EventsOf<hc::VisitRecorded>(client, "yhteys.homecare.v1.VisitRecorded").size() >= 6;
+  }, 20s));
+  auto alerts = EventsOf<hc::VisitsMissedAlert>(client, "yhteys.homecare.v1.VisitsMissedAlert");
+  ASSERT_EQ(alerts.size(), 2u);
+  EXPECT_EQ(alerts[0].consecutive_missed(), 2);
+  EXPECT_EQ(alerts[0].threshold(), 2);
+  EXPECT_EQ(EventsOf<hc::VisitRecorded>(client, "yhteys.homecare.v1.VisitRecorded").size(), 6u);
+}
+
+TEST_F(HomeCareTest, ChessAndMapleGoToExternalUnitsThatAnswerThroughTheRouter) {
+  std::string client = Register(9003, "ext-register");  // born 1930-1949: 75 or over
+  auto req = e2e::AssessmentRequest(client, "ext-assess", kCalmMood);
+  auto* items = req.mutable_items();
+  // CHESS: ADL decline, cognitive decline, two symptoms -> 4.
+  items->mutable_adl()->set_adl_status_change(2);
+  items->mutable_cognition()->set_decision_making_change(2);
+  items->mutable_health()->set_dyspnea(3);
+  items->mutable_health()->set_vomiting(4);
+  // MAPLe 5: wandering.
+  items->mutable_behaviour()->set_wandering(2);
+  hc::RecordAssessmentResponse recorded;
+  ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), req, &recorded).ok());
+  EXPECT_GE(recorded.scales().chess(), 3);
+  EXPECT_GE(recorded.scales().maple(), 4);
+
+  std::map<std::string, router::v1::Referral> by_rule;
+  ASSERT_TRUE(WaitFor([&] {
+    by_rule.clear();
+    for (const auto& r : e2e::ClientReferrals(Router(), client)) {
+      if (r.state() == referral::v1::REFERRAL_STATE_OFFERED) by_rule[r.offer().rule_id()] = r;
+    }
+    return by_rule.size() == 2;
+  }, 30s));
+  ASSERT_TRUE(by_rule.count("homecare-chess-nurse-review"));
+  ASSERT_TRUE(by_rule.count("homecare-maple-social-care-75plus"));
+  EXPECT_EQ(e2e::ClientReferrals(Router(), client).size(), 2u);  // not the under-75 rule, not DRS
+  const auto& chess = by_rule["homecare-chess-nurse-review"];
+  const auto& maple = by_rule["homecare-maple-social-care-75plus"];
+  EXPECT_EQ(chess.target_service(), common::v1::SERVICE_NAME_EXTERNAL);
+  EXPECT_EQ(maple.offer().statutory_deadline().rule(), "working_days:7");
+
+  // The primary-care system accepts, then completes; a retry changes nothing.
+  router::v1::RespondToExternalReferralRequest respond;
+  respond.set_idempotency_key("ext-accept");
+  respond.set_referral_id(chess.offer().referral_id());
+  respond.set_response(referral::v1::INBOX_STATE_ACCEPTED);
+  respond.set_unit_id("pc-lahti-nurses");
+  router::v1::Referral answered;
+  ASSERT_TRUE(Router().RespondToExternalReferral(Ctx().get(), respond, &answered).ok());
+  EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_ACCEPTED);
+  ASSERT_TRUE(Router().RespondToExternalReferral(Ctx().get(), respond, &answered).ok());
+  EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_ACCEPTED);
+  respond.set_idempotency_key("ext-complete");
+  respond.set_response(referral::v1::INBOX_STATE_COMPLETED);
+  ASSERT_TRUE(Router().RespondToExternalReferral(Ctx().get(), respond, &answered).ok());
+  EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_COMPLETED);
+  respond.set_idempotency_key("ext-accept-late");
+  respond.set_response(referral::v1::INBOX_STATE_ACCEPTED);
+  EXPECT_EQ(Router().RespondToExternalReferral(Ctx().get(), respond, &answered).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  // Social care declines with a reason; a decline without one is refused.
+  respond.set_idempotency_key("ext-decline-bad");
+  respond.set_referral_id(maple.offer().referral_id());
+  respond.set_response(referral::v1::INBOX_STATE_DECLINED);
+  grpc::Status st = Router().RespondToExternalReferral(Ctx().get(), respond, &answered);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("decline_reason", 0), 0u);
+  respond.set_idempotency_key("ext-decline");
+  respond.set_decline_reason(referral::v1::DECLINE_REASON_ALREADY_IN_CARE);
+  ASSERT_TRUE(Router().RespondToExternalReferral(Ctx().get(), respond, &answered).ok());
+  EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_DECLINED);
+
+  // Home care sees both outcomes (closed loop).
+  ASSERT_TRUE(WaitFor([&] {
+    hc::GetClientRequest get;
+    get.set_client_id(client);
+    hc::Client c;
+    if (!Api().GetClient(Ctx().get(), get, &c).ok()) return false;
+    std::set<referral::v1::ReferralState> states;
+    for (const auto& r : c.referrals()) states.insert(r.state());
+    return states == std::set<referral::v1::ReferralState>{referral::v1::REFERRAL_STATE_COMPLETED,
+                                                            referral::v1::REFERRAL_STATE_DECLINED};
+  }, 30s));
+}
+
+}  // namespace
+}  // namespace yhteys
