@@ -4,6 +4,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/util/json_util.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <librdkafka/rdkafka.h>
 #include <signal.h>
@@ -11,6 +12,9 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <memory>
+#include <functional>
+#include <future>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -44,6 +48,9 @@ Service calls (answers are printed as JSON; --get prints one field):
   inbox accept --referral R [--unit U] [--key K]
   inbox decline --referral R --reason no_capacity|not_our_service|client_declined|language_not_served|already_in_care [--key K]
   inbox complete --referral R [--key K]
+  call Service/Method [JSON]                 any RPC, e.g. call MentalHealthIntake/StartIntake '{"identityCode": ...}'
+                                            (request as proto3 JSON; the service's default address unless
+                                            --address or --service; a fresh idempotency key unless given)
   router get-referral --referral R
   router client-referrals --client ID
 
@@ -379,6 +386,74 @@ int Tail(const Args& args) {
   return 0;
 }
 
+// The services a short method name ("Service/Method") is looked up in, with
+// the service (for the default address) that serves each.
+const std::vector<std::pair<std::string, std::string>>& KnownServices() {
+  static const auto* known = new std::vector<std::pair<std::string, std::string>>{
+      {"yhteys.familycentre.v1.FamilyCentre", "family-centre"},
+      {"yhteys.homecare.v1.HomeCare", "home-care"},
+      {"yhteys.mentalhealth.v1.MentalHealthIntake", "mental-health-intake"},
+      {"yhteys.feedback.v1.ClientFeedback", "client-feedback"},
+      {"yhteys.router.v1.ReferralRouter", "referral-router"},
+      {"yhteys.referral.v1.ReferralInbox", ""},
+  };
+  return *known;
+}
+
+// Any RPC by name, the request as JSON (proto3 JSON names), through the
+// generic stub and the contracts' descriptors.
+int Call(const Args& args, const std::string& method_name, std::string* service_for_address,
+         const std::function<std::shared_ptr<grpc::Channel>(const std::string&)>& channel_for) {
+  proto::LinkAllContracts();
+  auto slash = method_name.find('/');
+  if (slash == std::string::npos) Fail("call: expected Service/Method, e.g. MentalHealthIntake/StartIntake");
+  std::string service_name = method_name.substr(0, slash);
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(service_name);
+  for (const auto& [full, name] : KnownServices()) {
+    if (service == nullptr && full.substr(full.rfind('.') + 1) == service_name) {
+      service = pool->FindServiceByName(full);
+      if (!name.empty()) *service_for_address = name;
+    }
+  }
+  if (service == nullptr) Fail("call: unknown service " + service_name);
+  const auto* method = service->FindMethodByName(method_name.substr(slash + 1));
+  if (method == nullptr) Fail("call: " + service->full_name() + " has no method " + method_name.substr(slash + 1));
+  auto* factory = google::protobuf::MessageFactory::generated_factory();
+  std::unique_ptr<google::protobuf::Message> request(factory->GetPrototype(method->input_type())->New());
+  std::string json = args.positional.size() > 2 ? args.positional[2] : "{}";
+  if (auto st = google::protobuf::util::JsonStringToMessage(json, request.get()); !st.ok()) {
+    Fail("call: the request is not a " + method->input_type()->full_name() + ": " + std::string(st.message()));
+  }
+  // A mutating RPC gets a fresh idempotency key unless one was given.
+  if (const auto* key = method->input_type()->FindFieldByName("idempotency_key")) {
+    if (request->GetReflection()->GetString(*request, key).empty()) {
+      request->GetReflection()->SetString(request.get(), key, Key(args));
+    }
+  }
+  std::string bytes = request->SerializeAsString();
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request_buffer(&slice, 1);
+  grpc::ByteBuffer response_buffer;
+  grpc::ClientContext ctx;
+  Prepare(&ctx, args);
+  grpc::GenericStub stub(channel_for(*service_for_address));
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&ctx, "/" + service->full_name() + "/" + method->name(), grpc::StubOptions(), &request_buffer,
+                 &response_buffer, [&done](grpc::Status st) { done.set_value(st); });
+  grpc::Status status = done.get_future().get();
+  std::unique_ptr<google::protobuf::Message> response(factory->GetPrototype(method->output_type())->New());
+  if (status.ok()) {
+    std::vector<grpc::Slice> slices;
+    std::string out;
+    if (response_buffer.Dump(&slices).ok()) {
+      for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+    if (!response->ParseFromString(out)) Fail("call: unreadable response");
+  }
+  return Print(args, status, *response);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -410,6 +485,14 @@ int main(int argc, char** argv) {
   if (!defaults.count(service)) Fail("--service: unknown service " + service);
   std::string address = args.Flag("address", defaults[service]);
   auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  if (group == "call") {
+    if (args.positional.size() < 2) Fail("call: expected Service/Method [JSON]");
+    return Call(args, args.positional[1], &service, [&](const std::string& name) {
+      return args.Has("address") || !defaults.count(name)
+                 ? channel
+                 : grpc::CreateChannel(defaults[name], grpc::InsecureChannelCredentials());
+    });
+  }
   if (group == "health") return Health(args, channel, address);
   if (group == "home-care") return HomeCare(args, channel);
   if (group == "inbox") return Inbox(args, channel);
