@@ -287,5 +287,49 @@ TEST_F(HomeCareTest, ChessAndMapleGoToExternalUnitsThatAnswerThroughTheRouter) {
   }, 30s));
 }
 
+TEST_F(HomeCareTest, MapleUnder75GoesToSocialCareOnTheLongerClock) {
+  // Born 1960 (synthetic, 900 series): under 75.
+  hc::RegisterClientResponse resp;
+  ASSERT_TRUE(Api().RegisterClient(Ctx().get(), e2e::RegisterRequest("150760-951F", "young-register"), &resp).ok());
+  const std::string client = resp.client_id();
+  auto req = e2e::AssessmentRequest(client, "young-assess", kCalmMood);
+  req.mutable_items()->mutable_health()->set_falls(2);  // MAPLe 4: a fall in the last 30 days
+  hc::RecordAssessmentResponse recorded;
+  ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), req, &recorded).ok());
+  ASSERT_EQ(recorded.scales().maple(), 4);
+  router::v1::Referral referral;
+  ASSERT_TRUE(WaitFor([&] {
+    auto refs = e2e::ClientReferrals(Router(), client);
+    if (refs.size() != 1 || refs[0].state() != referral::v1::REFERRAL_STATE_OFFERED) return false;
+    referral = refs[0];
+    return true;
+  }, 30s));
+  EXPECT_EQ(referral.offer().rule_id(), "homecare-maple-social-care");
+  EXPECT_EQ(referral.offer().statutory_deadline().rule(), "months:3");
+  router::v1::RespondToExternalReferralRequest respond;
+  respond.set_idempotency_key("young-accept");
+  respond.set_referral_id(referral.offer().referral_id());
+  respond.set_response(referral::v1::INBOX_STATE_ACCEPTED);
+  respond.set_unit_id("sc-lahti-intake");
+  router::v1::Referral answered;
+  ASSERT_TRUE(Router().RespondToExternalReferral(Ctx().get(), respond, &answered).ok());
+  EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_ACCEPTED);
+  // Only external referrals are answered here.
+  std::string other = Register(9004, "young-other");
+  auto drs = e2e::AssessmentRequest(other, "young-other-assess", {3, 1, 2, 0, 1, 0, 0});
+  ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), drs, &recorded).ok());
+  std::string intake_ref;
+  ASSERT_TRUE(WaitFor([&] {
+    auto refs = e2e::ClientReferrals(Router(), other);
+    if (refs.size() == 1) intake_ref = refs[0].offer().referral_id();
+    return !intake_ref.empty();
+  }, 30s));
+  respond.set_idempotency_key("young-wrong");
+  respond.set_referral_id(intake_ref);
+  grpc::Status st = Router().RespondToExternalReferral(Ctx().get(), respond, &answered);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(st.error_message().rfind("referral_id", 0), 0u);
+}
+
 }  // namespace
 }  // namespace yhteys
