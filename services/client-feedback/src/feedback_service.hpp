@@ -1,6 +1,8 @@
 #pragma once
 // gRPC binding of FeedbackStore (yhteys.feedback.v1.ClientFeedback).
 
+#include <functional>
+
 #include "feedback_store.hpp"
 #include "yhteys/feedback/v1/client_feedback_service.grpc.pb.h"
 #include "yhteys/kafka/outbox_relay.hpp"
@@ -21,16 +23,9 @@ class FeedbackService final : public v1::ClientFeedback::CallbackService {
                                            v1::UnitSummary* resp) override;
 
  private:
-  // A mutating RPC: resolves the idempotency key, runs `op` on a worker and
-  // wakes the relay after a change.
-  template <typename Request, typename Response>
-  grpc::ServerUnaryReactor* Mutate(grpc::CallbackServerContext* ctx, const char* method, const Request* req,
-                                   Response* resp,
-                                   absl::StatusOr<Response> (FeedbackStore::*op)(const std::string&, const Request&));
-
   FeedbackStore& store_;
   server::RpcEnv env_;
-  kafka::OutboxRelay* relay_;
+  std::function<void()> changed_;  // wakes the outbox relay
 };
 
 }  // namespace yhteys::feedback

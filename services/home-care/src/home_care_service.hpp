@@ -1,6 +1,8 @@
 #pragma once
 // gRPC binding of HomeCareStore (yhteys.homecare.v1.HomeCare).
 
+#include <functional>
+
 #include "home_care_store.hpp"
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
 #include "yhteys/kafka/outbox_relay.hpp"
@@ -26,14 +28,9 @@ class HomeCareService final : public v1::HomeCare::CallbackService {
                                         v1::RecordVisitResponse* resp) override;
 
  private:
-  template <typename Request, typename Response>
-  grpc::ServerUnaryReactor* Mutate(grpc::CallbackServerContext* ctx, const char* method, const Request* req,
-                                   Response* resp,
-                                   absl::StatusOr<Response> (HomeCareStore::*op)(const std::string&, const Request&));
-
   HomeCareStore& store_;
   server::RpcEnv env_;
-  kafka::OutboxRelay* relay_;
+  std::function<void()> changed_;  // wakes the outbox relay
 };
 
 }  // namespace yhteys::homecare

@@ -66,8 +66,8 @@ absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::
 RouterService::RouterService(ReferralStore& store, server::RpcEnv env, std::function<void()> on_change)
     : store_(store), env_(env), on_change_(std::move(on_change)) {}
 
-grpc::ServerUnaryReactor* RouterService::GetReferral(grpc::CallbackServerContext* ctx, const v1::GetReferralRequest* req,
-                                                     v1::Referral* resp) {
+grpc::ServerUnaryReactor* RouterService::GetReferral(grpc::CallbackServerContext* ctx,
+                                                     const v1::GetReferralRequest* req, v1::Referral* resp) {
   return server::RunUnary(ctx, env_, "ReferralRouter/GetReferral", [=, this]() -> absl::Status {
     if (req->referral_id().empty()) return absl::InvalidArgumentError("referral_id: required");
     auto result = store_.Get(req->referral_id());
