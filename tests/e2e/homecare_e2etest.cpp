@@ -287,6 +287,18 @@ TEST_F(HomeCareTest, ChessAndMapleGoToExternalUnitsThatAnswerThroughTheRouter) {
   }, 30s));
 }
 
+TEST_F(HomeCareTest, AnUnknownUnitIsRefusedNamingTheField) {
+  auto req = e2e::RegisterRequest(hetu::SyntheticIdentityCode(9005), "unit-register");
+  req.set_unit_id("hc-nowhere-9");
+  hc::RegisterClientResponse resp;
+  grpc::Status st = Api().RegisterClient(Ctx().get(), req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message(), "unit_id: not a unit of this service");
+  req.set_unit_id("hc-lahti-1");
+  ASSERT_TRUE(Api().RegisterClient(Ctx().get(), req, &resp).ok());  // same key, now valid: nothing was recorded
+  EXPECT_FALSE(resp.already_registered());
+}
+
 TEST_F(HomeCareTest, MapleUnder75GoesToSocialCareOnTheLongerClock) {
   // Born 1960 (synthetic, 900 series): under 75.
   hc::RegisterClientResponse resp;

@@ -265,6 +265,7 @@ TEST_F(IntakeTest, BadInputIsInvalidArgumentNamingTheFieldAndChangesNothing) {
       {"municipality_code", [](auto& r) { r.set_municipality_code("39"); }},
       {"language", [](auto& r) { r.set_language(static_cast<common::v1::Language>(99)); }},
       {"unit_id", [](auto& r) { r.set_unit_id(std::string(200, 'u')); }},
+      {"unit_id", [](auto& r) { r.set_unit_id("mhi-nowhere-9"); }},
       {"referral_id", [](auto& r) { r.set_channel(mentalhealth::v1::INTAKE_CHANNEL_REFERRAL); }},
   };
   for (auto& c : start_cases) {

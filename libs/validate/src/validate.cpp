@@ -65,4 +65,25 @@ absl::Status Text(std::string_view field, std::string_view value, size_t max_len
   return absl::OkStatus();
 }
 
+absl::Status KnownUnit(std::string_view field, std::string_view value,
+                       const std::set<std::string, std::less<>>& known) {
+  if (auto st = Identifier(field, value); !st.ok()) return st;
+  if (known.find(value) == known.end()) return Invalid(field, "not a unit of this service");
+  return absl::OkStatus();
+}
+
+std::set<std::string, std::less<>> IdList(std::string_view list) {
+  std::set<std::string, std::less<>> ids;
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) ids.emplace(item);
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return ids;
+}
+
 }  // namespace yhteys::validate

@@ -50,6 +50,17 @@ TEST(ValidateTest, RangeAndText) {
   ExpectInvalid(Text("note", std::string("a\x01"), 10, false), "note");
 }
 
+TEST(ValidateTest, KnownUnitAndIdList) {
+  auto units = IdList(" hc-lahti-1, hc-inari-1,,hc-kokkola-1 ");
+  EXPECT_EQ(units, (std::set<std::string, std::less<>>{"hc-inari-1", "hc-kokkola-1", "hc-lahti-1"}));
+  EXPECT_TRUE(IdList("").empty());
+  EXPECT_TRUE(KnownUnit("unit_id", "hc-inari-1", units).ok());
+  auto unknown = KnownUnit("unit_id", "hc-elsewhere-9", units);
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(unknown.message(), "unit_id: not a unit of this service");
+  EXPECT_EQ(KnownUnit("unit_id", "", units).message(), "unit_id: required");
+}
+
 TEST(ValidateTest, MessagesNeverEchoTheValue) {
   const std::string secret = "sekret-value-9";
   for (const auto& st : {Identifier("f", secret + " x"), Pseudonym("f", secret), MunicipalityCode("f", secret),

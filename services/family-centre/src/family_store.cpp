@@ -103,9 +103,7 @@ FamilyStore::FamilyStore(redis::Pool& pool, const redis::Keyspace& keyspace, con
     : pool_(pool), keyspace_(keyspace), pseudonymizer_(pseudonymizer), settings_(std::move(settings)) {}
 
 absl::Status FamilyStore::CheckUnit(const std::string& unit_id) const {
-  if (auto st = validate::Identifier("unit_id", unit_id); !st.ok()) return st;
-  if (!settings_.units.count(unit_id)) return absl::InvalidArgumentError("unit_id: not a family-centre unit");
-  return absl::OkStatus();
+  return validate::KnownUnit("unit_id", unit_id, settings_.units);
 }
 
 absl::StatusOr<std::chrono::year_month_day> FamilyStore::PastDate(const std::string& field,

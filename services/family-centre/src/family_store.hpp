@@ -33,7 +33,7 @@ struct FamilySettings {
   bool accept_temporary_codes = false;
   std::chrono::seconds idempotency_ttl{std::chrono::hours(168)};
   std::function<std::chrono::year_month_day()> today;
-  std::set<std::string> units;  // the family-centre units this service serves
+  std::set<std::string, std::less<>> units;  // the family-centre units this service serves
   EpdsThresholds epds;
 };
 

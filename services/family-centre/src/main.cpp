@@ -1,25 +1,19 @@
 // yhteys-family-centre: wiring only.
-#include "absl/strings/str_split.h"
 #include "family_service.hpp"
 #include "family_store.hpp"
 #include "yhteys/calendar/clock.hpp"
 #include "yhteys/inbox/domain_service_main.hpp"
+#include "yhteys/validate/validate.hpp"
 
 namespace {
 
 using namespace yhteys;
 
-std::set<std::string> Units(const std::string& list) {
-  std::set<std::string> units;
-  for (absl::string_view u : absl::StrSplit(list, ',', absl::SkipWhitespace())) units.emplace(u.data(), u.size());
-  return units;
-}
-
 struct Family {
   explicit Family(server::Runtime& rt)
       : store(rt.redis(), rt.keyspace(), rt.pseudonymizer(),
               {rt.event_source(), rt.config().GetBool("identity.accept_temporary_codes"), rt.idempotency_ttl(),
-               &calendar::TodayLocal, Units(rt.config().GetString("family_centre.units")),
+               &calendar::TodayLocal, validate::IdList(rt.config().GetString("family_centre.units")),
                {static_cast<int>(rt.config().GetInt("family_centre.epds_possible_from")),
                 static_cast<int>(rt.config().GetInt("family_centre.epds_probable_from"))}}),
         service(store, rt.rpc_env(), &rt.relay()) {}

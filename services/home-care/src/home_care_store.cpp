@@ -56,7 +56,7 @@ absl::StatusOr<v1::RegisterClientResponse> HomeCareStore::RegisterClient(const s
   if (!parsed.ok()) return parsed.status();
   if (auto st = validate::MunicipalityCode("municipality_code", request.municipality_code()); !st.ok()) return st;
   if (auto st = validate::EnumSet("language", request.language(), &common::v1::Language_IsValid); !st.ok()) return st;
-  if (auto st = validate::Identifier("unit_id", request.unit_id()); !st.ok()) return st;
+  if (auto st = validate::KnownUnit("unit_id", request.unit_id(), settings_.units); !st.ok()) return st;
 
   std::string pseudonym = pseudonymizer_.Pseudonym(code);
   int shard = keyspace_.ShardFor(pseudonym);

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <set>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -29,6 +30,7 @@ struct HomeCareSettings {
   std::chrono::seconds idempotency_ttl{std::chrono::hours(168)};
   std::function<std::chrono::year_month_day()> today;
   int missed_visits_alert_after = 2;  // missed visits in a row that raise the alert
+  std::set<std::string, std::less<>> units;  // the home-care units this service serves
 };
 
 class HomeCareStore {

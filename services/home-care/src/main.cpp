@@ -4,6 +4,7 @@
 #include "referral_outcomes.hpp"
 #include "yhteys/calendar/clock.hpp"
 #include "yhteys/inbox/domain_service_main.hpp"
+#include "yhteys/validate/validate.hpp"
 
 namespace {
 
@@ -13,7 +14,8 @@ struct HomeCare {
   HomeCare(server::Runtime& rt)
       : store(rt.redis(), rt.keyspace(), rt.pseudonymizer(),
               {rt.event_source(), rt.config().GetBool("identity.accept_temporary_codes"), rt.idempotency_ttl(),
-               &calendar::TodayLocal, static_cast<int>(rt.config().GetInt("homecare.missed_visits_alert_after"))}),
+               &calendar::TodayLocal, static_cast<int>(rt.config().GetInt("homecare.missed_visits_alert_after")),
+               validate::IdList(rt.config().GetString("homecare.units"))}),
         service(store, rt.rpc_env(), &rt.relay()) {}
   homecare::HomeCareStore store;
   homecare::HomeCareService service;
@@ -23,6 +25,9 @@ struct HomeCare {
 
 int main(int argc, char** argv) {
   std::vector<config::KeySpec> keys = {
+      {"homecare.units", config::KeyType::kString,
+       "hc-lahti-1,hc-heinola-1,hc-rovaniemi-1,hc-inari-1,hc-seinajoki-1,hc-kokkola-1,hc-bench",
+       "Comma-separated ids of the home-care units this service serves; any other unit_id is refused"},
       {"homecare.missed_visits_alert_after", config::KeyType::kInt, "2",
        "Missed visits in a row that raise a VisitsMissedAlert (once, until a visit is done)"},
   };

@@ -162,7 +162,7 @@ absl::StatusOr<v1::Intake> IntakeStore::StartIntake(const std::string& idempoten
   if (auto st = validate::EnumSet("channel", request.channel(), &v1::IntakeChannel_IsValid); !st.ok()) return st;
   if (auto st = validate::MunicipalityCode("municipality_code", request.municipality_code()); !st.ok()) return st;
   if (auto st = validate::EnumSet("language", request.language(), &common::v1::Language_IsValid); !st.ok()) return st;
-  if (auto st = validate::Identifier("unit_id", request.unit_id()); !st.ok()) return st;
+  if (auto st = validate::KnownUnit("unit_id", request.unit_id(), settings_.units); !st.ok()) return st;
   if (request.channel() == v1::INTAKE_CHANNEL_REFERRAL || !request.referral_id().empty()) {
     if (auto st = validate::Identifier("referral_id", request.referral_id()); !st.ok()) return st;
   }

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,7 @@ struct IntakeSettings {
   std::chrono::seconds idempotency_ttl{std::chrono::hours(168)};
   std::function<std::chrono::year_month_day()> today;
   AuditCThresholds audit_c;
+  std::set<std::string, std::less<>> units;  // the intake units this service serves
 };
 
 // "int-<first 16 hex of the pseudonym>-<16 hex>"; the shard key is inside.

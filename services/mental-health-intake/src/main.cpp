@@ -3,6 +3,7 @@
 #include "intake_store.hpp"
 #include "yhteys/calendar/clock.hpp"
 #include "yhteys/inbox/domain_service_main.hpp"
+#include "yhteys/validate/validate.hpp"
 
 namespace {
 
@@ -14,7 +15,8 @@ struct Intake {
               {rt.event_source(), rt.config().GetBool("identity.accept_temporary_codes"), rt.idempotency_ttl(),
                &calendar::TodayLocal,
                {static_cast<int>(rt.config().GetInt("intake.audit_c_threshold_men")),
-                static_cast<int>(rt.config().GetInt("intake.audit_c_threshold_women"))}}),
+                static_cast<int>(rt.config().GetInt("intake.audit_c_threshold_women"))},
+               validate::IdList(rt.config().GetString("intake.units"))}),
         service(store, rt.rpc_env(), &rt.relay()) {}
   mentalhealth::IntakeStore store;
   mentalhealth::IntakeService service;
@@ -24,6 +26,9 @@ struct Intake {
 
 int main(int argc, char** argv) {
   std::vector<config::KeySpec> keys = {
+      {"intake.units", config::KeyType::kString,
+       "mhi-lahti-1,mhi-heinola-1,mhi-rovaniemi-1,mhi-inari-1,mhi-seinajoki-1,mhi-kokkola-1",
+       "Comma-separated ids of the intake units this service serves; any other unit_id is refused"},
       {"intake.audit_c_threshold_men", config::KeyType::kInt, "6",
        "AUDIT-C total at or above which a man's alcohol use is risky (Käypä hoito: alcohol problems)"},
       {"intake.audit_c_threshold_women", config::KeyType::kInt, "5",
