@@ -253,8 +253,11 @@ TEST_F(HomeCareTest, ChessAndMapleGoToExternalUnitsThatAnswerThroughTheRouter) {
   EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_ACCEPTED);
   ASSERT_TRUE(Router().RespondToExternalReferral(Ctx().get(), respond, &answered).ok());
   EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_ACCEPTED);
+  respond.set_response(referral::v1::INBOX_STATE_COMPLETED);  // the accept's key with another answer
+  grpc::Status reused = Router().RespondToExternalReferral(Ctx().get(), respond, &answered);
+  EXPECT_EQ(reused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(reused.error_message().rfind("idempotency_key", 0), 0u) << reused.error_message();
   respond.set_idempotency_key("ext-complete");
-  respond.set_response(referral::v1::INBOX_STATE_COMPLETED);
   ASSERT_TRUE(Router().RespondToExternalReferral(Ctx().get(), respond, &answered).ok());
   EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_COMPLETED);
   respond.set_idempotency_key("ext-accept-late");

@@ -10,6 +10,8 @@
 namespace yhteys::router {
 namespace {
 
+constexpr char kStaleOutcome[] = "stale outcome";
+
 using referral::v1::ReferralState;
 using referral::v1::ReferralState_Name;
 
@@ -160,6 +162,26 @@ absl::Status ReferralStore::RescheduleOffer(const v1::Referral& referral, int at
 absl::StatusOr<ReferralStore::OutcomeResult> ReferralStore::ApplyOutcome(
     const std::string& ce_source, const std::string& ce_id, const referral::v1::ReferralOutcomeReported& outcome,
     v1::Referral* updated) {
+  return ApplyOutcomeWith(
+      [&](redis::AtomicStep& step, const v1::Referral&) { step.EventDedup(ce_source, ce_id).RecordTtl(dedup_ttl_); },
+      outcome, updated);
+}
+
+absl::StatusOr<ReferralStore::OutcomeResult> ReferralStore::ApplyRequestedOutcome(
+    const std::string& idempotency_key, const std::string& fingerprint,
+    const referral::v1::ReferralOutcomeReported& outcome, v1::Referral* updated) {
+  return ApplyOutcomeWith(
+      [&](redis::AtomicStep& step, const v1::Referral& to) {
+        step.IdempotencyKey("RespondToExternalReferral", idempotency_key, fingerprint)
+            .RecordTtl(dedup_ttl_)
+            .Response(to.SerializeAsString());
+      },
+      outcome, updated);
+}
+
+absl::StatusOr<ReferralStore::OutcomeResult> ReferralStore::ApplyOutcomeWith(
+    const std::function<void(redis::AtomicStep&, const v1::Referral&)>& dedup,
+    const referral::v1::ReferralOutcomeReported& outcome, v1::Referral* updated) {
   auto current = Get(outcome.referral_id());
   if (!current.ok()) {
     if (current.status().code() == absl::StatusCode::kNotFound ||
@@ -194,9 +216,8 @@ absl::StatusOr<ReferralStore::OutcomeResult> ReferralStore::ApplyOutcome(
   int shard = ShardOf(ShardKeyOfPseudonym(pseudonym));
   auto event = StateChangedEvent(to, current->state());
   redis::AtomicStep step(keyspace_, shard);
-  step.EventDedup(ce_source, ce_id)
-      .RecordTtl(dedup_ttl_)
-      .RequireFieldIn(RefKey(id), "state", allowed, absl::FailedPreconditionError("stale outcome"))
+  dedup(step, to);
+  step.RequireFieldIn(RefKey(id), "state", allowed, absl::FailedPreconditionError(kStaleOutcome))
       .HSet(RefKey(id), "data", to.SerializeAsString())
       .HSet(RefKey(id), "state", ReferralState_Name(to.state()))
       .ZRem(kOffersKey, id)
@@ -204,10 +225,15 @@ absl::StatusOr<ReferralStore::OutcomeResult> ReferralStore::ApplyOutcome(
                 kReferralsTopic, pseudonym, event.SerializeAsString()});
   auto result = step.Execute(pool_);
   if (!result.ok()) {
-    if (result.status().code() == absl::StatusCode::kFailedPrecondition) return OutcomeResult::kStale;
+    if (result.status().code() == absl::StatusCode::kFailedPrecondition && result.status().message() == kStaleOutcome) {
+      return OutcomeResult::kStale;
+    }
     return result.status();
   }
-  if (updated != nullptr) *updated = to;
+  if (updated != nullptr) {
+    // A replayed request answers the referral as it was then.
+    if (!result->replayed || result->response.empty() || !updated->ParseFromString(result->response)) *updated = to;
+  }
   return result->replayed ? OutcomeResult::kDuplicate : OutcomeResult::kApplied;
 }
 

@@ -9,10 +9,12 @@
 // Thread-safe; blocking.
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "yhteys/redis/atomic_step.hpp"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
 #include "yhteys/referral/v1/referral_events.pb.h"
@@ -24,8 +26,7 @@ inline constexpr char kReferralsTopic[] = "yhteys.referrals.events.v1";
 
 class ReferralStore {
  public:
-  ReferralStore(redis::Pool& pool, const redis::Keyspace& keyspace, std::string source,
-                std::chrono::seconds dedup_ttl);
+  ReferralStore(redis::Pool& pool, const redis::Keyspace& keyspace, std::string source, std::chrono::seconds dedup_ttl);
 
   const redis::Keyspace& keyspace() const { return keyspace_; }
 
@@ -50,13 +51,25 @@ class ReferralStore {
   absl::Status MarkUnroutable(const v1::Referral& referral, int attempts);
 
   enum class OutcomeResult { kApplied, kDuplicate, kStale, kUnknownReferral };
-  // A target reported ACCEPTED, DECLINED or COMPLETED.
+  // A target reported ACCEPTED, DECLINED or COMPLETED: deduplicated on the
+  // event (ce_source, ce_id).
   absl::StatusOr<OutcomeResult> ApplyOutcome(const std::string& ce_source, const std::string& ce_id,
                                              const referral::v1::ReferralOutcomeReported& outcome,
                                              v1::Referral* updated);
+  // The same for an outcome that came as an RPC: an idempotency key with the
+  // request's fingerprint. A retry replays the referral as answered then
+  // (kDuplicate); the key with another request is FAILED_PRECONDITION.
+  absl::StatusOr<OutcomeResult> ApplyRequestedOutcome(const std::string& idempotency_key,
+                                                      const std::string& fingerprint,
+                                                      const referral::v1::ReferralOutcomeReported& outcome,
+                                                      v1::Referral* updated);
 
  private:
   int ShardOf(const std::string& shard_key) const { return keyspace_.ShardFor(shard_key); }
+  // `dedup` puts the step in event or request mode.
+  absl::StatusOr<OutcomeResult> ApplyOutcomeWith(
+      const std::function<void(redis::AtomicStep&, const v1::Referral&)>& dedup,
+      const referral::v1::ReferralOutcomeReported& outcome, v1::Referral* updated);
   absl::Status Transition(const v1::Referral& from, v1::Referral to, const std::vector<std::string>& allowed_states,
                           const std::string& step_scope, bool remove_offer);
 

@@ -6,10 +6,6 @@
 
 namespace yhteys::router {
 
-// External answers are deduplicated like events, under this source and the
-// idempotency key.
-constexpr char kExternalSource[] = "/yhteys/referral-router/external";
-
 absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::string& idempotency_key,
                                                const v1::RespondToExternalReferralRequest& request) {
   if (request.referral_id().empty()) return absl::InvalidArgumentError("referral_id: required");
@@ -45,15 +41,13 @@ absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::
   outcome.set_unit_id(request.unit_id());
   *outcome.mutable_reported_at() = ids::NowTimestamp();
   v1::Referral updated;
-  // Deduplicated on the key alone: a retry, even with another answer,
-  // returns the referral and changes nothing.
-  auto result = store.ApplyOutcome(kExternalSource, idempotency_key, outcome, &updated);
+  auto result = store.ApplyRequestedOutcome(idempotency_key, server::RequestFingerprint(request), outcome, &updated);
   if (!result.ok()) return result.status();
   switch (*result) {
     case ReferralStore::OutcomeResult::kApplied:
       return updated;
     case ReferralStore::OutcomeResult::kDuplicate:
-      return store.Get(request.referral_id());
+      return updated;
     case ReferralStore::OutcomeResult::kStale:
       return absl::FailedPreconditionError("response: the referral is " +
                                            referral::v1::ReferralState_Name(current->state()));
