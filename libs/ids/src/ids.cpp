@@ -75,4 +75,38 @@ std::string NowRfc3339() {
   return buf;
 }
 
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool IsLowerHex(std::string_view text) {
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+namespace {
+constexpr size_t kShardedPartChars = 16;
+}  // namespace
+
+std::string ShardedId(std::string_view prefix, std::string_view shard_key, std::string_view tail) {
+  std::string id(prefix);
+  id.append("-").append(shard_key).append("-").append(tail);
+  return id;
+}
+
+std::string ShardKeyOfId(std::string_view id, std::string_view prefix) {
+  const size_t key_at = prefix.size() + 1;
+  const size_t tail_at = key_at + kShardedPartChars + 1;
+  if (id.size() != tail_at + kShardedPartChars || id.substr(0, prefix.size()) != prefix || id[prefix.size()] != '-' ||
+      id[tail_at - 1] != '-') {
+    return "";
+  }
+  std::string_view shard_key = id.substr(key_at, kShardedPartChars);
+  if (!IsLowerHex(shard_key) || !IsLowerHex(id.substr(tail_at))) return "";
+  return std::string(shard_key);
+}
+
 }  // namespace yhteys::ids

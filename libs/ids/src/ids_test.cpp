@@ -36,6 +36,20 @@ TEST(IdsTest, TimeShape) {
   EXPECT_TRUE(std::regex_match(NowRfc3339(), shape));
 }
 
+TEST(ShardedIdTest, TheShardKeyRoundTripsAndMalformedIdsHaveNone) {
+  const std::string key = "0123456789abcdef";
+  std::string id = ShardedId("case", key, "fedcba9876543210");
+  EXPECT_EQ(id, "case-0123456789abcdef-fedcba9876543210");
+  EXPECT_EQ(ShardKeyOfId(id, "case"), key);
+  EXPECT_EQ(ShardKeyOfId(id, "con"), "");                                           // another prefix
+  EXPECT_EQ(ShardKeyOfId("case-0123456789abcdef_fedcba9876543210", "case"), "");   // separator
+  EXPECT_EQ(ShardKeyOfId("case-0123456789ABCDEF-fedcba9876543210", "case"), "");   // upper case
+  EXPECT_EQ(ShardKeyOfId("case-0123456789abcdef-fedcba987654321", "case"), "");    // short tail
+  EXPECT_EQ(ShardKeyOfId("", "case"), "");
+  EXPECT_TRUE(IsLowerHex("09af"));
+  EXPECT_FALSE(IsLowerHex("09ag"));
+}
+
 }  // namespace
 }  // namespace yhteys::ids
 

@@ -1,6 +1,5 @@
 #include "yhteys/inbox/inbox_store.hpp"
 
-#include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
 
@@ -13,7 +12,6 @@
 namespace yhteys::inbox {
 namespace {
 
-using google::protobuf::util::TimeUtil;
 using referral::v1::InboxEntry;
 using referral::v1::InboxState;
 

@@ -40,13 +40,6 @@ std::string TextKey(const std::string& feedback_id) { return "text:" + feedback_
 
 std::string RandomHex() { return ids::Sha256Hex(ids::NewUuid()).substr(0, kTokenChars); }
 
-bool IsLowerHex(std::string_view s) {
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 // UTF-8 code points (protobuf has checked that the string is valid UTF-8).
 size_t CharacterCount(std::string_view text) {
   size_t count = 0;
@@ -221,7 +214,7 @@ absl::StatusOr<v1::SubmitFeedbackResponse> FeedbackStore::SubmitFeedback(const s
   if (!answer.ok()) return answer.status();
   if (auto st = ValidateFreeText(request.free_text(), settings_.free_text_max_chars); !st.ok()) return st;
   const std::string& token = request.feedback_token();
-  if (!token.empty() && (token.size() != kTokenChars || !IsLowerHex(token))) {
+  if (!token.empty() && (token.size() != kTokenChars || !ids::IsLowerHex(token))) {
     return absl::InvalidArgumentError("feedback_token: not a feedback token");
   }
 

@@ -27,17 +27,13 @@ std::string CaseKey(const std::string& id) { return "case:" + id; }
 std::string ContactKey(const std::string& id) { return "contact:" + id; }
 std::string OpenKey(const std::string& unit_shard_key) { return "unit:" + unit_shard_key + ":open"; }
 
-bool IsLowerHex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
 std::string NewId(std::string_view prefix, const std::string& unit_shard_key) {
-  return std::string(prefix) + "-" + unit_shard_key + "-" + ids::Sha256Hex(ids::NewUuid()).substr(0, 16);
+  return ids::ShardedId(prefix, unit_shard_key, ids::Sha256Hex(ids::NewUuid()).substr(0, 16));
 }
 
 absl::Status ValidateCaseId(const std::string& case_id) {
   if (case_id.empty()) return absl::InvalidArgumentError("case_id: required");
-  if (ShardKeyOfId(case_id, "case").empty()) return absl::InvalidArgumentError("case_id: not a case id");
+  if (ids::ShardKeyOfId(case_id, "case").empty()) return absl::InvalidArgumentError("case_id: not a case id");
   return absl::OkStatus();
 }
 
@@ -53,11 +49,6 @@ absl::Status ValidateReasons(const google::protobuf::RepeatedField<int>& reasons
     if (!seen.insert(reasons[i]).second) return absl::InvalidArgumentError(field + ": duplicate");
   }
   return absl::OkStatus();
-}
-
-int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 const v1::Member* FindMember(const v1::FamilyCase& c, const std::string& member_id) {
@@ -86,17 +77,6 @@ v1::EpdsBand BandOf(EpdsBand band) {
 }  // namespace
 
 std::string UnitShardKey(std::string_view unit_id) { return ids::Sha256Hex(unit_id).substr(0, 16); }
-
-std::string ShardKeyOfId(std::string_view id, std::string_view prefix) {
-  // "<prefix>-" + 16 + "-" + 16
-  if (id.size() != prefix.size() + 34 || id.substr(0, prefix.size()) != prefix || id[prefix.size()] != '-' ||
-      id[prefix.size() + 17] != '-') {
-    return "";
-  }
-  std::string_view shard_key = id.substr(prefix.size() + 1, 16);
-  if (!IsLowerHex(shard_key) || !IsLowerHex(id.substr(prefix.size() + 18))) return "";
-  return std::string(shard_key);
-}
 
 FamilyStore::FamilyStore(redis::Pool& pool, const redis::Keyspace& keyspace, const hetu::Pseudonymizer& pseudonymizer,
                          FamilySettings settings)
@@ -147,7 +127,7 @@ absl::StatusOr<v1::Contact> FamilyStore::RecordContact(const std::string& idempo
   std::string unit_key = UnitShardKey(request.unit_id());
   if (!request.case_id().empty()) {
     if (auto st = ValidateCaseId(request.case_id()); !st.ok()) return st;
-    if (ShardKeyOfId(request.case_id(), "case") != unit_key) {
+    if (ids::ShardKeyOfId(request.case_id(), "case") != unit_key) {
       return absl::InvalidArgumentError("case_id: the case belongs to another unit");
     }
   }
@@ -200,7 +180,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::OpenCase(const std::string& idempote
     return absl::InvalidArgumentError("members: at most " + std::to_string(kMaxMembers));
   }
   std::string unit_key = UnitShardKey(request.unit_id());
-  if (!request.contact_id().empty() && ShardKeyOfId(request.contact_id(), "con") != unit_key) {
+  if (!request.contact_id().empty() && ids::ShardKeyOfId(request.contact_id(), "con") != unit_key) {
     return absl::InvalidArgumentError("contact_id: not a contact of this unit");
   }
   if (!request.referral_id().empty()) {
@@ -254,7 +234,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::OpenCase(const std::string& idempote
       .HSet(CaseKey(family_case.case_id()), "case", family_case.SerializeAsString())
       .HSet(CaseKey(family_case.case_id()), "status", kOpen)
       .HSet(CaseKey(family_case.case_id()), "version", "1")
-      .ZAdd(OpenKey(unit_key), static_cast<double>(NowMillis()), family_case.case_id())
+      .ZAdd(OpenKey(unit_key), static_cast<double>(ids::NowMillis()), family_case.case_id())
       .Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), settings_.source, family_case.case_id(),
                 ids::NowRfc3339(), kTopic, family_case.case_id(), event.SerializeAsString()});
   auto outcome = step.Execute(pool_);
@@ -265,7 +245,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::OpenCase(const std::string& idempote
 }
 
 absl::StatusOr<FamilyStore::Loaded> FamilyStore::Load(const std::string& case_id) {
-  int shard = keyspace_.ShardFor(ShardKeyOfId(case_id, "case"));
+  int shard = keyspace_.ShardFor(ids::ShardKeyOfId(case_id, "case"));
   auto reply = pool_.Command({"HMGET", keyspace_.Key(shard, CaseKey(case_id)), "case", "version"});
   if (!reply.ok()) return reply.status();
   const redisReply* r = reply->get();
@@ -285,7 +265,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::Apply(
     const v1::FamilyCase& updated,
     const std::vector<std::pair<const google::protobuf::Message*, std::string>>& events) {
   const std::string& id = updated.case_id();
-  std::string unit_key = ShardKeyOfId(id, "case");
+  std::string unit_key = ids::ShardKeyOfId(id, "case");
   redis::AtomicStep step(keyspace_, keyspace_.ShardFor(unit_key));
   // The checks run in Redis after the idempotency record: a retry of an
   // applied change replays its answer even though the case moved on.

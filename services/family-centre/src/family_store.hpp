@@ -37,10 +37,9 @@ struct FamilySettings {
   EpdsThresholds epds;
 };
 
-// The shard key of a unit, and of a "case-<u>-<r>" or "con-<u>-<r>" id
-// (empty when malformed).
+// The shard key of a unit; case ("case-<u>-<r>") and contact ("con-<u>-<r>")
+// ids carry it (ids::ShardKeyOfId).
 std::string UnitShardKey(std::string_view unit_id);
-std::string ShardKeyOfId(std::string_view id, std::string_view prefix);
 
 class FamilyStore {
  public:

@@ -24,11 +24,6 @@ constexpr int kMaxVisitsPerWeek = 42;
 constexpr int kMaxTasks = 8;
 constexpr int kVisitBackdateDays = 30;
 
-int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 v1::RaiScales Difference(const v1::RaiScales& now, const v1::RaiScales& before) {
   v1::RaiScales d;
   d.set_drs(now.drs() - before.drs());
@@ -150,7 +145,7 @@ absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
       .Response(response.SerializeAsString())
       .RequireExists(ClientKey(request.client_id()), NoSuchClient())
       .HSet(ClientKey(request.client_id()), "latest_assessment", assessment.SerializeAsString())
-      .ZAdd(AssessmentsKey(request.client_id()), static_cast<double>(NowMillis()), assessment.SerializeAsString())
+      .ZAdd(AssessmentsKey(request.client_id()), static_cast<double>(ids::NowMillis()), assessment.SerializeAsString())
       .Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), settings_.source, request.client_id(),
                 ids::NowRfc3339(), kTopic, request.client_id(), event.SerializeAsString()});
   auto outcome = step.Execute(pool_);

@@ -24,10 +24,6 @@ std::string IntakeKey(const std::string& id) { return "intake:" + id; }
 
 absl::Status NoSuchIntake() { return absl::NotFoundError("intake_id: no such intake"); }
 
-bool IsLowerHex(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
 absl::Status ValidateIntakeId(const std::string& id) {
   if (id.empty()) return absl::InvalidArgumentError("intake_id: required");
   if (ShardKeyOfIntakeId(id).empty()) return absl::InvalidArgumentError("intake_id: not an intake id");
@@ -120,13 +116,7 @@ Sex SexFrom(const std::string& text) {
 
 }  // namespace
 
-std::string ShardKeyOfIntakeId(const std::string& intake_id) {
-  // "int-" + 16 + "-" + 16
-  if (intake_id.size() != 37 || intake_id.rfind("int-", 0) != 0 || intake_id[20] != '-') return "";
-  std::string shard_key = intake_id.substr(4, 16);
-  if (!IsLowerHex(shard_key) || !IsLowerHex(intake_id.substr(21))) return "";
-  return shard_key;
-}
+std::string ShardKeyOfIntakeId(const std::string& intake_id) { return ids::ShardKeyOfId(intake_id, "int"); }
 
 IntakeStore::IntakeStore(redis::Pool& pool, const redis::Keyspace& keyspace, const hetu::Pseudonymizer& pseudonymizer,
                          IntakeSettings settings)
@@ -172,7 +162,7 @@ absl::StatusOr<v1::Intake> IntakeStore::StartIntake(const std::string& idempoten
   std::string random = ids::Sha256Hex(ids::NewUuid());
 
   v1::Intake intake;
-  intake.set_intake_id("int-" + shard_key + "-" + random.substr(0, 16));
+  intake.set_intake_id(ids::ShardedId("int", shard_key, random.substr(0, 16)));
   intake.set_client_id(pseudonym);
   intake.set_channel(request.channel());
   intake.set_state(v1::INTAKE_STATE_OPEN);

@@ -4,14 +4,12 @@
 #include <prometheus/registry.h>
 
 #include "rules.hpp"
+#include "yhteys/ids/ids.hpp"
 #include "yhteys/log/log.hpp"
 
 namespace yhteys::router {
 namespace {
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 
@@ -51,7 +49,7 @@ void Dispatcher::Run(const std::atomic<bool>& stop) {
 int Dispatcher::DispatchOnce() {
   int offered = 0;
   for (int shard = 0; shard < store_.keyspace().shards(); ++shard) {
-    auto due = store_.DueOffers(shard, NowMs(), options_.batch);
+    auto due = store_.DueOffers(shard, ids::NowMillis(), options_.batch);
     if (!due.ok()) continue;  // Redis down: the next pass tries again
     for (const std::string& id : *due) {
       auto referral = store_.Get(id);
@@ -121,7 +119,7 @@ void Dispatcher::Offer(const v1::Referral& referral) {
   log::Warn("offer failed; will retry", {{"referral", id}, {"target", ServiceToName(referral.target_service())},
                                          {"attempt", attempts}, {"retry_in_ms", static_cast<int64_t>(backoff.count())},
                                          {"error", status.error_message()}});
-  (void)store_.RescheduleOffer(referral, attempts, NowMs() + backoff.count());
+  (void)store_.RescheduleOffer(referral, attempts, ids::NowMillis() + backoff.count());
 }
 
 }  // namespace yhteys::router

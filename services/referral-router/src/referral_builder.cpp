@@ -1,6 +1,5 @@
 #include "referral_builder.hpp"
 
-#include <google/protobuf/util/time_util.h>
 
 #include "yhteys/calendar/date_text.hpp"
 #include "yhteys/ids/ids.hpp"
@@ -12,18 +11,10 @@ std::string ShardKeyOfPseudonym(const std::string& pseudonym) { return pseudonym
 
 std::string ReferralIdFor(const Trigger& trigger, const std::string& rule_id) {
   std::string digest = ids::Sha256Hex(trigger.ce_source + "|" + trigger.ce_id + "|" + rule_id);
-  return "ref-" + ShardKeyOfPseudonym(trigger.client_pseudonym) + "-" + digest.substr(0, 16);
+  return ids::ShardedId("ref", ShardKeyOfPseudonym(trigger.client_pseudonym), digest.substr(0, 16));
 }
 
-std::string ShardKeyOfReferralId(const std::string& referral_id) {
-  if (referral_id.size() != 4 + 16 + 1 + 16 || referral_id.rfind("ref-", 0) != 0 || referral_id[20] != '-') return "";
-  for (size_t i = 4; i < referral_id.size(); ++i) {
-    char c = referral_id[i];
-    if (i == 20) continue;
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return "";
-  }
-  return referral_id.substr(4, 16);
-}
+std::string ShardKeyOfReferralId(const std::string& referral_id) { return ids::ShardKeyOfId(referral_id, "ref"); }
 
 v1::Referral BuildReferral(const Rule& rule, const Trigger& trigger, std::chrono::year_month_day today) {
   v1::Referral referral;

@@ -1,6 +1,5 @@
 #include "referral_store.hpp"
 
-#include <google/protobuf/util/time_util.h>
 
 #include "referral_builder.hpp"
 #include "yhteys/ids/ids.hpp"
@@ -19,9 +18,6 @@ std::string RefKey(const std::string& id) { return "ref:" + id; }
 std::string JourneyKey(const std::string& pseudonym) { return "journey:" + pseudonym; }
 constexpr char kOffersKey[] = "offers";
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 
@@ -54,7 +50,7 @@ absl::StatusOr<bool> ReferralStore::CreateReferrals(const std::string& ce_source
   int shard = ShardOf(ShardKeyOfPseudonym(pseudonym));
   redis::AtomicStep step(keyspace_, shard);
   step.EventDedup(ce_source, ce_id).RecordTtl(dedup_ttl_);
-  int64_t now = NowMs();
+  int64_t now = ids::NowMillis();
   for (const v1::Referral& r : referrals) {
     const std::string& id = r.offer().referral_id();
     auto event = StateChangedEvent(r, referral::v1::REFERRAL_STATE_UNSPECIFIED);

@@ -23,4 +23,18 @@ uint64_t Fnv1a64(std::string_view data);
 // RFC 3339 UTC time with milliseconds, e.g. "2026-11-23T12:00:00.123Z".
 std::string NowRfc3339();
 
+// Milliseconds since the Unix epoch (system clock): scores of time-ordered
+// sorted sets.
+int64_t NowMillis();
+
+// Only the characters 0-9 and a-f (true for "").
+bool IsLowerHex(std::string_view text);
+
+// Ids that carry their shard: "<prefix>-<shard key>-<tail>", the shard key and
+// the tail 16 lower-hex characters each (e.g. "ref-<16>-<16>"). An id alone
+// finds its shard.
+std::string ShardedId(std::string_view prefix, std::string_view shard_key, std::string_view tail);
+// The shard key inside such an id with this prefix; "" when malformed.
+std::string ShardKeyOfId(std::string_view id, std::string_view prefix);
+
 }  // namespace yhteys::ids
