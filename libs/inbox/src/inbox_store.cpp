@@ -1,6 +1,5 @@
 #include "yhteys/inbox/inbox_store.hpp"
 
-
 #include <algorithm>
 
 #include "yhteys/ids/ids.hpp"

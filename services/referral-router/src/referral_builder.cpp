@@ -1,6 +1,5 @@
 #include "referral_builder.hpp"
 
-
 #include "yhteys/calendar/date_text.hpp"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"

@@ -1,6 +1,5 @@
 #include "referral_store.hpp"
 
-
 #include "referral_builder.hpp"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"
@@ -17,7 +16,6 @@ using referral::v1::ReferralState_Name;
 std::string RefKey(const std::string& id) { return "ref:" + id; }
 std::string JourneyKey(const std::string& pseudonym) { return "journey:" + pseudonym; }
 constexpr char kOffersKey[] = "offers";
-
 
 }  // namespace
 
