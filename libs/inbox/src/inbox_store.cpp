@@ -139,13 +139,8 @@ absl::StatusOr<InboxEntry> InboxStore::Decide(const std::string& idempotency_key
       .HSet(EntryKey(referral_id), "entry", entry.SerializeAsString())
       .HSet(EntryKey(referral_id), "state", referral::v1::InboxState_Name(to));
   if (to != referral::v1::INBOX_STATE_ACCEPTED) step.ZRem(kOpenKey, referral_id);
-  step.Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), settings_.source, event.client_pseudonym(),
-                ids::NowRfc3339(), settings_.topic, event.client_pseudonym(), event.SerializeAsString()});
-  auto outcome = step.Execute(pool_);
-  if (!outcome.ok()) return outcome.status();
-  InboxEntry answer;
-  if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
-  return answer;
+  step.Publish(redis::EventFor(event, settings_.source, settings_.topic, event.client_pseudonym()));
+  return step.ExecuteFor<InboxEntry>(pool_);
 }
 
 absl::StatusOr<InboxEntry> InboxStore::Accept(const std::string& idempotency_key, const std::string& fingerprint,

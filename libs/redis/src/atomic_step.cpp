@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 
+#include "yhteys/ids/ids.hpp"
 #include "yhteys/redis/script.hpp"
 
 namespace yhteys::redis {
@@ -80,6 +81,13 @@ const Script& StepScript() {
 }
 
 }  // namespace
+
+OutboxEvent EventFor(const google::protobuf::Message& message, std::string source, std::string topic,
+                     std::string key) {
+  std::string subject = key;
+  return {ids::NewUuid(),    message.GetDescriptor()->full_name(), std::move(source), std::move(subject),
+          ids::NowRfc3339(), std::move(topic),                     std::move(key),    message.SerializeAsString()};
+}
 
 AtomicStep::AtomicStep(const Keyspace& keyspace, int shard) : keyspace_(keyspace), shard_(shard) {}
 

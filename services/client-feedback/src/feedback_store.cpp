@@ -117,8 +117,7 @@ std::optional<int> CrossedStatementIndex(std::string_view metric) {
 redis::OutboxEvent UnitEvent(const FeedbackSettings& settings, const std::string& unit_id,
                              const google::protobuf::Message& event) {
   // Feedback has no client: the unit keys the partition and is the subject.
-  return {ids::NewUuid(), event.GetDescriptor()->full_name(), settings.source, unit_id, ids::NowRfc3339(), kTopic,
-          unit_id, event.SerializeAsString()};
+  return redis::EventFor(event, settings.source, kTopic, unit_id);
 }
 
 absl::Status InRange(const char* key, int64_t value, int64_t min, int64_t max) {
@@ -197,11 +196,7 @@ absl::StatusOr<v1::FeedbackToken> FeedbackStore::IssueFeedbackToken(const std::s
       .HSet(key, "unit", request.unit_id())
       .HSet(key, subject_field, subject)
       .Expire(key, settings_.token_expiry);
-  auto outcome = step.Execute(pool_);
-  if (!outcome.ok()) return outcome.status();
-  v1::FeedbackToken answer;
-  if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
-  return answer;
+  return step.ExecuteFor<v1::FeedbackToken>(pool_);
 }
 
 absl::StatusOr<v1::SubmitFeedbackResponse> FeedbackStore::SubmitFeedback(const std::string& idempotency_key,
@@ -330,11 +325,7 @@ absl::StatusOr<v1::SubmitFeedbackResponse> FeedbackStore::TrySubmit(const std::s
   step.Publish(UnitEvent(settings_, unit.id, received));
   for (const auto& alert : alerts) step.Publish(UnitEvent(settings_, unit.id, alert));
 
-  auto outcome = step.Execute(pool_);
-  if (!outcome.ok()) return outcome.status();
-  v1::SubmitFeedbackResponse answer;
-  if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
-  return answer;
+  return step.ExecuteFor<v1::SubmitFeedbackResponse>(pool_);
 }
 
 absl::StatusOr<Aggregate> FeedbackStore::SumDays(int shard, const std::string& unit_id, const std::string& service,

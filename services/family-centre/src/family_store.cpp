@@ -160,13 +160,8 @@ absl::StatusOr<v1::Contact> FamilyStore::RecordContact(const std::string& idempo
     step.RequireExists(CaseKey(request.case_id()), absl::NotFoundError("case_id: no such case"));
   }
   step.HSet(ContactKey(contact.contact_id()), "contact", contact.SerializeAsString())
-      .Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), settings_.source, request.unit_id(),
-                ids::NowRfc3339(), kTopic, request.unit_id(), event.SerializeAsString()});
-  auto outcome = step.Execute(pool_);
-  if (!outcome.ok()) return outcome.status();
-  v1::Contact answer;
-  if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
-  return answer;
+      .Publish(redis::EventFor(event, settings_.source, kTopic, request.unit_id()));
+  return step.ExecuteFor<v1::Contact>(pool_);
 }
 
 absl::StatusOr<v1::FamilyCase> FamilyStore::OpenCase(const std::string& idempotency_key,
@@ -235,13 +230,8 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::OpenCase(const std::string& idempote
       .HSet(CaseKey(family_case.case_id()), "status", kOpen)
       .HSet(CaseKey(family_case.case_id()), "version", "1")
       .ZAdd(OpenKey(unit_key), static_cast<double>(ids::NowMillis()), family_case.case_id())
-      .Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), settings_.source, family_case.case_id(),
-                ids::NowRfc3339(), kTopic, family_case.case_id(), event.SerializeAsString()});
-  auto outcome = step.Execute(pool_);
-  if (!outcome.ok()) return outcome.status();
-  v1::FamilyCase answer;
-  if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
-  return answer;
+      .Publish(redis::EventFor(event, settings_.source, kTopic, family_case.case_id()));
+  return step.ExecuteFor<v1::FamilyCase>(pool_);
 }
 
 absl::StatusOr<FamilyStore::Loaded> FamilyStore::Load(const std::string& case_id) {
@@ -279,14 +269,9 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::Apply(
     step.HSet(CaseKey(id), "status", kClosed).ZRem(OpenKey(unit_key), id);
   }
   for (const auto& [event, key] : events) {
-    step.Publish({ids::NewUuid(), event->GetDescriptor()->full_name(), settings_.source, key, ids::NowRfc3339(), kTopic,
-                  key, event->SerializeAsString()});
+    step.Publish(redis::EventFor(*event, settings_.source, kTopic, key));
   }
-  auto outcome = step.Execute(pool_);
-  if (!outcome.ok()) return outcome.status();
-  v1::FamilyCase answer;
-  if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
-  return answer;
+  return step.ExecuteFor<v1::FamilyCase>(pool_);
 }
 
 absl::StatusOr<v1::FamilyCase> FamilyStore::AddMember(const std::string& idempotency_key,

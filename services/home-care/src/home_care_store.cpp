@@ -84,20 +84,14 @@ absl::StatusOr<v1::RegisterClientResponse> HomeCareStore::RegisterClient(const s
       .Response(response.SerializeAsString())
       .RequireAbsent(ClientKey(pseudonym), absl::AlreadyExistsError("identity_code: client already registered"))
       .HSet(ClientKey(pseudonym), "profile", client.SerializeAsString())
-      .Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), settings_.source, pseudonym, ids::NowRfc3339(),
-                kTopic, pseudonym, event.SerializeAsString()});
-  auto outcome = step.Execute(pool_);
-  if (!outcome.ok()) {
-    if (outcome.status().code() == absl::StatusCode::kAlreadyExists) {
-      // Registering a known client again is not an error for the caller:
-      // it gets the same client_id, and nothing is written.
-      response.set_already_registered(true);
-      return response;
-    }
-    return outcome.status();
+      .Publish(redis::EventFor(event, settings_.source, kTopic, pseudonym));
+  auto answer = step.ExecuteFor<v1::RegisterClientResponse>(pool_);
+  if (answer.status().code() == absl::StatusCode::kAlreadyExists) {
+    // Registering a known client again is not an error for the caller: it
+    // gets the same client_id, and nothing is written.
+    response.set_already_registered(true);
+    return response;
   }
-  v1::RegisterClientResponse answer;
-  if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
   return answer;
 }
 
@@ -146,13 +140,8 @@ absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
       .RequireExists(ClientKey(request.client_id()), NoSuchClient())
       .HSet(ClientKey(request.client_id()), "latest_assessment", assessment.SerializeAsString())
       .ZAdd(AssessmentsKey(request.client_id()), static_cast<double>(ids::NowMillis()), assessment.SerializeAsString())
-      .Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), settings_.source, request.client_id(),
-                ids::NowRfc3339(), kTopic, request.client_id(), event.SerializeAsString()});
-  auto outcome = step.Execute(pool_);
-  if (!outcome.ok()) return outcome.status();
-  v1::RecordAssessmentResponse answer;
-  if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
-  return answer;
+      .Publish(redis::EventFor(event, settings_.source, kTopic, request.client_id()));
+  return step.ExecuteFor<v1::RecordAssessmentResponse>(pool_);
 }
 
 absl::StatusOr<v1::Client> HomeCareStore::GetClient(const std::string& client_id) {
@@ -260,13 +249,8 @@ absl::StatusOr<v1::Client> HomeCareStore::SetCarePlan(const std::string& idempot
       .Response(client.SerializeAsString())
       .RequireExists(ClientKey(request.client_id()), NoSuchClient())
       .HSet(ClientKey(request.client_id()), "care_plan", plan.SerializeAsString())
-      .Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), settings_.source, request.client_id(),
-                ids::NowRfc3339(), kTopic, request.client_id(), event.SerializeAsString()});
-  auto outcome = step.Execute(pool_);
-  if (!outcome.ok()) return outcome.status();
-  v1::Client answer;
-  if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
-  return answer;
+      .Publish(redis::EventFor(event, settings_.source, kTopic, request.client_id()));
+  return step.ExecuteFor<v1::Client>(pool_);
 }
 
 absl::StatusOr<v1::RecordVisitResponse> HomeCareStore::RecordVisit(const std::string& idempotency_key,
@@ -311,8 +295,7 @@ absl::StatusOr<v1::RecordVisitResponse> HomeCareStore::RecordVisit(const std::st
       .RequireExists(ClientKey(p), NoSuchClient())
       .CompareAndBumpVersion(ClientKey(p), loaded->second, "client_id")
       .HSet(ClientKey(p), "missed_streak", std::to_string(streak))
-      .Publish({ids::NewUuid(), recorded.GetDescriptor()->full_name(), settings_.source, p, ids::NowRfc3339(), kTopic,
-                p, recorded.SerializeAsString()});
+      .Publish(redis::EventFor(recorded, settings_.source, kTopic, p));
   if (alert) {
     v1::VisitsMissedAlert event;
     event.set_client_pseudonym(p);
@@ -321,14 +304,9 @@ absl::StatusOr<v1::RecordVisitResponse> HomeCareStore::RecordVisit(const std::st
     event.set_unit_id(client.unit_id());
     event.set_municipality_code(client.municipality_code());
     event.set_language(client.language());
-    step.Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), settings_.source, p, ids::NowRfc3339(), kTopic,
-                  p, event.SerializeAsString()});
+    step.Publish(redis::EventFor(event, settings_.source, kTopic, p));
   }
-  auto outcome = step.Execute(pool_);
-  if (!outcome.ok()) return outcome.status();
-  v1::RecordVisitResponse answer;
-  if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
-  return answer;
+  return step.ExecuteFor<v1::RecordVisitResponse>(pool_);
 }
 
 absl::StatusOr<bool> HomeCareStore::RecordReferralOutcome(const std::string& ce_source, const std::string& ce_id,

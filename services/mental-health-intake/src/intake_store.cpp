@@ -193,13 +193,8 @@ absl::StatusOr<v1::Intake> IntakeStore::StartIntake(const std::string& idempoten
       .HSet(IntakeKey(intake.intake_id()), "status", kNew)
       .HSet(IntakeKey(intake.intake_id()), "version", "1")
       .HSet(IntakeKey(intake.intake_id()), "sex", SexText(sex))
-      .Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), settings_.source, pseudonym, ids::NowRfc3339(),
-                kTopic, pseudonym, event.SerializeAsString()});
-  auto outcome = step.Execute(pool_);
-  if (!outcome.ok()) return outcome.status();
-  v1::Intake answer;
-  if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
-  return answer;
+      .Publish(redis::EventFor(event, settings_.source, kTopic, pseudonym));
+  return step.ExecuteFor<v1::Intake>(pool_);
 }
 
 absl::StatusOr<IntakeStore::Loaded> IntakeStore::Load(const std::string& intake_id) {
@@ -237,14 +232,9 @@ absl::StatusOr<v1::Intake> IntakeStore::Apply(std::string_view scope, const std:
       .HSet(IntakeKey(id), "intake", updated.SerializeAsString())
       .HSet(IntakeKey(id), "status", StatusOf(updated));
   for (const auto* event : events) {
-    step.Publish({ids::NewUuid(), event->GetDescriptor()->full_name(), settings_.source, p, ids::NowRfc3339(), kTopic,
-                  p, event->SerializeAsString()});
+    step.Publish(redis::EventFor(*event, settings_.source, kTopic, p));
   }
-  auto outcome = step.Execute(pool_);
-  if (!outcome.ok()) return outcome.status();
-  v1::Intake answer;
-  if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
-  return answer;
+  return step.ExecuteFor<v1::Intake>(pool_);
 }
 
 const std::vector<IntakeStore::StatusCheck>& IntakeStore::NotCompleted() {

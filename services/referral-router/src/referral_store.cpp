@@ -56,8 +56,7 @@ absl::StatusOr<bool> ReferralStore::CreateReferrals(const std::string& ce_source
         .HSet(RefKey(id), "state", ReferralState_Name(r.state()))
         .SAdd(JourneyKey(pseudonym), id)
         .ZAdd(kOffersKey, static_cast<double>(now), id)
-        .Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), source_, pseudonym, ids::NowRfc3339(),
-                  kReferralsTopic, pseudonym, event.SerializeAsString()});
+        .Publish(redis::EventFor(event, source_, kReferralsTopic, pseudonym));
   }
   auto outcome = step.Execute(pool_);
   if (!outcome.ok()) return outcome.status();
@@ -117,8 +116,7 @@ absl::Status ReferralStore::Transition(const v1::Referral& from, v1::Referral to
       .HSet(RefKey(id), "data", to.SerializeAsString())
       .HSet(RefKey(id), "state", ReferralState_Name(to.state()));
   if (remove_offer) step.ZRem(kOffersKey, id);
-  step.Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), source_, pseudonym, ids::NowRfc3339(),
-                kReferralsTopic, pseudonym, event.SerializeAsString()});
+  step.Publish(redis::EventFor(event, source_, kReferralsTopic, pseudonym));
   auto outcome = step.Execute(pool_);
   if (!outcome.ok() && outcome.status().code() == absl::StatusCode::kFailedPrecondition && remove_offer) {
     // Someone else moved the referral on; the pending offer is obsolete.
@@ -215,8 +213,7 @@ absl::StatusOr<ReferralStore::OutcomeResult> ReferralStore::ApplyOutcomeWith(
       .HSet(RefKey(id), "data", to.SerializeAsString())
       .HSet(RefKey(id), "state", ReferralState_Name(to.state()))
       .ZRem(kOffersKey, id)
-      .Publish({ids::NewUuid(), event.GetDescriptor()->full_name(), source_, pseudonym, ids::NowRfc3339(),
-                kReferralsTopic, pseudonym, event.SerializeAsString()});
+      .Publish(redis::EventFor(event, source_, kReferralsTopic, pseudonym));
   auto result = step.Execute(pool_);
   if (!result.ok()) {
     if (result.status().code() == absl::StatusCode::kFailedPrecondition && result.status().message() == kStaleOutcome) {

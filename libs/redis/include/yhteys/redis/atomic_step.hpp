@@ -16,6 +16,8 @@
 // unknown to the caller, which retries with the same key.
 // An AtomicStep is a value built by one thread; Execute is thread-safe.
 
+#include <google/protobuf/message.h>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -39,6 +41,11 @@ struct OutboxEvent {
   std::string key;      // Kafka partition key (the client pseudonym)
   std::string payload;  // serialized protobuf
 };
+
+// The outbox event for `message`: a new ce_id, ce_type the message's full
+// name, ce_time now; `key` is both the partition key and ce_subject.
+OutboxEvent EventFor(const google::protobuf::Message& message, std::string source, std::string topic,
+                     std::string key);
 
 struct StepOutcome {
   bool replayed = false;   // an earlier step with the same key was applied
@@ -86,6 +93,16 @@ class AtomicStep {
   AtomicStep& Publish(OutboxEvent event);
 
   absl::StatusOr<StepOutcome> Execute(Pool& pool) const;
+  // Execute, answering the stored response (the first answer, on a replay)
+  // as a `Response` message.
+  template <typename Response>
+  absl::StatusOr<Response> ExecuteFor(Pool& pool) const {
+    auto outcome = Execute(pool);
+    if (!outcome.ok()) return outcome.status();
+    Response answer;
+    if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
+    return answer;
+  }
 
   int shard() const { return shard_; }
 
