@@ -55,6 +55,19 @@ TEST(DateTextTest, ParseErrorNamesTheText) {
       << parsed.status();
 }
 
+TEST(DateTextTest, ParsePastDateBoundsAndNamesTheField) {
+  const auto today = D("2026-11-23");
+  EXPECT_EQ(*ParsePastDate("visit_date", "2026-11-23", today, 30), today);
+  EXPECT_EQ(*ParsePastDate("visit_date", "2026-10-24", today, 30), D("2026-10-24"));  // 30 days ago
+  EXPECT_EQ(ParsePastDate("visit_date", "2026-10-23", today, 30).status().message(),
+            "visit_date: more than 30 days ago");
+  EXPECT_EQ(ParsePastDate("visit_date", "2026-11-24", today, 30).status().message(), "visit_date: is in the future");
+  EXPECT_EQ(ParsePastDate("visit_date", "", today).status().message(), "visit_date: required");
+  EXPECT_EQ(ParsePastDate("visit_date", "23.11.2026", today).status().message(),
+            "visit_date: must be a date YYYY-MM-DD");
+  EXPECT_TRUE(ParsePastDate("started_on", "1990-01-01", today).ok());  // no lower bound by default
+}
+
 // ---- Easter ----------------------------------------------------------------
 
 TEST(EasterSundayTest, KnownYears) {

@@ -56,4 +56,18 @@ absl::StatusOr<std::chrono::year_month_day> ParseDate(std::string_view text) {
   return date;
 }
 
+absl::StatusOr<std::chrono::year_month_day> ParsePastDate(std::string_view field, std::string_view text,
+                                                          std::chrono::year_month_day today, int max_days_ago) {
+  const std::string name(field);
+  if (text.empty()) return absl::InvalidArgumentError(name + ": required");
+  auto date = ParseDate(text);
+  if (!date.ok()) return absl::InvalidArgumentError(name + ": must be a date YYYY-MM-DD");
+  const auto day = std::chrono::sys_days(*date);
+  if (day > std::chrono::sys_days(today)) return absl::InvalidArgumentError(name + ": is in the future");
+  if (max_days_ago > 0 && day < std::chrono::sys_days(today) - std::chrono::days(max_days_ago)) {
+    return absl::InvalidArgumentError(name + ": more than " + std::to_string(max_days_ago) + " days ago");
+  }
+  return *date;
+}
+
 }  // namespace yhteys::calendar

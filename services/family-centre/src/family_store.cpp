@@ -86,17 +86,6 @@ absl::Status FamilyStore::CheckUnit(const std::string& unit_id) const {
   return validate::KnownUnit("unit_id", unit_id, settings_.units);
 }
 
-absl::StatusOr<std::chrono::year_month_day> FamilyStore::PastDate(const std::string& field,
-                                                                  const std::string& text) const {
-  if (text.empty()) return absl::InvalidArgumentError(field + ": required");
-  auto date = calendar::ParseDate(text);
-  if (!date.ok()) return absl::InvalidArgumentError(field + ": must be a date YYYY-MM-DD");
-  if (std::chrono::sys_days(*date) > std::chrono::sys_days(settings_.today())) {
-    return absl::InvalidArgumentError(field + ": is in the future");
-  }
-  return *date;
-}
-
 absl::StatusOr<v1::Member> FamilyStore::MemberFrom(const std::string& field, const v1::NewMember& input) {
   std::string code = hetu::NormalizeIdentityCode(input.identity_code());
   if (code.empty()) return absl::InvalidArgumentError(field + ".identity_code: required");
@@ -321,7 +310,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::StartService(const std::string& idem
                                                          const v1::StartServiceRequest& request) {
   if (auto st = ValidateCaseId(request.case_id()); !st.ok()) return st;
   if (auto st = validate::EnumSet("service", request.service(), &v1::FamilyService_IsValid); !st.ok()) return st;
-  auto started = PastDate("started_on", request.started_on());
+  auto started = calendar::ParsePastDate("started_on", request.started_on(), settings_.today());
   if (!started.ok()) return started.status();
   auto loaded = Load(request.case_id());
   if (!loaded.ok()) return loaded.status();
@@ -345,7 +334,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::EndService(const std::string& idempo
                                                        const v1::EndServiceRequest& request) {
   if (auto st = ValidateCaseId(request.case_id()); !st.ok()) return st;
   if (auto st = validate::EnumSet("service", request.service(), &v1::FamilyService_IsValid); !st.ok()) return st;
-  auto ended = PastDate("ended_on", request.ended_on());
+  auto ended = calendar::ParsePastDate("ended_on", request.ended_on(), settings_.today());
   if (!ended.ok()) return ended.status();
   auto loaded = Load(request.case_id());
   if (!loaded.ok()) return loaded.status();

@@ -74,7 +74,6 @@ class FamilyStore {
                                        const std::string& fingerprint, const Loaded& loaded,
                                        const v1::FamilyCase& updated,
                                        const std::vector<std::pair<const google::protobuf::Message*, std::string>>& events);
-  absl::StatusOr<std::chrono::year_month_day> PastDate(const std::string& field, const std::string& text) const;
 
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;

@@ -23,6 +23,7 @@ std::string AssessmentsKey(const std::string& p) { return "client:" + p + ":asse
 constexpr int kMaxVisitsPerWeek = 42;
 constexpr int kMaxTasks = 8;
 constexpr int kVisitBackdateDays = 30;
+constexpr int kAssessmentBackdateDays = 365;
 
 v1::RaiScales Difference(const v1::RaiScales& now, const v1::RaiScales& before) {
   v1::RaiScales d;
@@ -98,15 +99,9 @@ absl::StatusOr<v1::RegisterClientResponse> HomeCareStore::RegisterClient(const s
 absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
     const std::string& idempotency_key, const v1::RecordAssessmentRequest& request) {
   if (auto st = validate::Pseudonym("client_id", request.client_id()); !st.ok()) return st;
-  if (request.assessed_on().empty()) return absl::InvalidArgumentError("assessed_on: required");
-  auto assessed_on = calendar::ParseDate(request.assessed_on());
-  if (!assessed_on.ok()) return absl::InvalidArgumentError("assessed_on: must be a date YYYY-MM-DD");
-  if (std::chrono::sys_days(*assessed_on) > std::chrono::sys_days(settings_.today())) {
-    return absl::InvalidArgumentError("assessed_on: is in the future");
-  }
-  if (std::chrono::sys_days(*assessed_on) < std::chrono::sys_days(settings_.today()) - std::chrono::days(365)) {
-    return absl::InvalidArgumentError("assessed_on: more than a year ago");
-  }
+  auto assessed_on =
+      calendar::ParsePastDate("assessed_on", request.assessed_on(), settings_.today(), kAssessmentBackdateDays);
+  if (!assessed_on.ok()) return assessed_on.status();
   auto scales = ScoreRaiAssessment(request.items());
   if (!scales.ok()) return scales.status();
 
@@ -179,18 +174,6 @@ absl::StatusOr<std::pair<v1::Client, std::string>> HomeCareStore::LoadClient(con
   return std::make_pair(std::move(client), redis::ReplyString(fields->element[4]));
 }
 
-absl::Status HomeCareStore::RecentDate(const std::string& field, const std::string& text, int max_days_ago) const {
-  if (text.empty()) return absl::InvalidArgumentError(field + ": required");
-  auto date = calendar::ParseDate(text);
-  if (!date.ok()) return absl::InvalidArgumentError(field + ": must be a date YYYY-MM-DD");
-  auto today = std::chrono::sys_days(settings_.today());
-  if (std::chrono::sys_days(*date) > today) return absl::InvalidArgumentError(field + ": is in the future");
-  if (std::chrono::sys_days(*date) < today - std::chrono::days(max_days_ago)) {
-    return absl::InvalidArgumentError(field + ": more than " + std::to_string(max_days_ago) + " days ago");
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<v1::ListAssessmentsResponse> HomeCareStore::ListAssessments(const std::string& client_id) {
   if (auto st = validate::Pseudonym("client_id", client_id); !st.ok()) return st;
   int shard = keyspace_.ShardFor(client_id);
@@ -233,7 +216,10 @@ absl::StatusOr<v1::Client> HomeCareStore::SetCarePlan(const std::string& idempot
     if (auto st = validate::EnumSet(field, plan.tasks(i), &v1::CareTask_IsValid); !st.ok()) return st;
     if (!seen.insert(plan.tasks(i)).second) return absl::InvalidArgumentError(field + ": duplicate");
   }
-  if (auto st = RecentDate("plan.valid_from", plan.valid_from(), kVisitBackdateDays); !st.ok()) return st;
+  if (auto date = calendar::ParsePastDate("plan.valid_from", plan.valid_from(), settings_.today(), kVisitBackdateDays);
+      !date.ok()) {
+    return date.status();
+  }
   auto loaded = LoadClient(request.client_id());
   if (!loaded.ok()) return loaded.status();
   v1::Client client = std::move(loaded->first);
@@ -256,7 +242,10 @@ absl::StatusOr<v1::Client> HomeCareStore::SetCarePlan(const std::string& idempot
 absl::StatusOr<v1::RecordVisitResponse> HomeCareStore::RecordVisit(const std::string& idempotency_key,
                                                                    const v1::RecordVisitRequest& request) {
   if (auto st = validate::Pseudonym("client_id", request.client_id()); !st.ok()) return st;
-  if (auto st = RecentDate("visit_date", request.visit_date(), kVisitBackdateDays); !st.ok()) return st;
+  if (auto date = calendar::ParsePastDate("visit_date", request.visit_date(), settings_.today(), kVisitBackdateDays);
+      !date.ok()) {
+    return date.status();
+  }
   if (auto st = validate::EnumSet("outcome", request.outcome(), &v1::VisitOutcome_IsValid); !st.ok()) return st;
   if (request.outcome() == v1::VISIT_OUTCOME_MISSED) {
     if (auto st = validate::EnumSet("missed_reason", request.missed_reason(), &v1::MissedReason_IsValid); !st.ok()) {

@@ -57,9 +57,6 @@ class HomeCareStore {
  private:
   // The client and the version its record was read at.
   absl::StatusOr<std::pair<v1::Client, std::string>> LoadClient(const std::string& client_id);
-  // A date field: required, YYYY-MM-DD, not in the future, at most
-  // `max_days_ago` before today.
-  absl::Status RecentDate(const std::string& field, const std::string& text, int max_days_ago) const;
 
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;

@@ -22,6 +22,12 @@ std::string FormatDate(std::chrono::year_month_day date);
 // (2026-02-29 is rejected). No surrounding whitespace, no time part.
 absl::StatusOr<std::chrono::year_month_day> ParseDate(std::string_view text);
 
+// A request's date field: required, YYYY-MM-DD, not after `today` and, when
+// `max_days_ago` > 0, at most that many days before it. Errors are
+// InvalidArgument starting with `field` and never echoing the text.
+absl::StatusOr<std::chrono::year_month_day> ParsePastDate(std::string_view field, std::string_view text,
+                                                          std::chrono::year_month_day today, int max_days_ago = 0);
+
 }  // namespace yhteys::calendar
 
 #endif  // YHTEYS_CALENDAR_DATE_TEXT_HPP_
