@@ -105,8 +105,9 @@ absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
   auto scales = ScoreRaiAssessment(request.items());
   if (!scales.ok()) return scales.status();
 
-  auto client = GetClient(request.client_id());
-  if (!client.ok()) return client.status();
+  auto loaded = LoadClient(request.client_id(), /*with_referrals=*/false);
+  if (!loaded.ok()) return loaded.status();
+  const v1::Client& client = loaded->first;
   int shard = keyspace_.ShardFor(request.client_id());
 
   v1::Assessment assessment;
@@ -119,10 +120,10 @@ absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
   event.set_client_pseudonym(request.client_id());
   event.set_assessed_on(request.assessed_on());
   *event.mutable_scales() = *scales;
-  event.set_municipality_code(client->municipality_code());
-  event.set_language(client->language());
-  event.set_age_years(client->age_years());
-  event.set_unit_id(client->unit_id());
+  event.set_municipality_code(client.municipality_code());
+  event.set_language(client.language());
+  event.set_age_years(client.age_years());
+  event.set_unit_id(client.unit_id());
 
   v1::RecordAssessmentResponse response;
   response.set_assessment_id(assessment.assessment_id());
@@ -140,17 +141,19 @@ absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
 }
 
 absl::StatusOr<v1::Client> HomeCareStore::GetClient(const std::string& client_id) {
-  auto loaded = LoadClient(client_id);
+  auto loaded = LoadClient(client_id, /*with_referrals=*/true);
   if (!loaded.ok()) return loaded.status();
   return std::move(loaded->first);
 }
 
-absl::StatusOr<std::pair<v1::Client, std::string>> HomeCareStore::LoadClient(const std::string& client_id) {
+absl::StatusOr<std::pair<v1::Client, std::string>> HomeCareStore::LoadClient(const std::string& client_id,
+                                                                            bool with_referrals) {
   if (auto st = validate::Pseudonym("client_id", client_id); !st.ok()) return st;
   int shard = keyspace_.ShardFor(client_id);
-  auto replies = pool_.Pipeline({{"HMGET", keyspace_.Key(shard, ClientKey(client_id)), "profile", "latest_assessment",
-                                  "care_plan", "missed_streak", "version"},
-                                 {"HVALS", keyspace_.Key(shard, ReferralsKey(client_id))}});
+  std::vector<std::vector<std::string>> commands = {{"HMGET", keyspace_.Key(shard, ClientKey(client_id)), "profile",
+                                                     "latest_assessment", "care_plan", "missed_streak", "version"}};
+  if (with_referrals) commands.push_back({"HVALS", keyspace_.Key(shard, ReferralsKey(client_id))});
+  auto replies = pool_.Pipeline(commands);
   if (!replies.ok()) return replies.status();
   const redisReply* fields = (*replies)[0].get();
   if (fields->type != REDIS_REPLY_ARRAY || fields->elements != 5 || fields->element[0]->type != REDIS_REPLY_STRING) {
@@ -167,8 +170,8 @@ absl::StatusOr<std::pair<v1::Client, std::string>> HomeCareStore::LoadClient(con
   int streak = 0;
   if (fields->element[3]->type == REDIS_REPLY_STRING) (void)absl::SimpleAtoi(redis::ReplyString(fields->element[3]), &streak);
   client.set_consecutive_missed_visits(streak);
-  const redisReply* referrals = (*replies)[1].get();
-  for (size_t i = 0; referrals->type == REDIS_REPLY_ARRAY && i < referrals->elements; ++i) {
+  const redisReply* referrals = with_referrals ? (*replies)[1].get() : nullptr;
+  for (size_t i = 0; referrals != nullptr && referrals->type == REDIS_REPLY_ARRAY && i < referrals->elements; ++i) {
     client.add_referrals()->ParseFromString(redis::ReplyString(referrals->element[i]));
   }
   return std::make_pair(std::move(client), redis::ReplyString(fields->element[4]));
@@ -220,7 +223,8 @@ absl::StatusOr<v1::Client> HomeCareStore::SetCarePlan(const std::string& idempot
       !date.ok()) {
     return date.status();
   }
-  auto loaded = LoadClient(request.client_id());
+  // The answer is the whole client, its referrals included.
+  auto loaded = LoadClient(request.client_id(), /*with_referrals=*/true);
   if (!loaded.ok()) return loaded.status();
   v1::Client client = std::move(loaded->first);
   *client.mutable_care_plan() = plan;
@@ -254,7 +258,7 @@ absl::StatusOr<v1::RecordVisitResponse> HomeCareStore::RecordVisit(const std::st
   } else if (request.missed_reason() != v1::MISSED_REASON_UNSPECIFIED) {
     return absl::InvalidArgumentError("missed_reason: only with a missed visit");
   }
-  auto loaded = LoadClient(request.client_id());
+  auto loaded = LoadClient(request.client_id(), /*with_referrals=*/false);
   if (!loaded.ok()) return loaded.status();
   const v1::Client& client = loaded->first;
   bool missed = request.outcome() == v1::VISIT_OUTCOME_MISSED;

@@ -55,8 +55,9 @@ class HomeCareStore {
                                              const referral::v1::ReferralStateChanged& change);
 
  private:
-  // The client and the version its record was read at.
-  absl::StatusOr<std::pair<v1::Client, std::string>> LoadClient(const std::string& client_id);
+  // The client and the version its record was read at; its referral
+  // outcomes only when asked for (a write needs the profile alone).
+  absl::StatusOr<std::pair<v1::Client, std::string>> LoadClient(const std::string& client_id, bool with_referrals);
 
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;
