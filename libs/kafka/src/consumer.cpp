@@ -10,6 +10,7 @@ namespace yhteys::kafka {
 
 struct Consumer::Metrics {
   prometheus::Family<prometheus::Counter>* records;
+  prometheus::Counter* commit_failures;
 };
 
 namespace {
@@ -36,10 +37,31 @@ Consumer::Consumer(ConsumerOptions options, Handler handler, prometheus::Registr
                              .Name("yhteys_consumer_records_total")
                              .Help("Consumed records by topic and result (done, duplicate, retry, dead_lettered)")
                              .Register(*registry);
+    metrics_->commit_failures = &prometheus::BuildCounter()
+                                     .Name("yhteys_consumer_commit_failures_total")
+                                     .Help("Offset commits the group coordinator refused (the records are redelivered)")
+                                     .Register(*registry)
+                                     .Add({{"group", options_.group_id}});
   }
 }
 
 Consumer::~Consumer() { Stop(); }
+
+void Consumer::CommitReport(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets,
+                            void* opaque) {
+  auto* self = static_cast<Consumer*>(opaque);
+  // _NO_OFFSET: nothing new was stored since the last commit.
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) self->commits_.fetch_add(1);
+    return;
+  }
+  // Not lost: the records after the last committed offset are delivered
+  // again (to this member or the next owner) and deduplicated.
+  self->commit_failures_.fetch_add(1);
+  if (self->metrics_) self->metrics_->commit_failures->Increment();
+  log::Warn("kafka offset commit failed; uncommitted records will be redelivered",
+            {{"error", rd_kafka_err2str(err)}, {"partitions", offsets != nullptr ? offsets->cnt : 0}});
+}
 
 absl::Status Consumer::Start() {
   if (running_.load()) return absl::OkStatus();
@@ -59,6 +81,8 @@ absl::Status Consumer::Start() {
   for (const auto& [k, v] : options_.consumer_config) props[k] = v;
   auto conf = MakeConf(props);
   if (!conf.ok()) return conf.status();
+  rd_kafka_conf_set_opaque(*conf, this);
+  rd_kafka_conf_set_offset_commit_cb(*conf, &Consumer::CommitReport);
   char err[512];
   consumer_ = rd_kafka_new(RD_KAFKA_CONSUMER, *conf, err, sizeof err);
   if (consumer_ == nullptr) {
@@ -141,6 +165,9 @@ bool Consumer::Process(rd_kafka_message_t* msg) {
   HandleResult result;
   if (!event.ok()) {
     result = {Outcome::kPoison, "missing-cloudevents-attributes"};
+  } else if (msg->payload == nullptr) {
+    // A null value (a tombstone, or a broken producer) carries no event.
+    result = {Outcome::kPoison, "null-value"};
   } else {
     record.event = *event;
   }
@@ -180,7 +207,19 @@ bool Consumer::Process(rd_kafka_message_t* msg) {
     backoff = std::min(backoff * 2, options_.max_backoff);
     if (result.outcome == Outcome::kPoison) continue;  // the DLQ write failed: try it again
   }
-  rd_kafka_offset_store(msg->rkt, msg->partition, msg->offset + 1);
+  // The committed offset is the next one to read. The legacy
+  // rd_kafka_offset_store() adds 1 to what it is given, so it would be
+  // called with msg->offset; the list API stores exactly what it is given,
+  // which says what it means.
+  rd_kafka_topic_partition_list_t* next = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(next, record.topic.c_str(), msg->partition)->offset = msg->offset + 1;
+  if (rd_kafka_resp_err_t err = rd_kafka_offsets_store(consumer_, next); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    // The partition was revoked meanwhile: its next owner gets the record
+    // again and deduplicates it.
+    log::Warn("kafka offset not stored", {{"topic", record.topic}, {"partition", record.partition},
+                                          {"error", rd_kafka_err2str(err)}});
+  }
+  rd_kafka_topic_partition_list_destroy(next);
   processed_.fetch_add(1);
   return true;
 }

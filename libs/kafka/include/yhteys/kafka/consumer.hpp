@@ -11,8 +11,12 @@
 //    missing CloudEvents attributes). It is written to "<topic>.dlq" with
 //    its original topic/partition/offset and an error class in headers
 //    (never payload text in headers), and then committed.
-// Records without the required CloudEvents headers are poison before the
-// handler sees them.
+// Records without the required CloudEvents headers, or with a null value,
+// are poison before the handler sees them.
+//
+// The offset stored after a record is the next one to read (record + 1),
+// which is what Kafka's committed offset means: a restarted or rebalanced
+// consumer starts exactly after the last record whose effect was stored.
 //
 // One consumer thread; Start/Stop from any thread. Stop commits what was
 // stored and leaves the group.
@@ -80,8 +84,12 @@ class Consumer {
   uint64_t processed() const { return processed_.load(); }
   uint64_t duplicates() const { return duplicates_.load(); }
   uint64_t dead_lettered() const { return dead_lettered_.load(); }
+  uint64_t commits() const { return commits_.load(); }
+  uint64_t commit_failures() const { return commit_failures_.load(); }
 
  private:
+  static void CommitReport(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets,
+                           void* opaque);
   void Run();
   bool Process(rd_kafka_message_t* msg);
   bool DeadLetter(const rd_kafka_message_t* msg, const std::string& error_class);
@@ -95,6 +103,8 @@ class Consumer {
   std::atomic<uint64_t> processed_{0};
   std::atomic<uint64_t> duplicates_{0};
   std::atomic<uint64_t> dead_lettered_{0};
+  std::atomic<uint64_t> commits_{0};
+  std::atomic<uint64_t> commit_failures_{0};
 
   struct Metrics;
   std::unique_ptr<Metrics> metrics_;
