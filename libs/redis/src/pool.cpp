@@ -28,6 +28,23 @@ std::vector<const char*> ArgvPointers(const std::vector<std::string>& argv, std:
 
 }  // namespace
 
+bool IsTransientError(const redisReply* reply) {
+  if (reply == nullptr || reply->type != REDIS_REPLY_ERROR) return false;
+  std::string_view text(reply->str, reply->len);
+  for (std::string_view prefix : {"LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN"}) {
+    if (text.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
+namespace {
+
+absl::Status TransientErrorStatus(const redisReply* reply) {
+  return absl::UnavailableError("redis: " + std::string(reply->str, reply->len));
+}
+
+}  // namespace
+
 std::string ReplyString(const redisReply* reply) {
   if (reply == nullptr) return "";
   switch (reply->type) {
@@ -110,6 +127,10 @@ absl::StatusOr<Reply> Pool::Command(const std::vector<std::string>& argv) {
     return absl::UnavailableError("redis: " + (err.empty() ? std::string("connection lost") : err));
   }
   Release(std::move(*ctx), true);
+  // A server that is loading its data set (or is busy in a script, or is a
+  // replica without its master) has not answered the command: that is
+  // "unavailable, retry", never an empty reply that reads as "not found".
+  if (IsTransientError(reply.get())) return TransientErrorStatus(reply.get());
   return reply;
 }
 
@@ -136,6 +157,9 @@ absl::StatusOr<std::vector<Reply>> Pool::Pipeline(const std::vector<std::vector<
     replies.emplace_back(static_cast<redisReply*>(raw));
   }
   Release(std::move(*ctx), true);
+  for (const auto& reply : replies) {
+    if (IsTransientError(reply.get())) return TransientErrorStatus(reply.get());
+  }
   return replies;
 }
 

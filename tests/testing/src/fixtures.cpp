@@ -141,11 +141,15 @@ RedisServer::RedisServer(bool append_only) : append_only_(append_only), port_(Fr
 
 RedisServer::~RedisServer() { Kill(); }
 
-bool RedisServer::Start() {
-  process_ = Process({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_.path(),
-                      "--save", "", "--appendonly", append_only_ ? "yes" : "no", "--appendfsync", "always",
-                      "--protected-mode", "no", "--daemonize", "no", "--logfile", dir_.path() + "/redis.log"},
-                     {}, dir_.path() + "/redis.stdout");
+bool RedisServer::Start() { return Start({}, true); }
+
+bool RedisServer::Start(const std::vector<std::string>& extra_args, bool wait_until_loaded) {
+  std::vector<std::string> argv = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
+                                   "--dir", dir_.path(), "--save", "", "--appendonly", append_only_ ? "yes" : "no",
+                                   "--appendfsync", "always", "--protected-mode", "no", "--daemonize", "no",
+                                   "--logfile", dir_.path() + "/redis.log"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  process_ = Process(argv, {}, dir_.path() + "/redis.stdout");
   if (!process_.Start()) return false;
   return WaitFor(
       [&] {
@@ -154,7 +158,7 @@ bool RedisServer::Start() {
         bool ok = false;
         if (c != nullptr && c->err == 0) {
           auto* r = static_cast<redisReply*>(redisCommand(c, "PING"));
-          ok = r != nullptr && r->type == REDIS_REPLY_STATUS;
+          ok = r != nullptr && (r->type == REDIS_REPLY_STATUS || !wait_until_loaded);
           if (r) freeReplyObject(r);
         }
         if (c) redisFree(c);

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -34,12 +35,8 @@ std::string Binary(const std::string& name) {
 
 YhteysSystem::YhteysSystem(std::vector<std::string> services) {
   std::ofstream(dir_.path() + "/pseudonym.key") << "0123456789abcdef0123456789abcdef-e2e-test-key\n";
-  broker_ = Process({YHTEYS_DEV_BROKER_BIN, "--bootstrap-file", dir_.path() + "/kafka.bootstrap"}, {},
-                    dir_.path() + "/dev-broker.log");
-  broker_.Start();
-  if (!WaitFor([&] { return !Bootstrap().empty(); }, std::chrono::seconds(10))) {
-    throw std::runtime_error("dev broker did not start");
-  }
+  for (int i = 0; i < 3; ++i) broker_ports_ += (i ? "," : "") + std::to_string(FreePort());
+  StartBroker();
   for (const auto& name : AllServices()) {
     ports_[name] = FreePort();
     metrics_ports_[name] = FreePort();
@@ -61,6 +58,21 @@ YhteysSystem::YhteysSystem(std::vector<std::string> services) {
 
 YhteysSystem::~YhteysSystem() {
   for (auto& [name, p] : processes_) p.Signal(SIGKILL);
+}
+
+void YhteysSystem::StartBroker() {
+  std::remove((dir_.path() + "/kafka.bootstrap").c_str());
+  broker_ = Process({YHTEYS_DEV_BROKER_BIN, "--ports", broker_ports_, "--bootstrap-file", dir_.path() + "/kafka.bootstrap"},
+                    {}, dir_.path() + "/dev-broker.log");
+  broker_.Start();
+  if (!WaitFor([&] { return !Bootstrap().empty(); }, std::chrono::seconds(10))) {
+    throw std::runtime_error("dev broker did not start; see " + dir_.path() + "/dev-broker.log");
+  }
+}
+
+void YhteysSystem::KillBroker() {
+  broker_.Signal(SIGKILL);
+  broker_.Wait(std::chrono::seconds(5));
 }
 
 void YhteysSystem::Start(const std::string& name) {

@@ -5,8 +5,12 @@
 //
 // Thread-safe. A connection that fails (I/O error, timeout) is dropped and a
 // new one is made on the next use, so the pool recovers by itself after Redis
-// restarts. Failures are UNAVAILABLE (retryable); a Redis error reply is
-// returned as a reply of type REDIS_REPLY_ERROR, not as a failed status.
+// restarts. Failures are UNAVAILABLE (retryable), and so are the error
+// replies that mean the server cannot answer now (LOADING while it replays
+// its AOF or RDB, BUSY, MASTERDOWN, READONLY, TRYAGAIN, CLUSTERDOWN), in a
+// pipeline too: those never reach a caller as data. Other error replies
+// (WRONGTYPE, a script error) are returned as replies of type
+// REDIS_REPLY_ERROR.
 
 #include <hiredis/hiredis.h>
 
@@ -67,6 +71,9 @@ class Pool {
   std::vector<Context> idle_;
   int open_ = 0;
 };
+
+// True for an error reply that means "the server cannot answer now, retry".
+bool IsTransientError(const redisReply* reply);
 
 // Text of a reply for status/bulk/error replies; empty otherwise.
 std::string ReplyString(const redisReply* reply);

@@ -63,6 +63,10 @@ class RedisServer {
   ~RedisServer();
   // Starts (or restarts on the same port and directory); waits for PING.
   bool Start();
+  // Starts with further redis-server arguments; waits until it accepts
+  // connections, and for PING too only if `wait_until_loaded`.
+  bool Start(const std::vector<std::string>& extra_args, bool wait_until_loaded);
+  const std::string& dir() const { return dir_.path(); }
   void Kill();  // SIGKILL
   void Stop();  // SIGTERM and wait
   void Pause();   // SIGSTOP

@@ -34,6 +34,11 @@ class YhteysSystem {
   // Waits for the process to exit; returns its wait status, -1 on timeout.
   int WaitExit(const std::string& service, std::chrono::milliseconds timeout);
 
+  // The dev broker on its fixed ports: killed (SIGKILL), and started again
+  // as an empty cluster on the same ports.
+  void KillBroker();
+  void StartBroker();
+
   std::shared_ptr<grpc::Channel> Channel(const std::string& service);
   std::string Bootstrap() const;
   std::string ReadLog(const std::string& service) const;
@@ -45,6 +50,7 @@ class YhteysSystem {
   TempDir dir_;
   RedisServer redis_;
   Process broker_;
+  std::string broker_ports_;
   std::map<std::string, int> ports_;
   std::map<std::string, int> metrics_ports_;
   std::map<std::string, Process> processes_;
