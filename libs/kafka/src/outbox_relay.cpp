@@ -20,6 +20,7 @@ struct OutboxRelay::Metrics {
   prometheus::Counter* delivered;
   prometheus::Counter* failed;
   prometheus::Counter* redriven;
+  prometheus::Counter* rewinds;
   prometheus::Gauge* backlog;
 };
 
@@ -44,6 +45,12 @@ OutboxRelay::OutboxRelay(redis::Pool& pool, const redis::Keyspace& keyspace, Rel
                               .Help("Times a shard's outbox was re-read after a failed delivery")
                               .Register(*registry)
                               .Add({});
+    metrics_->rewinds = &prometheus::BuildCounter()
+                             .Name("yhteys_outbox_rewinds_total")
+                             .Help("Times the relay purged its producer and re-sent every shard from the oldest "
+                                   "undelivered event, to keep each key's events in order after a failed delivery")
+                             .Register(*registry)
+                             .Add({});
     metrics_->backlog = &prometheus::BuildGauge()
                              .Name("yhteys_outbox_backlog")
                              .Help("Outbox entries not yet acknowledged by Kafka")
@@ -79,18 +86,32 @@ void OutboxRelay::DeliveryReport(rd_kafka_t*, const rd_kafka_message_t* msg, voi
     if (self->metrics_) self->metrics_->delivered->Increment();
     return;
   }
-  // Not delivered, or POSSIBLY_PERSISTED: send again from this shard's start;
-  // consumers deduplicate on (ce_source, ce_id).
+  self->last_id_[pending->shard] = "-";
+  if (msg->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || msg->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
+    // Purged by the relay itself (a rewind or a stop): the entry stays in
+    // the outbox and is sent again in order.
+    return;
+  }
+  // Not delivered (a timeout, a broker error) or POSSIBLY_PERSISTED. Entries
+  // produced after this one may still be queued or in flight; if any of
+  // them were delivered before this one is re-sent, a client's events would
+  // reach Kafka out of order. So the relay rewinds: it purges everything
+  // the producer holds and re-sends every shard from its oldest entry.
+  // Consumers deduplicate what was delivered twice on (ce_source, ce_id).
   self->failed_.fetch_add(1);
   if (self->metrics_) self->metrics_->failed->Increment();
-  self->last_id_[pending->shard] = "-";
-  self->retry_at_[pending->shard] = std::chrono::steady_clock::now() + self->options_.retry_backoff;
-  log::Warn("outbox delivery failed; will re-send",
-            {{"error", rd_kafka_err2str(msg->err)}, {"shard", pending->shard}});
+  if (!self->rewind_.exchange(true)) {
+    log::Warn("outbox delivery failed; re-sending from the oldest undelivered event",
+              {{"error", rd_kafka_err2str(msg->err)}, {"shard", pending->shard}});
+  }
 }
 
 absl::StatusOr<rd_kafka_t*> OutboxRelay::CreateProducer() {
   std::map<std::string, std::string> props = IdempotentProducerConfig(options_.bootstrap, options_.client_id);
+  // Never time an event out: the idempotent producer retries it, in order,
+  // for as long as Kafka is away; the relay bounds what it hands over
+  // (max_in_flight) instead. A configured timeout still works, by rewinding.
+  props["message.timeout.ms"] = "0";
   for (const auto& [k, v] : options_.producer_config) props[k] = v;
   auto conf = MakeConf(props);
   if (!conf.ok()) return conf.status();
@@ -139,10 +160,11 @@ absl::Status OutboxRelay::CheckKafka(std::chrono::milliseconds timeout) {
   return absl::OkStatus();
 }
 
-bool OutboxRelay::ReadAndProduce(int shard) {
+bool OutboxRelay::ReadAndProduce(int shard, size_t room) {
   std::string start = last_id_[shard] == "-" ? "-" : "(" + last_id_[shard];
+  size_t count = std::min(static_cast<size_t>(options_.batch), room);
   auto reply = pool_.Command({"XRANGE", keyspace_.OutboxStream(shard), start, "+", "COUNT",
-                              std::to_string(options_.batch)});
+                              std::to_string(count)});
   if (!reply.ok()) {
     retry_at_[shard] = std::chrono::steady_clock::now() + options_.retry_backoff;
     return false;
@@ -207,7 +229,6 @@ void OutboxRelay::AckDelivered() {
 }
 
 void OutboxRelay::UpdateBacklog() {
-  if (!metrics_) return;
   auto now = std::chrono::steady_clock::now();
   if (now < next_backlog_update_) return;
   next_backlog_update_ = now + std::chrono::seconds(1);
@@ -219,7 +240,8 @@ void OutboxRelay::UpdateBacklog() {
   for (const auto& r : *replies) {
     if (r->type == REDIS_REPLY_INTEGER) total += r->integer;
   }
-  metrics_->backlog->Set(static_cast<double>(total));
+  backlog_.store(total);
+  if (metrics_) metrics_->backlog->Set(static_cast<double>(total));
 }
 
 void OutboxRelay::RecreateProducer() {
@@ -238,6 +260,7 @@ void OutboxRelay::RecreateProducer() {
     last_id_[shard] = "-";
   }
   fatal_.store(false);
+  rewind_.store(false);
   auto rk = CreateProducer();
   std::lock_guard lock(producer_mutex_);
   if (rk.ok()) producer_ = *rk;
@@ -252,18 +275,34 @@ void OutboxRelay::Run() {
         continue;
       }
     }
+    if (rewind_.load()) {
+      RecreateProducer();
+      auto at = std::chrono::steady_clock::now() + options_.retry_backoff;
+      for (auto& t : retry_at_) t = at;
+      if (metrics_) metrics_->rewinds->Increment();
+      continue;
+    }
     bool produced = false;
     auto now = std::chrono::steady_clock::now();
+    size_t in_flight = 0;
+    for (const auto& s : in_flight_) in_flight += s.size();
     for (int shard = 0; shard < keyspace_.shards(); ++shard) {
       if (now < retry_at_[shard]) continue;
+      // Bounded: while Kafka is away, at most max_in_flight events wait in
+      // the producer; the rest wait in the outbox.
+      if (in_flight >= options_.max_in_flight) break;
       if (last_id_[shard] == "-" && retry_at_[shard] != std::chrono::steady_clock::time_point{}) {
         if (metrics_) metrics_->redriven->Increment();
         retry_at_[shard] = {};
       }
-      produced = ReadAndProduce(shard) || produced;
+      size_t before = in_flight_[shard].size();
+      produced = ReadAndProduce(shard, options_.max_in_flight - in_flight) || produced;
+      in_flight += in_flight_[shard].size() - std::min(before, in_flight_[shard].size());
     }
-    bool any_in_flight = false;
-    for (const auto& s : in_flight_) any_in_flight = any_in_flight || !s.empty();
+    size_t now_in_flight = 0;
+    for (const auto& s : in_flight_) now_in_flight += s.size();
+    in_flight_count_.store(now_in_flight);
+    bool any_in_flight = now_in_flight > 0;
     rd_kafka_poll(producer_, any_in_flight && !produced ? 5 : 0);
     AckDelivered();
     UpdateBacklog();

@@ -2,8 +2,11 @@
 // mock cluster (the Kafka wire protocol on loopback).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 #include <set>
+#include <thread>
 
 #include "yhteys/kafka/consumer.hpp"
 #include "yhteys/kafka/outbox_relay.hpp"
@@ -34,6 +37,71 @@ class RelayTest : public ::testing::Test {
                     "2026-11-23T12:00:00.000Z", kTopic, subject, "payload-" + std::to_string(i)});
       ASSERT_TRUE(step.Execute(pool_).ok());
     }
+  }
+
+  // One event of `client` with its per-client sequence number as payload.
+  void WriteSequenced(const std::string& client, int seq) {
+    std::string id = client + "-" + std::to_string(seq);
+    redis::AtomicStep step(keyspace_, keyspace_.ShardFor(client));
+    step.IdempotencyKey("Write", id, "fp").Publish(
+        {id, "yhteys.test.v1.Thing", "/yhteys/test", client, "2026-11-23T12:00:00.000Z", kTopic, client,
+         std::to_string(seq)});
+    ASSERT_TRUE(step.Execute(pool_).ok());
+  }
+
+  // Writes for `duration` (20 clients, round robin, a sequence number per
+  // client) while the brokers go down at `down_at` and up at `up_at`.
+  // Returns the number of events written.
+  int WriteThroughOutage(std::chrono::milliseconds duration, std::chrono::milliseconds down_at,
+                         std::chrono::milliseconds up_at) {
+    auto start = std::chrono::steady_clock::now();
+    bool down = false, up = false;
+    int written = 0;
+    while (std::chrono::steady_clock::now() - start < duration) {
+      auto elapsed = std::chrono::steady_clock::now() - start;
+      if (!down && elapsed >= down_at) {
+        kafka_.SetAllBrokersDown(true);
+        down = true;
+      }
+      if (!up && elapsed >= up_at) {
+        kafka_.SetAllBrokersDown(false);
+        up = true;
+      }
+      WriteSequenced("client-" + std::to_string(written % 20), written / 20);
+      ++written;
+      std::this_thread::sleep_for(std::chrono::milliseconds(8));
+    }
+    if (!up) kafka_.SetAllBrokersDown(false);
+    return written;
+  }
+
+  // Every event on the topic once (first copies), and each client's
+  // sequence in the order Kafka holds them: inversions counted.
+  struct Accounting {
+    size_t records = 0;
+    size_t distinct = 0;
+    int inversions = 0;
+  };
+  Accounting Account() {
+    auto records = testing::ReadAll(kafka_.bootstrap(), {kTopic}, SIZE_MAX, std::chrono::seconds(4));
+    Accounting a;
+    a.records = records.size();
+    std::set<std::string> seen;
+    std::map<std::pair<std::string, int32_t>, int> last;  // (key, partition) -> last sequence
+    // ReadAll interleaves partitions; order is per partition, by offset.
+    std::sort(records.begin(), records.end(),
+              [](const auto& x, const auto& y) { return std::tie(x.partition, x.offset) < std::tie(y.partition, y.offset); });
+    for (const auto& r : records) {
+      if (!seen.insert(r.headers.at("ce_id")).second) continue;
+      int seq = std::stoi(r.value);
+      auto [it, inserted] = last.emplace(std::make_pair(r.key, r.partition), seq);
+      if (!inserted) {
+        if (seq < it->second) ++a.inversions;
+        it->second = std::max(it->second, seq);
+      }
+    }
+    a.distinct = seen.size();
+    return a;
   }
 
   long long Backlog() {
@@ -104,6 +172,58 @@ TEST_F(RelayTest, BrokersDownKeepsEntriesUntilTheyComeBack) {
   std::set<std::string> ids;
   for (const auto& r : records) ids.insert(r.headers.at("ce_id"));
   EXPECT_EQ(ids.size(), 20u);  // every event arrived (possibly more than once)
+}
+
+// The finding: with a delivery timeout shorter than an outage, an
+// event that timed out was re-sent after later events of the same client
+// had been delivered. The relay now rewinds instead; counted here.
+TEST_F(RelayTest, OutageLongerThanTheDeliveryTimeoutKeepsEveryClientsOrder) {
+  auto options = Options();
+  options.producer_config["message.timeout.ms"] = "1000";
+  OutboxRelay relay(pool_, keyspace_, options, nullptr);
+  ASSERT_TRUE(relay.Start().ok());
+  int written = WriteThroughOutage(std::chrono::milliseconds(4500), std::chrono::milliseconds(800),
+                                   std::chrono::milliseconds(3500));
+  ASSERT_TRUE(testing::WaitFor([&] { return Backlog() == 0; }, std::chrono::seconds(60))) << Backlog();
+  relay.Stop(std::chrono::seconds(5));
+  EXPECT_GT(relay.failed(), 0u);  // the outage really outlasted the timeout
+  auto a = Account();
+  EXPECT_EQ(a.distinct, static_cast<size_t>(written));
+  EXPECT_EQ(a.inversions, 0);
+  EXPECT_GE(a.records, a.distinct);
+}
+
+// With the default (no delivery timeout) the producer holds the events and
+// retries them in order; nothing fails, nothing is lost or reordered.
+TEST_F(RelayTest, OutageWithTheDefaultTimeoutDeliversEverythingInOrder) {
+  OutboxRelay relay(pool_, keyspace_, Options(), nullptr);
+  ASSERT_TRUE(relay.Start().ok());
+  int written = WriteThroughOutage(std::chrono::milliseconds(4000), std::chrono::milliseconds(800),
+                                   std::chrono::milliseconds(3000));
+  ASSERT_TRUE(testing::WaitFor([&] { return Backlog() == 0; }, std::chrono::seconds(60))) << Backlog();
+  relay.Stop(std::chrono::seconds(5));
+  EXPECT_EQ(relay.failed(), 0u);
+  auto a = Account();
+  EXPECT_EQ(a.distinct, static_cast<size_t>(written));
+  EXPECT_EQ(a.records, a.distinct);  // not even a duplicate
+  EXPECT_EQ(a.inversions, 0);
+}
+
+// The bound: with Kafka away, at most max_in_flight events are handed to
+// the producer; the rest wait in the outbox, and all arrive afterwards.
+TEST_F(RelayTest, InFlightIsBoundedWhileKafkaIsAway) {
+  kafka_.SetAllBrokersDown(true);
+  WriteEvents(60, "bound");
+  auto options = Options();
+  options.max_in_flight = 10;
+  OutboxRelay relay(pool_, keyspace_, options, nullptr);
+  ASSERT_TRUE(relay.Start().ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(relay.in_flight(), 10u);
+  kafka_.SetAllBrokersDown(false);
+  ASSERT_TRUE(testing::WaitFor([&] { return Backlog() == 0; }, std::chrono::seconds(30)));
+  relay.Stop(std::chrono::seconds(5));
+  EXPECT_EQ(relay.delivered(), 60u);
 }
 
 // A relay that died after Kafka had the records but before it deleted them

@@ -1,9 +1,16 @@
 #pragma once
 // Moves outbox entries (Redis streams, one per shard) to Kafka with the
 // idempotent producer, and deletes an entry only after a delivery report
-// without error. Anything not acknowledged is sent again: after a failed
-// delivery (from the start of that shard's stream, after a back-off) and
-// after a restart. Consumers deduplicate on (ce_source, ce_id).
+// without error. Anything not acknowledged is sent again: after a restart,
+// and after a failed delivery. Consumers deduplicate on (ce_source, ce_id).
+//
+// Order: one key's events reach Kafka in the order they were written. The
+// producer never times an event out (message.timeout.ms=0 unless configured
+// otherwise) and retries in order while Kafka is away; at most
+// `max_in_flight` events are handed to it, the rest wait in the outbox. If a
+// delivery does fail (a configured timeout, a broker error), the relay
+// rewinds: it purges the producer and re-sends every shard from its oldest
+// undelivered entry, so no later event of a key overtakes an earlier one.
 //
 // One relay thread; Start/Stop/Notify may be called from any thread.
 // A fatal producer error destroys and re-creates the producer.
@@ -38,6 +45,8 @@ struct RelayOptions {
   int batch = 256;
   std::chrono::milliseconds idle_wait{50};
   std::chrono::milliseconds retry_backoff{500};
+  // Events handed to the producer and not yet acknowledged, at most.
+  size_t max_in_flight = 10000;
 };
 
 class OutboxRelay {
@@ -60,6 +69,12 @@ class OutboxRelay {
 
   uint64_t delivered() const { return delivered_.load(); }
   uint64_t failed() const { return failed_.load(); }
+  // Events handed to the producer and not yet acknowledged (as of the
+  // relay's last pass).
+  size_t in_flight() const { return in_flight_count_.load(); }
+  // Outbox entries not yet acknowledged, all shards (read about once a
+  // second; -1 before the first read).
+  int64_t backlog() const { return backlog_.load(); }
 
  private:
   struct Pending;
@@ -67,7 +82,8 @@ class OutboxRelay {
   static void ErrorCallback(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   absl::StatusOr<rd_kafka_t*> CreateProducer();
   void Run();
-  bool ReadAndProduce(int shard);
+  // Produces at most `room` of the shard's next entries.
+  bool ReadAndProduce(int shard, size_t room);
   void AckDelivered();
   void RecreateProducer();
   void UpdateBacklog();
@@ -81,6 +97,7 @@ class OutboxRelay {
   std::thread thread_;
   std::atomic<bool> running_{false};
   std::atomic<bool> fatal_{false};
+  std::atomic<bool> rewind_{false};
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   bool notified_ = false;
@@ -94,6 +111,8 @@ class OutboxRelay {
 
   std::atomic<uint64_t> delivered_{0};
   std::atomic<uint64_t> failed_{0};
+  std::atomic<size_t> in_flight_count_{0};
+  std::atomic<int64_t> backlog_{-1};
 
   struct Metrics;
   std::unique_ptr<Metrics> metrics_;
