@@ -4,18 +4,75 @@
 // Kafka client works against it: the services, kcat, a Java consumer),
 // creates the Yhteys topics and their dead-letter topics, prints the
 // bootstrap address (and writes it to --bootstrap-file), and runs until
-// SIGTERM or SIGINT. Data lives in memory only.
+// SIGTERM or SIGINT. Data lives in memory only: a restarted dev broker is an
+// empty cluster (topics re-created, no records, no committed offsets).
+//
+// With --ports the brokers listen on those fixed loopback ports, so a
+// restarted dev broker keeps its addresses and running services reconnect
+// by themselves. librdkafka's mock cluster has no port setting (it binds
+// port 0), so this binary interposes bind(): the mock brokers' port-0
+// loopback binds, in broker order, get the configured ports.
+#include <arpa/inet.h>
+#include <dlfcn.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 namespace {
+
+// Fixed ports for the mock brokers' listeners, handed out in bind order.
+std::vector<int> g_fixed_ports;
+std::atomic<size_t> g_next_fixed_port{0};
+
+}  // namespace
+
+// The bind() librdkafka's mock brokers call (this executable's definition is
+// found before libc's). Rewrites only an IPv4 loopback bind to port 0 while
+// fixed ports remain, and sets SO_REUSEADDR so that a restart can bind again
+// while old connections sit in TIME_WAIT.
+extern "C" int bind(int fd, const struct sockaddr* addr, socklen_t len) {
+  using BindFn = int (*)(int, const struct sockaddr*, socklen_t);
+  static BindFn real_bind = reinterpret_cast<BindFn>(dlsym(RTLD_NEXT, "bind"));
+  if (addr != nullptr && addr->sa_family == AF_INET && len >= sizeof(sockaddr_in)) {
+    sockaddr_in in;
+    std::memcpy(&in, addr, sizeof in);
+    if (in.sin_port == 0 && in.sin_addr.s_addr == htonl(INADDR_LOOPBACK)) {
+      size_t i = g_next_fixed_port.fetch_add(1);
+      if (i < g_fixed_ports.size()) {
+        in.sin_port = htons(static_cast<uint16_t>(g_fixed_ports[i]));
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        return real_bind(fd, reinterpret_cast<const sockaddr*>(&in), sizeof in);
+      }
+    }
+  }
+  return real_bind(fd, addr, len);
+}
+
+namespace {
+
+bool ParsePorts(const std::string& text, std::vector<int>* ports) {
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    char* end = nullptr;
+    long port = std::strtol(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || port < 1 || port > 65535) return false;
+    ports->push_back(static_cast<int>(port));
+  }
+  return !ports->empty();
+}
 
 const std::vector<std::string> kTopics = {
     "yhteys.familycentre.events.v1", "yhteys.homecare.events.v1", "yhteys.mentalhealth.events.v1",
@@ -29,8 +86,10 @@ const std::vector<std::string> kConsumed = {
 
 void Usage(const char* argv0) {
   std::fprintf(stderr,
-               "usage: %s [--brokers N] [--partitions N] [--bootstrap-file PATH]\n"
-               "Runs librdkafka's mock Kafka cluster on loopback with the Yhteys topics.\n",
+               "usage: %s [--brokers N] [--partitions N] [--ports P1,P2,...] [--bootstrap-file PATH]\n"
+               "Runs librdkafka's mock Kafka cluster on loopback with the Yhteys topics.\n"
+               "--ports: one fixed port per broker (default: free ports chosen by the system).\n"
+               "Data is in memory only: a restart is an empty cluster on the same ports.\n",
                argv0);
 }
 
@@ -46,6 +105,11 @@ int main(int argc, char** argv) {
       brokers = std::atoi(argv[++i]);
     } else if (arg == "--partitions" && i + 1 < argc) {
       partitions = std::atoi(argv[++i]);
+    } else if (arg == "--ports" && i + 1 < argc) {
+      if (!ParsePorts(argv[++i], &g_fixed_ports)) {
+        std::fprintf(stderr, "dev-broker: --ports must be a comma-separated list of ports\n");
+        return 2;
+      }
     } else if (arg == "--bootstrap-file" && i + 1 < argc) {
       bootstrap_file = argv[++i];
     } else {
@@ -55,6 +119,10 @@ int main(int argc, char** argv) {
   }
   if (brokers < 1 || brokers > 9 || partitions < 1 || partitions > 64) {
     std::fprintf(stderr, "dev-broker: --brokers must be 1..9 and --partitions 1..64\n");
+    return 2;
+  }
+  if (!g_fixed_ports.empty() && static_cast<int>(g_fixed_ports.size()) != brokers) {
+    std::fprintf(stderr, "dev-broker: --ports names %zu ports for %d brokers\n", g_fixed_ports.size(), brokers);
     return 2;
   }
 
@@ -84,6 +152,15 @@ int main(int argc, char** argv) {
     rd_kafka_mock_topic_create(cluster, dlq.c_str(), 1, replication);
   }
   std::string bootstrap = rd_kafka_mock_cluster_bootstraps(cluster);
+  // A fixed port that could not be bound (in use) leaves the broker on no
+  // port at all: say so rather than run a cluster nobody can reach.
+  for (int port : g_fixed_ports) {
+    if (bootstrap.find(":" + std::to_string(port)) == std::string::npos) {
+      std::fprintf(stderr, "dev-broker: cannot listen on 127.0.0.1:%d (in use?); bootstrap is %s\n", port,
+                   bootstrap.c_str());
+      return 1;
+    }
+  }
   if (!bootstrap_file.empty()) {
     std::string tmp = bootstrap_file + ".tmp";
     {
