@@ -18,7 +18,8 @@ std::string EntryKey(const std::string& referral_id) { return "inbox:" + referra
 constexpr char kOpenKey[] = "inbox:open";
 
 // Due date as a sortable number: 20261123.
-double DueScore(const referral::v1::ReferralOffer& offer) {
+// The offer's earliest due date as yyyymmdd (99991231 without one).
+int64_t DueScore(const referral::v1::ReferralOffer& offer) {
   std::string due = offer.statutory_deadline().due_date();
   if (offer.has_target_deadline() && !offer.target_deadline().due_date().empty() &&
       offer.target_deadline().due_date() < due) {
@@ -28,7 +29,7 @@ double DueScore(const referral::v1::ReferralOffer& offer) {
   for (char c : due) {
     if (c >= '0' && c <= '9') digits.push_back(c);
   }
-  return digits.size() == 8 ? std::stod(digits) : 99991231.0;
+  return digits.size() == 8 ? std::stoll(digits) : 99991231;
 }
 
 absl::Status ValidateDeadline(const std::string& field, const referral::v1::Deadline& d, bool required) {
@@ -94,7 +95,7 @@ absl::StatusOr<InboxEntry> InboxStore::Offer(const referral::v1::ReferralOffer& 
       .RequireAbsent(EntryKey(offer.referral_id()), absl::FailedPreconditionError("offer.referral_id: already in this inbox"))
       .HSet(EntryKey(offer.referral_id()), "entry", serialized)
       .HSet(EntryKey(offer.referral_id()), "state", referral::v1::InboxState_Name(entry.state()))
-      .ZAdd(kOpenKey, DueScore(offer), offer.referral_id());
+      .ZAddInOrder(kOpenKey, offer.referral_id(), DueScore(offer));
   auto outcome = step.Execute(pool_);
   if (!outcome.ok()) return outcome.status();
   if (outcome->replayed) return Get(offer.referral_id());

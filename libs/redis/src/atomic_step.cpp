@@ -9,15 +9,18 @@ namespace yhteys::redis {
 namespace {
 
 // KEYS[1] record (idempotency or dedup), KEYS[2] outbox stream, KEYS[3..] data.
-// ARGV: mode, fingerprint, response, ttl, #checks, #writes, #events, then
-// 4 values per check and write (op, key index into KEYS, a, b) and 8 per event.
+// ARGV: mode, fingerprint, response, ttl, #checks, #writes, #events, outbox
+// limit (0: none), then 4 values per check and write (op, key index into
+// KEYS, a, b) and 8 per event.
 // Returns {0} applied, {1, response} replayed, {2} key reused with another
-// request, {3, i} check i (1-based) failed.
+// request, {3, i} check i (1-based) failed, {4, n} the outbox holds n events,
+// at its limit.
 constexpr char kStepLua[] = R"lua(
 local record = KEYS[1]
 local outbox = KEYS[2]
 local mode, fingerprint, response, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local nchecks, nwrites, nevents = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local outbox_limit = tonumber(ARGV[8])
 
 local seen = redis.call('HGET', record, 'fp')
 if seen then
@@ -27,7 +30,7 @@ if seen then
   return {2}
 end
 
-local pos = 8
+local pos = 9
 for i = 1, nchecks do
   local op, key, a, b = ARGV[pos], KEYS[tonumber(ARGV[pos + 1])], ARGV[pos + 2], ARGV[pos + 3]
   pos = pos + 4
@@ -48,10 +51,18 @@ for i = 1, nchecks do
   if not ok then return {3, i} end
 end
 
+if nevents > 0 and outbox_limit > 0 then
+  local waiting = redis.call('XLEN', outbox)
+  if waiting + nevents > outbox_limit then return {4, waiting} end
+end
+
+local seq = 0
 for i = 1, nwrites do
   local op, key, a, b = ARGV[pos], KEYS[tonumber(ARGV[pos + 1])], ARGV[pos + 2], ARGV[pos + 3]
   pos = pos + 4
   if op == 'set' then redis.call('SET', key, a)
+  elseif op == 'incr_seq' then seq = redis.call('INCR', key)
+  elseif op == 'zadd_seq' then redis.call('ZADD', key, tonumber(a) * 268435456 + (seq % 268435456), b)
   elseif op == 'hset' then redis.call('HSET', key, a, b)
   elseif op == 'sadd' then redis.call('SADD', key, a)
   elseif op == 'zadd' then redis.call('ZADD', key, a, b)
@@ -75,6 +86,26 @@ redis.call('EXPIRE', record, ttl)
 return {0}
 )lua";
 
+// An idempotency key is bound to the first request body (fingerprint) that
+// used it, in the shard the key itself hashes to: the data a request touches
+// may live in any shard, and a key's scope must not depend on that.
+// KEYS[1] the claim; ARGV: fingerprint, ttl. Returns 0 claimed now, 1 held
+// by this fingerprint, 2 held by another.
+constexpr char kClaimLua[] = R"lua(
+local held = redis.call('GET', KEYS[1])
+if held then
+  if held == ARGV[1] then return 1 end
+  return 2
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
+return 0
+)lua";
+
+const Script& ClaimScript() {
+  static const Script script(kClaimLua);
+  return script;
+}
+
 const Script& StepScript() {
   static const Script script(kStepLua);
   return script;
@@ -93,11 +124,11 @@ AtomicStep::AtomicStep(const Keyspace& keyspace, int shard) : keyspace_(keyspace
 
 AtomicStep& AtomicStep::IdempotencyKey(std::string_view scope, std::string_view key, std::string fingerprint) {
   mode_ = "request";
-  std::string suffix = "idem:";
-  suffix.append(scope);
-  suffix.push_back(':');
-  suffix.append(key);
-  record_key_ = keyspace_.Key(shard_, suffix);
+  std::string scoped(scope);
+  scoped.push_back(':');
+  scoped.append(key);
+  record_key_ = keyspace_.Key(shard_, "idem:" + scoped);
+  claim_key_ = keyspace_.Key(keyspace_.ShardFor(scoped), "idemclaim:" + scoped);
   fingerprint_ = std::move(fingerprint);
   return *this;
 }
@@ -183,6 +214,12 @@ AtomicStep& AtomicStep::ZAdd(std::string_view suffix, double score, std::string 
   return *this;
 }
 
+AtomicStep& AtomicStep::ZAddInOrder(std::string_view suffix, std::string member, int64_t major) {
+  writes_.push_back({"incr_seq", keyspace_.Key(shard_, "seq"), "", ""});
+  writes_.push_back({"zadd_seq", keyspace_.Key(shard_, suffix), std::to_string(major), std::move(member)});
+  return *this;
+}
+
 AtomicStep& AtomicStep::ZRem(std::string_view suffix, std::string member) {
   writes_.push_back({"zrem", keyspace_.Key(shard_, suffix), std::move(member), ""});
   return *this;
@@ -221,7 +258,8 @@ absl::StatusOr<StepOutcome> AtomicStep::Execute(Pool& pool) const {
                                    std::to_string(ttl_.count()),
                                    std::to_string(checks_.size()),
                                    std::to_string(writes_.size()),
-                                   std::to_string(events_.size())};
+                                   std::to_string(events_.size()),
+                                   std::to_string(keyspace_.outbox_limit())};
   for (const auto* ops : {&checks_, &writes_}) {
     for (const Op& op : *ops) {
       args.push_back(op.op);
@@ -235,21 +273,24 @@ absl::StatusOr<StepOutcome> AtomicStep::Execute(Pool& pool) const {
       args.push_back(*v);
     }
   }
+  if (mode_ == "request") {
+    auto claim = ClaimScript().Run(pool, {claim_key_}, {fingerprint_, std::to_string(ttl_.count())});
+    if (!claim.ok()) return claim.status();
+    if ((*claim)->type != REDIS_REPLY_INTEGER) {
+      return absl::InternalError("redis: idempotency claim failed: " + ReplyString(claim->get()));
+    }
+    if ((*claim)->integer == 2) {
+      return absl::FailedPreconditionError("idempotency_key: already used for a different request");
+    }
+  }
   std::vector<std::string> keys = {record_key_, keyspace_.OutboxStream(shard_)};
   keys.insert(keys.end(), plan.keys_.begin(), plan.keys_.end());
 
   auto reply = StepScript().Run(pool, keys, args);
   if (!reply.ok()) return reply.status();
   const redisReply* r = reply->get();
-  if (r->type == REDIS_REPLY_ERROR) {
-    std::string err = ReplyString(r);
-    // LOADING, BUSY, MASTERDOWN, READONLY: the server cannot take writes now.
-    if (err.starts_with("LOADING") || err.starts_with("BUSY") || err.starts_with("MASTERDOWN") ||
-        err.starts_with("READONLY") || err.starts_with("TRYAGAIN")) {
-      return absl::UnavailableError("redis: " + err);
-    }
-    return absl::InternalError("redis: atomic step failed: " + err);
-  }
+  // Transient error replies (LOADING...) are UNAVAILABLE from the pool.
+  if (r->type == REDIS_REPLY_ERROR) return absl::InternalError("redis: atomic step failed: " + ReplyString(r));
   if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 || r->element[0]->type != REDIS_REPLY_INTEGER) {
     return absl::InternalError("redis: unexpected reply from the atomic step");
   }
@@ -268,6 +309,11 @@ absl::StatusOr<StepOutcome> AtomicStep::Execute(Pool& pool) const {
       }
       return absl::InternalError("redis: atomic step check failed");
     }
+    case 4:
+      return absl::UnavailableError("outbox: " +
+                                    std::to_string(r->elements > 1 ? r->element[1]->integer : 0) +
+                                    " events are waiting for Kafka, the configured bound (outbox.max_backlog); "
+                                    "retry later with the same idempotency key");
     default:
       return absl::InternalError("redis: unexpected result from the atomic step");
   }

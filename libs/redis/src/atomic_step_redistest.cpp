@@ -83,6 +83,62 @@ TEST_F(AtomicStepTest, SameKeyDifferentRequestIsFailedPrecondition) {
   EXPECT_EQ(StreamLength(0), 0);
 }
 
+// The finding: one key reused for six different people gave OK,
+// FAILED_PRECONDITION, OK... depending on the shard each person's data
+// lives in. A key is now bound to its first request wherever the data is.
+TEST_F(AtomicStepTest, SameKeyForDifferentRequestsInOtherShardsIsFailedPrecondition) {
+  int ok = 0, refused = 0;
+  for (int person = 0; person < 6; ++person) {
+    int shard = person % keyspace_.shards();
+    AtomicStep step(keyspace_, shard);
+    step.IdempotencyKey("Register", "shared-key", "person-" + std::to_string(person))
+        .Response("answer-" + std::to_string(person))
+        .Set("person:" + std::to_string(person), "v")
+        .Publish(Event("reg-" + std::to_string(person)));
+    auto outcome = step.Execute(pool_);
+    if (outcome.ok()) {
+      ++ok;
+      EXPECT_FALSE(outcome->replayed);
+    } else {
+      EXPECT_EQ(outcome.status().code(), absl::StatusCode::kFailedPrecondition) << outcome.status();
+      ++refused;
+      EXPECT_EQ(Get(shard, "person:" + std::to_string(person)), "");
+    }
+  }
+  EXPECT_EQ(ok, 1);
+  EXPECT_EQ(refused, 5);
+  long long events = 0;
+  for (int s = 0; s < keyspace_.shards(); ++s) events += StreamLength(s);
+  EXPECT_EQ(events, 1);
+  // The first request retried still replays its answer.
+  AtomicStep retry(keyspace_, 0);
+  retry.IdempotencyKey("Register", "shared-key", "person-0").Response("other").Set("person:0", "v2");
+  auto replay = retry.Execute(pool_);
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_TRUE(replay->replayed);
+  EXPECT_EQ(replay->response, "answer-0");
+}
+
+TEST_F(AtomicStepTest, ConcurrentDifferentRequestsWithOneKeyAcrossShardsApplyExactlyOne) {
+  std::atomic<int> applied{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      AtomicStep step(keyspace_, t % keyspace_.shards());
+      step.IdempotencyKey("Register", "raced", "body-" + std::to_string(t)).SAdd("raced", std::to_string(t));
+      auto outcome = step.Execute(pool_);
+      if (outcome.ok()) applied.fetch_add(1);
+      else if (outcome.status().code() == absl::StatusCode::kFailedPrecondition) refused.fetch_add(1);
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(applied.load(), 1);
+  EXPECT_EQ(refused.load(), 7);
+  long long members = 0;
+  for (int s = 0; s < keyspace_.shards(); ++s) members += (*pool_.Command({"SCARD", keyspace_.Key(s, "raced")}))->integer;
+  EXPECT_EQ(members, 1);
+}
+
 TEST_F(AtomicStepTest, FailedCheckWritesNothing) {
   AtomicStep step(keyspace_, 2);
   step.IdempotencyKey("Update", "k2", "fp")
@@ -95,7 +151,8 @@ TEST_F(AtomicStepTest, FailedCheckWritesNothing) {
   EXPECT_EQ(outcome.status().message(), "client_id: no such client");
   EXPECT_EQ(Get(2, "thing:b"), "");
   EXPECT_EQ(StreamLength(2), 0);
-  // Nothing was recorded for the key either: a corrected retry goes through.
+  // The key is bound to this request (nothing else was written): the same
+  // request retried once the client exists goes through.
   ASSERT_TRUE(pool_.Command({"SET", keyspace_.Key(2, "client:x"), "1"}).ok());
   EXPECT_TRUE(step.Execute(pool_).ok());
   EXPECT_EQ(Get(2, "thing:b"), "v");
@@ -210,6 +267,87 @@ TEST_F(AtomicStepTest, RedisDownIsUnavailableAndRecoversAfterRestart) {
   auto retried = step.Execute(pool_);
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_EQ(Get(0, "thing:z"), "v");
+}
+
+// Lists promised in creation or due-date order: a per-shard sequence breaks
+// ties, so entries made within one millisecond keep the order they were
+// made in (a millisecond score left them in the order of their ids).
+TEST_F(AtomicStepTest, ZAddInOrderKeepsCreationOrderWithinOneMillisecond) {
+  std::vector<std::string> made;
+  for (int i = 0; i < 200; ++i) {
+    // Names that sort the other way round, as random id suffixes may.
+    std::string member = "case-" + std::to_string(1000 - i);
+    AtomicStep step(keyspace_, 1);
+    step.IdempotencyKey("Open", "k" + std::to_string(i), "fp").ZAddInOrder("open", member);
+    ASSERT_TRUE(step.Execute(pool_).ok());
+    made.push_back(member);
+  }
+  auto range = pool_.Command({"ZRANGE", keyspace_.Key(1, "open"), "0", "-1"});
+  ASSERT_TRUE(range.ok());
+  std::vector<std::string> listed;
+  for (size_t i = 0; i < (*range)->elements; ++i) listed.push_back(ReplyString((*range)->element[i]));
+  EXPECT_EQ(listed, made);
+}
+
+TEST_F(AtomicStepTest, ZAddInOrderSortsByMajorThenByCreation) {
+  std::vector<std::pair<std::string, int64_t>> made = {
+      {"r-a", 20261210}, {"r-b", 20261203}, {"r-c", 20261210}, {"r-d", 20261203}, {"r-e", 20261201}};
+  for (size_t i = 0; i < made.size(); ++i) {
+    AtomicStep step(keyspace_, 2);
+    step.IdempotencyKey("Offer", made[i].first, "fp").ZAddInOrder("inbox", made[i].first, made[i].second);
+    ASSERT_TRUE(step.Execute(pool_).ok());
+  }
+  auto range = pool_.Command({"ZRANGE", keyspace_.Key(2, "inbox"), "0", "-1"});
+  ASSERT_TRUE(range.ok());
+  std::vector<std::string> listed;
+  for (size_t i = 0; i < (*range)->elements; ++i) listed.push_back(ReplyString((*range)->element[i]));
+  EXPECT_EQ(listed, (std::vector<std::string>{"r-e", "r-b", "r-d", "r-a", "r-c"}));
+  // A replayed step draws no sequence number and adds nothing.
+  AtomicStep replay(keyspace_, 2);
+  replay.IdempotencyKey("Offer", "r-a", "fp").ZAddInOrder("inbox", "r-a", 20261210);
+  auto outcome = replay.Execute(pool_);
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_TRUE(outcome->replayed);
+  EXPECT_EQ(ReplyString(pool_.Command({"GET", keyspace_.Key(2, "seq")})->get()), "5");
+}
+
+// While Kafka is away the outbox grows; at its bound a step that would
+// publish is refused (UNAVAILABLE, retryable) and writes nothing, a replay
+// of an answered key still gets its answer, and a step without events runs.
+TEST_F(AtomicStepTest, FullOutboxRefusesNewEventsAndWritesNothing) {
+  Keyspace bounded("ob", 1, /*outbox_limit=*/3);
+  for (int i = 0; i < 3; ++i) {
+    AtomicStep step(bounded, 0);
+    step.IdempotencyKey("W", "k" + std::to_string(i), "fp").Response("r" + std::to_string(i))
+        .Set("thing:" + std::to_string(i), "v").Publish(Event("e" + std::to_string(i)));
+    ASSERT_TRUE(step.Execute(pool_).ok());
+  }
+  AtomicStep over(bounded, 0);
+  over.IdempotencyKey("W", "k3", "fp").Set("thing:3", "v").Publish(Event("e3"));
+  auto refused = over.Execute(pool_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(refused.status().message().find("outbox.max_backlog"), std::string::npos) << refused.status();
+  EXPECT_EQ(ReplyString(pool_.Command({"GET", bounded.Key(0, "thing:3")})->get()), "");
+  EXPECT_EQ((*pool_.Command({"XLEN", bounded.OutboxStream(0)}))->integer, 3);
+
+  AtomicStep replay(bounded, 0);
+  replay.IdempotencyKey("W", "k1", "fp").Set("thing:1", "v2").Publish(Event("e1b"));
+  auto replayed = replay.Execute(pool_);
+  ASSERT_TRUE(replayed.ok()) << replayed.status();
+  EXPECT_TRUE(replayed->replayed);
+  EXPECT_EQ(replayed->response, "r1");
+
+  AtomicStep quiet(bounded, 0);
+  quiet.IdempotencyKey("W", "k4", "fp").Set("thing:4", "v");
+  EXPECT_TRUE(quiet.Execute(pool_).ok());
+
+  // The relay delivers one: the refused write goes through on retry.
+  auto first = pool_.Command({"XRANGE", bounded.OutboxStream(0), "-", "+", "COUNT", "1"});
+  ASSERT_TRUE(pool_.Command({"XDEL", bounded.OutboxStream(0), ReplyString((*first)->element[0]->element[0])}).ok());
+  auto retried = over.Execute(pool_);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_FALSE(retried->replayed);
 }
 
 TEST_F(AtomicStepTest, KeysShareTheShardHashTag) {

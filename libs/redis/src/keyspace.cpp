@@ -4,7 +4,8 @@
 
 namespace yhteys::redis {
 
-Keyspace::Keyspace(std::string prefix, int shards) : prefix_(std::move(prefix)), shards_(shards < 1 ? 1 : shards) {}
+Keyspace::Keyspace(std::string prefix, int shards, int64_t outbox_limit)
+    : prefix_(std::move(prefix)), shards_(shards < 1 ? 1 : shards), outbox_limit_(outbox_limit < 0 ? 0 : outbox_limit) {}
 
 int Keyspace::ShardFor(std::string_view id) const {
   return static_cast<int>(ids::Fnv1a64(id) % static_cast<uint64_t>(shards_));

@@ -218,7 +218,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::OpenCase(const std::string& idempote
       .HSet(CaseKey(family_case.case_id()), "case", family_case.SerializeAsString())
       .HSet(CaseKey(family_case.case_id()), "status", kOpen)
       .HSet(CaseKey(family_case.case_id()), "version", "1")
-      .ZAdd(OpenKey(unit_key), static_cast<double>(ids::NowMillis()), family_case.case_id())
+      .ZAddInOrder(OpenKey(unit_key), family_case.case_id())
       .Publish(redis::EventFor(event, settings_.source, kTopic, family_case.case_id()));
   return step.ExecuteFor<v1::FamilyCase>(pool_);
 }

@@ -135,7 +135,7 @@ absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
       .Response(response.SerializeAsString())
       .RequireExists(ClientKey(request.client_id()), NoSuchClient())
       .HSet(ClientKey(request.client_id()), "latest_assessment", assessment.SerializeAsString())
-      .ZAdd(AssessmentsKey(request.client_id()), static_cast<double>(ids::NowMillis()), assessment.SerializeAsString())
+      .ZAddInOrder(AssessmentsKey(request.client_id()), assessment.SerializeAsString())
       .Publish(redis::EventFor(event, settings_.source, kTopic, request.client_id()));
   return step.ExecuteFor<v1::RecordAssessmentResponse>(pool_);
 }

@@ -8,6 +8,10 @@
 //  * request mode (IdempotencyKey): a retry with the same key and the same
 //    request fingerprint replays the first response; the same key with a
 //    different request is FAILED_PRECONDITION; nothing is applied twice.
+//    The key is bound to the first request body that used it in the shard
+//    the key hashes to (one more round trip), so its scope does not depend
+//    on which shard the request's data lives in; the binding holds even if
+//    that first request failed a check, for as long as the record TTL.
 //  * event mode (EventDedup): a consumer's effect keyed by the CloudEvents
 //    (ce_source, ce_id); a second delivery is a no-op reported as replayed.
 //
@@ -81,6 +85,14 @@ class AtomicStep {
   AtomicStep& HSet(std::string_view suffix, std::string_view field, std::string value);
   AtomicStep& SAdd(std::string_view suffix, std::string member);
   AtomicStep& ZAdd(std::string_view suffix, double score, std::string member);
+  // Adds `member` in order: its score is major * 2^28 + the shard's next
+  // sequence number (mod 2^28), drawn inside the step. Members with the same
+  // `major` (a due date as yyyymmdd, or 0 for plain creation order) keep the
+  // order in which their steps ran in this shard: a sequence, not a clock,
+  // so two entries made in the same millisecond, or by two replicas whose
+  // clocks differ, still come back in the order they were made. `major`
+  // must stay below 2^25 (yyyymmdd does) to keep scores exact.
+  AtomicStep& ZAddInOrder(std::string_view suffix, std::string member, int64_t major = 0);
   AtomicStep& ZRem(std::string_view suffix, std::string member);
   AtomicStep& Del(std::string_view suffix);
   // Adds `delta` to an integer hash field (a missing field counts as 0), so
@@ -119,6 +131,7 @@ class AtomicStep {
   int shard_;
   std::string mode_;
   std::string record_key_;
+  std::string claim_key_;
   std::string fingerprint_;
   std::string response_;
   std::chrono::seconds ttl_{std::chrono::hours(24 * 7)};

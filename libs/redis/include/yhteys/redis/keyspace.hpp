@@ -4,6 +4,7 @@
 // script touching one shard's keys works unchanged on Redis Cluster. Each
 // shard has its own outbox stream. Immutable and thread-safe.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -11,7 +12,10 @@ namespace yhteys::redis {
 
 class Keyspace {
  public:
-  Keyspace(std::string prefix, int shards);
+  // `outbox_limit` bounds each shard's outbox stream (0: unbounded): an
+  // atomic step that publishes into a full outbox is refused (UNAVAILABLE)
+  // instead of growing Redis without end while Kafka is away.
+  Keyspace(std::string prefix, int shards, int64_t outbox_limit = 0);
 
   int shards() const { return shards_; }
   const std::string& prefix() const { return prefix_; }
@@ -22,10 +26,15 @@ class Keyspace {
   // "{prefix:N}:suffix"
   std::string Key(int shard, std::string_view suffix) const;
   std::string OutboxStream(int shard) const { return Key(shard, "outbox"); }
+  int64_t outbox_limit() const { return outbox_limit_; }
+  // "{prefix:N}:marker": written when the service first meets its Redis;
+  // its absence later means the data was lost.
+  std::string Marker(int shard) const { return Key(shard, "marker"); }
 
  private:
   std::string prefix_;
   int shards_;
+  int64_t outbox_limit_;
 };
 
 }  // namespace yhteys::redis
