@@ -9,7 +9,8 @@
 //
 // With --ports the brokers listen on those fixed loopback ports, so a
 // restarted dev broker keeps its addresses and running services reconnect
-// by themselves. librdkafka's mock cluster has no port setting (it binds
+// by themselves. SIGUSR1 takes all brokers down (an outage that keeps the
+// data), SIGUSR2 brings them back. librdkafka's mock cluster has no port setting (it binds
 // port 0), so this binary interposes bind(): the mock brokers' port-0
 // loopback binds, in broker order, get the configured ports.
 #include <arpa/inet.h>
@@ -130,6 +131,8 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGUSR1);
+  sigaddset(&signals, SIGUSR2);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   char err[512];
@@ -177,8 +180,19 @@ int main(int argc, char** argv) {
               bootstrap.c_str(), brokers, partitions);
   std::fflush(stdout);
 
+  // SIGUSR1 takes every broker down (connections refused, as in an
+  // outage), SIGUSR2 brings them back with their data: fault tests use it.
   int sig = 0;
-  sigwait(&signals, &sig);
+  while (true) {
+    sigwait(&signals, &sig);
+    if (sig != SIGUSR1 && sig != SIGUSR2) break;
+    for (int id = 1; id <= brokers; ++id) {
+      if (sig == SIGUSR1) rd_kafka_mock_broker_set_down(cluster, id);
+      else rd_kafka_mock_broker_set_up(cluster, id);
+    }
+    std::printf("{\"msg\":\"dev broker %s\"}\n", sig == SIGUSR1 ? "brokers down" : "brokers up");
+    std::fflush(stdout);
+  }
   rd_kafka_mock_cluster_destroy(cluster);
   rd_kafka_destroy(handle);
   if (!bootstrap_file.empty()) std::remove(bootstrap_file.c_str());

@@ -224,8 +224,40 @@ bool Consumer::Process(rd_kafka_message_t* msg) {
   return true;
 }
 
+void Consumer::CheckCluster() {
+  auto now = std::chrono::steady_clock::now();
+  if (now < next_cluster_check_) return;
+  next_cluster_check_ = now + std::chrono::seconds(1);
+  char* id = rd_kafka_clusterid(consumer_, 0);  // the cached value: never blocks
+  if (id == nullptr) return;
+  std::string current(id);
+  rd_kafka_mem_free(consumer_, id);
+  if (cluster_id_.empty() || current == cluster_id_) {
+    cluster_id_ = current;
+    return;
+  }
+  // Another cluster behind the same addresses (the dev broker restarted, a
+  // cluster rebuilt): its partitions start again at offset 0, so positions
+  // from the old one would skip records. Read the assigned partitions from
+  // their beginning; effects already applied are deduplicated.
+  log::Warn("kafka cluster replaced; reading assigned partitions from the beginning",
+            {{"group", options_.group_id}});
+  cluster_id_ = current;
+  rd_kafka_topic_partition_list_t* assigned = nullptr;
+  if (rd_kafka_assignment(consumer_, &assigned) != RD_KAFKA_RESP_ERR_NO_ERROR || assigned == nullptr) return;
+  for (int i = 0; i < assigned->cnt; ++i) assigned->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+  if (assigned->cnt > 0) {
+    if (rd_kafka_error_t* error = rd_kafka_seek_partitions(consumer_, assigned, 5000)) {
+      log::Warn("kafka seek after a cluster change failed", {{"error", rd_kafka_error_string(error)}});
+      rd_kafka_error_destroy(error);
+    }
+  }
+  rd_kafka_topic_partition_list_destroy(assigned);
+}
+
 void Consumer::Run() {
   while (running_.load()) {
+    CheckCluster();
     rd_kafka_message_t* msg = rd_kafka_consumer_poll(consumer_, 100);
     if (msg == nullptr) continue;
     if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {

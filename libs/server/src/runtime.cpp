@@ -3,6 +3,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <prometheus/exposer.h>
+#include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <signal.h>
 
@@ -12,8 +13,10 @@
 #include <sstream>
 #include <thread>
 
+#include "yhteys/ids/ids.hpp"
 #include "yhteys/log/log.hpp"
 #include "yhteys/server/credentials.hpp"
+#include "yhteys/server/parse_failure.hpp"
 
 namespace yhteys::server {
 namespace {
@@ -50,6 +53,9 @@ std::vector<KeySpec> CommonKeys(const ServiceSpec& spec) {
       {"server.max_message_bytes", KeyType::kInt, "1048576", "Largest accepted request message"},
       {"server.workers", KeyType::kInt, "16", "Worker threads that run request bodies (Redis calls)"},
       {"server.max_queue", KeyType::kInt, "4096", "Queued requests before RESOURCE_EXHAUSTED"},
+      {"server.shutdown_delay_ms", KeyType::kInt, "2000",
+       "On SIGTERM, how long health reports NOT_SERVING while calls are still served (so that load balancers "
+       "and health-checking clients move away) before the server stops accepting"},
       {"server.shutdown_grace_ms", KeyType::kInt, "10000", "Time in-flight calls get to finish on SIGTERM"},
       {"metrics.address", KeyType::kString, spec.default_metrics_address, "Prometheus /metrics listen address (empty: off)"},
       {"redis.host", KeyType::kString, "127.0.0.1", "Redis host"},
@@ -58,11 +64,18 @@ std::vector<KeySpec> CommonKeys(const ServiceSpec& spec) {
       {"redis.connect_timeout_ms", KeyType::kInt, "500", "Redis connect timeout"},
       {"redis.command_timeout_ms", KeyType::kInt, "1000", "Redis command timeout"},
       {"redis.shards", KeyType::kInt, "4", "Shards (hash tags, outbox streams) of this service's keyspace; never change on live data"},
+      {"outbox.max_backlog", KeyType::kInt, "100000",
+       "Events that may wait in the outbox for Kafka (all shards); at the bound, writes that publish are "
+       "refused with UNAVAILABLE and readiness is NOT_SERVING (0: unbounded)"},
       {"kafka.bootstrap", KeyType::kString, "127.0.0.1:9092", "Kafka bootstrap servers"},
       {"kafka.bootstrap_file", KeyType::kString, "",
        "If set, read the bootstrap servers from this file (written by yhteys-dev-broker)"},
       {"kafka.linger_ms", KeyType::kInt, "5", "Producer linger (batching)"},
-      {"kafka.message_timeout_ms", KeyType::kInt, "30000", "Producer delivery timeout; undelivered entries are re-sent"},
+      {"kafka.message_timeout_ms", KeyType::kInt, "0",
+       "Outbox producer delivery timeout; 0 (the default) never times an event out: it is retried, in order, "
+       "while Kafka is away. A timed-out event is re-sent with every later one, in order"},
+      {"kafka.max_in_flight", KeyType::kInt, "10000",
+       "Outbox events handed to the producer and not yet acknowledged, at most (the rest wait in the outbox)"},
       {"kafka.consumer_group", KeyType::kString, "yhteys-" + spec.name, "Consumer group of this service"},
       {"kafka.fetch_wait_max_ms", KeyType::kInt, "500",
        "Longest a fetch waits at the broker for data (the dev broker always waits it out when idle)"},
@@ -156,7 +169,11 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec
   redis_options.connect_timeout = std::chrono::milliseconds(c.GetInt("redis.connect_timeout_ms"));
   redis_options.command_timeout = std::chrono::milliseconds(c.GetInt("redis.command_timeout_ms"));
   rt->pool_ = std::make_unique<redis::Pool>(redis_options);
-  rt->keyspace_ = std::make_unique<redis::Keyspace>(spec.keyspace_prefix, static_cast<int>(c.GetInt("redis.shards")));
+  const int shards = static_cast<int>(c.GetInt("redis.shards"));
+  const int64_t max_backlog = c.GetInt("outbox.max_backlog");
+  if (shards < 1) return absl::InvalidArgumentError("config key redis.shards: must be at least 1");
+  if (max_backlog < 0) return absl::InvalidArgumentError("config key outbox.max_backlog: must be 0 or more");
+  rt->keyspace_ = std::make_unique<redis::Keyspace>(spec.keyspace_prefix, shards, (max_backlog + shards - 1) / shards);
 
   rt->registry_ = std::make_shared<prometheus::Registry>();
   if (const auto& addr = c.GetString("metrics.address"); !addr.empty()) {
@@ -171,6 +188,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec
   kafka::RelayOptions relay_options;
   relay_options.bootstrap = rt->kafka_bootstrap_;
   relay_options.client_id = "yhteys-" + spec.name;
+  relay_options.max_in_flight = static_cast<size_t>(std::max<int64_t>(1, c.GetInt("kafka.max_in_flight")));
   relay_options.producer_config = {{"linger.ms", std::to_string(c.GetInt("kafka.linger_ms"))},
                                    {"message.timeout.ms", std::to_string(c.GetInt("kafka.message_timeout_ms"))},
                                    {"log_level", "4"}};
@@ -179,6 +197,44 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec
                                              static_cast<size_t>(c.GetInt("server.max_queue")));
   rt->rpc_metrics_ = std::make_unique<RpcMetrics>(*rt->registry_, spec.name);
   return rt;
+}
+
+absl::Status Runtime::EnsureMarkers() {
+  std::vector<std::vector<std::string>> cmds;
+  const std::string stamp = ids::NowRfc3339();
+  for (int shard = 0; shard < keyspace_->shards(); ++shard) {
+    cmds.push_back({"SET", keyspace_->Marker(shard), stamp, "NX"});
+  }
+  auto replies = pool_->Pipeline(cmds);
+  if (!replies.ok()) return replies.status();
+  int written = 0;
+  for (const auto& r : *replies) {
+    if (r->type == REDIS_REPLY_ERROR) return absl::UnavailableError("redis: " + redis::ReplyString(r.get()));
+    if (r->type == REDIS_REPLY_STATUS) ++written;  // OK; nil when the marker was there
+  }
+  if (written == keyspace_->shards()) {
+    log::Info("keyspace markers written: a new Redis, or one whose data was lost before this start",
+              {{"shards", written}});
+  } else if (written > 0) {
+    log::Error("keyspace markers missing on some shards at start: part of the data was lost before this start",
+               {{"shards_missing", written}, {"shards", keyspace_->shards()}});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Runtime::CheckMarkers() {
+  std::vector<std::vector<std::string>> cmds;
+  for (int shard = 0; shard < keyspace_->shards(); ++shard) cmds.push_back({"EXISTS", keyspace_->Marker(shard)});
+  auto replies = pool_->Pipeline(cmds);
+  if (!replies.ok()) return replies.status();
+  std::string missing;
+  for (int shard = 0; shard < keyspace_->shards(); ++shard) {
+    const redisReply* r = (*replies)[shard].get();
+    if (r->type != REDIS_REPLY_INTEGER) return absl::UnavailableError("redis: " + redis::ReplyString(r));
+    if (r->integer == 0) missing += (missing.empty() ? "" : ",") + std::to_string(shard);
+  }
+  if (!missing.empty()) return absl::DataLossError("redis: keyspace marker missing on shard(s) " + missing);
+  return absl::OkStatus();
 }
 
 void Runtime::AddService(grpc::Service* service) { services_.push_back(service); }
@@ -213,6 +269,9 @@ int Runtime::Run() {
   builder.AddListeningPort(c.GetString("server.address"), *credentials, &bound_port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(c.GetInt("server.max_message_bytes")));
   for (auto* s : services_) builder.RegisterService(s);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<ParseFailureInterceptorFactory>(*rpc_metrics_));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
     log::Error("cannot listen", {{"address", c.GetString("server.address")}});
@@ -262,18 +321,46 @@ int Runtime::Run() {
   log::Info("serving", {{"address", c.GetString("server.address")}, {"port", bound_port},
                         {"tls", c.GetString("server.tls.mode")}, {"metrics", c.GetString("metrics.address")}});
 
-  // Health: SERVING only while every dependency answers.
+  // Health: readiness means "can take writes" (see runtime.hpp).
   auto& up = prometheus::BuildGauge()
                  .Name("yhteys_dependency_up")
                  .Help("1 when the dependency answered its last check")
                  .Register(*registry_);
   auto& redis_up = up.Add({{"dependency", "redis"}});
   auto& kafka_up = up.Add({{"dependency", "kafka"}});
+  auto& data_loss = prometheus::BuildCounter()
+                        .Name("yhteys_redis_data_loss_total")
+                        .Help("Times this service found its Redis data gone (a keyspace marker missing) while running")
+                        .Register(*registry_)
+                        .Add({});
+  auto& backlog_limit = prometheus::BuildGauge()
+                            .Name("yhteys_outbox_backlog_limit")
+                            .Help("outbox.max_backlog: events that may wait for Kafka before writes are refused")
+                            .Register(*registry_)
+                            .Add({});
+  const int64_t max_backlog = c.GetInt("outbox.max_backlog");
+  backlog_limit.Set(static_cast<double>(max_backlog));
   std::thread health([&] {
     int last = -1;
+    int last_kafka = -1;
     std::string last_reason;
+    bool markers_ready = false;
     while (!stop.load()) {
       absl::Status redis_status = pool_->Ping();
+      if (redis_status.ok() && !markers_ready) {
+        redis_status = EnsureMarkers();
+        markers_ready = redis_status.ok();
+      } else if (redis_status.ok() && !gate_.closed()) {
+        if (absl::Status markers = CheckMarkers(); absl::IsDataLoss(markers)) {
+          data_loss.Increment();
+          std::string reason = std::string(markers.message()) +
+                               "; every call is refused until the data is restored and the service restarted";
+          log::Error("redis data lost while running", {{"reason", reason}});
+          gate_.Close("redis: data lost; an operator must restore it (this service refuses calls until restarted)");
+        } else if (!markers.ok()) {
+          redis_status = markers;
+        }
+      }
       absl::Status kafka_status = relay_->CheckKafka(std::chrono::milliseconds(1500));
       absl::Status extra = absl::OkStatus();
       for (auto& check : health_checks_) {
@@ -281,14 +368,27 @@ int Runtime::Run() {
       }
       redis_up.Set(redis_status.ok() ? 1 : 0);
       kafka_up.Set(kafka_status.ok() ? 1 : 0);
-      bool serving = redis_status.ok() && kafka_status.ok() && extra.ok();
+      if (static_cast<int>(kafka_status.ok()) != last_kafka) {
+        if (kafka_status.ok()) {
+          log::Info("kafka reachable");
+        } else {
+          log::Warn("kafka unreachable: degraded, writes go on into the outbox",
+                    {{"reason", std::string(kafka_status.message())}});
+        }
+        last_kafka = kafka_status.ok();
+      }
+      int64_t backlog = relay_->backlog();
+      bool outbox_full = max_backlog > 0 && backlog >= max_backlog;
+      bool serving = redis_status.ok() && !gate_.closed() && !outbox_full && extra.ok();
       std::string reason = !redis_status.ok() ? std::string(redis_status.message())
-                           : !kafka_status.ok() ? std::string(kafka_status.message())
-                                                : std::string(extra.message());
+                           : gate_.closed()   ? std::string(gate_.Check().message())
+                           : outbox_full      ? "outbox: " + std::to_string(backlog) +
+                                               " events wait for Kafka, at outbox.max_backlog"
+                                              : std::string(extra.message());
       if (!stop.load() && (static_cast<int>(serving) != last || reason != last_reason)) {
         set_health(serving);
         if (serving) {
-          log::Info("health SERVING: redis and kafka reachable");
+          log::Info("health SERVING: can take writes");
         } else {
           log::Warn("health NOT_SERVING; retrying", {{"reason", reason}});
         }
@@ -301,10 +401,16 @@ int Runtime::Run() {
 
   int sig = 0;
   sigwait(&signals, &sig);
-  log::Info("shutting down", {{"signal", sig}});
+  auto delay = std::chrono::milliseconds(c.GetInt("server.shutdown_delay_ms"));
+  log::Info("shutting down: health NOT_SERVING, still serving calls",
+            {{"signal", sig}, {"delay_ms", static_cast<int64_t>(delay.count())}});
   stop.store(true);
   health.join();
   set_health(false);
+  // Load balancers and clients that watch health move away meanwhile;
+  // whoever still calls is answered.
+  std::this_thread::sleep_for(delay);
+  log::Info("shutting down: no longer accepting calls; finishing those in flight");
   for (grpc::Server* s : {server.get(), health_server.get()}) {
     if (s != nullptr) s->GetHealthCheckService()->SetServingStatus(kLivenessService, false);
   }

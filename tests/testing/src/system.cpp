@@ -23,7 +23,8 @@ const std::vector<std::string>& YhteysSystem::AllServices() {
 
 namespace {
 
-std::string Binary(const std::string& name) {
+std::string Binary(std::string name) {
+  if (auto hash = name.find('#'); hash != std::string::npos) name.resize(hash);
   static const std::map<std::string, std::string> kBinaries = {
       {"family-centre", YHTEYS_FAMILY_CENTRE_BIN},   {"home-care", YHTEYS_HOME_CARE_BIN},
       {"mental-health-intake", YHTEYS_MHI_BIN},      {"client-feedback", YHTEYS_CLIENT_FEEDBACK_BIN},
@@ -33,7 +34,8 @@ std::string Binary(const std::string& name) {
 
 }  // namespace
 
-YhteysSystem::YhteysSystem(std::vector<std::string> services) {
+YhteysSystem::YhteysSystem(std::vector<std::string> services, std::map<std::string, std::string> env)
+    : env_(std::move(env)) {
   std::ofstream(dir_.path() + "/pseudonym.key") << "0123456789abcdef0123456789abcdef-e2e-test-key\n";
   for (int i = 0; i < 3; ++i) broker_ports_ += (i ? "," : "") + std::to_string(FreePort());
   StartBroker();
@@ -70,6 +72,8 @@ void YhteysSystem::StartBroker() {
   }
 }
 
+void YhteysSystem::SetBrokersDown(bool down) { broker_.Signal(down ? SIGUSR1 : SIGUSR2); }
+
 void YhteysSystem::KillBroker() {
   broker_.Signal(SIGKILL);
   broker_.Wait(std::chrono::seconds(5));
@@ -84,17 +88,29 @@ void YhteysSystem::Start(const std::string& name) {
       {"YHTEYS_PSEUDONYM_KEY_FILE", dir_.path() + "/pseudonym.key"},
       {"YHTEYS_IDENTITY_ACCEPT_TEMPORARY_CODES", "true"},
       {"YHTEYS_SERVER_SHUTDOWN_GRACE_MS", "3000"},
+      {"YHTEYS_SERVER_SHUTDOWN_DELAY_MS", "500"},
       {"YHTEYS_KAFKA_FETCH_WAIT_MAX_MS", "20"},
       {"YHTEYS_KAFKA_SESSION_TIMEOUT_MS", "6000"},
   };
+  for (const auto& [k, v] : env_) env[k] = v;
   // Processes run in the test's directory: data files by absolute path.
   if (name == "client-feedback") {
     env["YHTEYS_FEEDBACK_UNITS_FILE"] = std::string(YHTEYS_SOURCE_DIR) + "/services/client-feedback/config/units.yaml";
   }
   std::vector<std::string> argv = {Binary(name)};
-  if (name == "referral-router") argv.insert(argv.end(), {"--config", dir_.path() + "/router.yaml"});
+  if (name.starts_with("referral-router")) argv.insert(argv.end(), {"--config", dir_.path() + "/router.yaml"});
   processes_[name] = Process(argv, env, dir_.path() + "/" + name + ".log");
   if (!processes_[name].Start()) throw std::runtime_error("cannot start " + name);
+}
+
+std::string YhteysSystem::StartSecondInstance(const std::string& service) {
+  std::string name = service + "#2";
+  if (!ports_.count(name)) {
+    ports_[name] = FreePort();
+    metrics_ports_[name] = FreePort();
+  }
+  Start(name);
+  return name;
 }
 
 bool YhteysSystem::WaitServing(const std::string& name, std::chrono::milliseconds timeout) {

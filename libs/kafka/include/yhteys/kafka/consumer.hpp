@@ -91,6 +91,8 @@ class Consumer {
   static void CommitReport(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets,
                            void* opaque);
   void Run();
+  // Notices a different cluster id behind the bootstrap addresses.
+  void CheckCluster();
   bool Process(rd_kafka_message_t* msg);
   bool DeadLetter(const rd_kafka_message_t* msg, const std::string& error_class);
 
@@ -99,6 +101,8 @@ class Consumer {
   rd_kafka_t* consumer_ = nullptr;
   rd_kafka_t* dlq_producer_ = nullptr;
   std::thread thread_;
+  std::string cluster_id_;  // consumer thread only
+  std::chrono::steady_clock::time_point next_cluster_check_{};
   std::atomic<bool> running_{false};
   std::atomic<uint64_t> processed_{0};
   std::atomic<uint64_t> duplicates_{0};

@@ -8,7 +8,9 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
 #include <string>
 
 #include "absl/status/status.h"
@@ -30,9 +32,33 @@ class RpcMetrics {
   prometheus::Family<prometheus::Histogram>& duration_;
 };
 
+// Closed when the service must not answer from its state at all (its
+// Redis lost its data): every RPC is then UNAVAILABLE with the reason,
+// rather than a wrong answer such as "no such client". Thread-safe.
+class ServingGate {
+ public:
+  void Close(std::string reason) {
+    std::lock_guard lock(mutex_);
+    reason_ = std::move(reason);
+    closed_.store(true);
+  }
+  absl::Status Check() const {
+    if (!closed_.load()) return absl::OkStatus();
+    std::lock_guard lock(mutex_);
+    return absl::UnavailableError(reason_);
+  }
+  bool closed() const { return closed_.load(); }
+
+ private:
+  mutable std::mutex mutex_;
+  std::string reason_;
+  std::atomic<bool> closed_{false};
+};
+
 struct RpcEnv {
   Executor& executor;
   RpcMetrics& metrics;
+  const ServingGate* gate = nullptr;
 };
 
 // Runs `body` (returning absl::Status) on the executor. A full executor
@@ -47,6 +73,12 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, RpcEnv env,
     env.metrics.Observe(method, status.error_code(), seconds);
     reactor->Finish(status);
   };
+  if (env.gate != nullptr) {
+    if (absl::Status closed = env.gate->Check(); !closed.ok()) {
+      finish(status::ToGrpc(closed));
+      return reactor;
+    }
+  }
   bool queued = env.executor.Submit([ctx, body = std::move(body), finish]() mutable {
     grpc::Status status;
     if (ctx->IsCancelled()) {

@@ -3,12 +3,25 @@
 // pool, the outbox relay, Prometheus metrics, the pseudonymizer, and a gRPC
 // server (callback API) with health, reflection, message-size limits, TLS
 // and graceful shutdown on SIGTERM/SIGINT:
-//   health NOT_SERVING -> stop accepting, finish in-flight calls ->
+//   health NOT_SERVING, calls still served for server.shutdown_delay_ms ->
+//   stop accepting, finish in-flight calls (server.shutdown_grace_ms) ->
 //   stop consumers (commit) -> flush the producer -> exit 0.
-// Health (readiness, service name "") is SERVING only while Redis answers
-// PING and a Kafka broker answers a metadata request; a service whose
-// dependencies are down at start-up keeps running, logs it, and retries.
-// Liveness (service name "liveness") is SERVING while the process runs.
+// Health (readiness, service name "") means "can take writes": SERVING while
+// Redis answers, its data is there (the keyspace markers), and the outbox is
+// below outbox.max_backlog. Kafka being away is a degraded state, not a
+// reason to refuse traffic: writes go on into the outbox, and
+// yhteys_dependency_up{dependency="kafka"} and the outbox backlog show it.
+// A service whose dependencies are down at start-up keeps running, logs it,
+// and retries. Liveness (service name "liveness") is SERVING while the
+// process runs.
+//
+// Redis data loss (FLUSHALL, a restart without its AOF): each shard of the
+// keyspace holds a marker written when the service first meets its Redis. A
+// marker gone while the service runs means the data is gone: the service
+// logs it, counts yhteys_redis_data_loss_total, reports NOT_SERVING and
+// answers every RPC UNAVAILABLE (never "no such client" from an empty
+// store) until an operator restores the data and restarts it; a restart
+// starts on whatever Redis holds and writes new markers.
 //
 // main.cpp creates a Runtime, builds its service objects from the parts the
 // Runtime exposes, registers them, and calls Run().
@@ -63,7 +76,7 @@ class Runtime {
   const redis::Keyspace& keyspace() const { return *keyspace_; }
   kafka::OutboxRelay& relay() { return *relay_; }
   prometheus::Registry& registry() { return *registry_; }
-  RpcEnv rpc_env() { return RpcEnv{*executor_, *rpc_metrics_}; }
+  RpcEnv rpc_env() { return RpcEnv{*executor_, *rpc_metrics_, &gate_}; }
   const hetu::Pseudonymizer& pseudonymizer() const { return *pseudonymizer_; }
   const std::string& kafka_bootstrap() const { return kafka_bootstrap_; }
   std::chrono::seconds idempotency_ttl() const;
@@ -85,7 +98,10 @@ class Runtime {
 
  private:
   Runtime() = default;
-  bool CheckDependencies();
+  // Writes the keyspace markers that are missing; logs what it found.
+  absl::Status EnsureMarkers();
+  // OK while every marker is there; DATA_LOSS naming the shards otherwise.
+  absl::Status CheckMarkers();
 
   ServiceSpec spec_;
   config::Config config_;
@@ -102,6 +118,7 @@ class Runtime {
   std::vector<std::unique_ptr<kafka::Consumer>> consumers_;
   std::vector<std::pair<std::string, std::function<void(const std::atomic<bool>&)>>> workers_;
   std::vector<std::function<absl::Status()>> health_checks_;
+  ServingGate gate_;
 };
 
 }  // namespace yhteys::server

@@ -23,11 +23,18 @@ class YhteysSystem {
   // Starts Redis, the broker and `services` (all five by default) and waits
   // until each is SERVING. Throws std::runtime_error if something does not
   // come up.
-  explicit YhteysSystem(std::vector<std::string> services = AllServices());
+  // `env` adds or overrides YHTEYS_* settings for every service (e.g. a
+  // short kafka.message_timeout_ms for a fault test).
+  explicit YhteysSystem(std::vector<std::string> services = AllServices(),
+                        std::map<std::string, std::string> env = {});
   ~YhteysSystem();
 
   // Starts a service (again) on its port; returns when the process runs.
   void Start(const std::string& service);
+  // A second instance of `service` ("<service>#2") on ports of its own, in
+  // the same consumer group: for rebalances. Signal/WaitExit/Channel take
+  // the instance name.
+  std::string StartSecondInstance(const std::string& service);
   // Waits until the service reports SERVING.
   bool WaitServing(const std::string& service, std::chrono::milliseconds timeout);
   void Signal(const std::string& service, int sig);
@@ -38,11 +45,14 @@ class YhteysSystem {
   // as an empty cluster on the same ports.
   void KillBroker();
   void StartBroker();
+  // Every broker down (connections refused) or up again, data kept.
+  void SetBrokersDown(bool down);
 
   std::shared_ptr<grpc::Channel> Channel(const std::string& service);
   std::string Bootstrap() const;
   std::string ReadLog(const std::string& service) const;
   int MetricsPort(const std::string& service) const { return metrics_ports_.at(service); }
+  int Port(const std::string& service) const { return ports_.at(service); }
   RedisServer& redis() { return redis_; }
   const std::string& dir() const { return dir_.path(); }
 
@@ -54,6 +64,7 @@ class YhteysSystem {
   std::map<std::string, int> ports_;
   std::map<std::string, int> metrics_ports_;
   std::map<std::string, Process> processes_;
+  std::map<std::string, std::string> env_;
 };
 
 // GET http://127.0.0.1:<port>/metrics, or "" on failure.
