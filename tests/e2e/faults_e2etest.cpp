@@ -568,9 +568,9 @@ TEST_F(FaultsTest, SigtermDrainsAndExitsZero) {
   std::printf("home care exited %d ms after SIGTERM\n", static_cast<int>(took.count()));
 
   std::string log = System().ReadLog("home-care");
-  EXPECT_NE(log.find("\"msg\":\"shutting down\""), std::string::npos);
+  EXPECT_NE(log.find("\"msg\":\"shutting down: health NOT_SERVING"), std::string::npos);
   EXPECT_NE(log.find("\"msg\":\"stopped\""), std::string::npos);
-  auto shutting = log.find("\"msg\":\"shutting down\"");
+  auto shutting = log.find("\"msg\":\"shutting down: health NOT_SERVING");
   auto stopped = log.find("\"msg\":\"stopped\"");
   if (shutting != std::string::npos && stopped != std::string::npos) {
     EXPECT_LT(shutting, stopped);

@@ -14,7 +14,10 @@ using referral::v1::ReferralState;
 using referral::v1::ReferralState_Name;
 
 std::string RefKey(const std::string& id) { return "ref:" + id; }
-std::string JourneyKey(const std::string& pseudonym) { return "journey:" + pseudonym; }
+// A sorted set in creation order (a per-shard sequence: referrals made in
+// the same millisecond keep their order). "journey2:" because the first
+// layout was an unordered set.
+std::string JourneyKey(const std::string& pseudonym) { return "journey2:" + pseudonym; }
 constexpr char kOffersKey[] = "offers";
 
 }  // namespace
@@ -54,7 +57,7 @@ absl::StatusOr<bool> ReferralStore::CreateReferrals(const std::string& ce_source
     auto event = StateChangedEvent(r, referral::v1::REFERRAL_STATE_UNSPECIFIED);
     step.HSet(RefKey(id), "data", r.SerializeAsString())
         .HSet(RefKey(id), "state", ReferralState_Name(r.state()))
-        .SAdd(JourneyKey(pseudonym), id)
+        .ZAddInOrder(JourneyKey(pseudonym), id)
         .ZAdd(kOffersKey, static_cast<double>(now), id)
         .Publish(redis::EventFor(event, source_, kReferralsTopic, pseudonym));
   }
@@ -77,16 +80,13 @@ absl::StatusOr<v1::Referral> ReferralStore::Get(const std::string& referral_id) 
 
 absl::StatusOr<std::vector<v1::Referral>> ReferralStore::ListForClient(const std::string& pseudonym) {
   int shard = ShardOf(ShardKeyOfPseudonym(pseudonym));
-  auto ids = pool_.Command({"SMEMBERS", keyspace_.Key(shard, JourneyKey(pseudonym))});
+  auto ids = pool_.Command({"ZRANGE", keyspace_.Key(shard, JourneyKey(pseudonym)), "0", "-1"});
   if (!ids.ok()) return ids.status();
   std::vector<v1::Referral> out;
   for (size_t i = 0; (*ids)->type == REDIS_REPLY_ARRAY && i < (*ids)->elements; ++i) {
     auto r = Get(redis::ReplyString((*ids)->element[i]));
     if (r.ok()) out.push_back(std::move(*r));
   }
-  std::sort(out.begin(), out.end(), [](const v1::Referral& a, const v1::Referral& b) {
-    return a.offer().created_at().seconds() < b.offer().created_at().seconds();
-  });
   return out;
 }
 
