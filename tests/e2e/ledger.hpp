@@ -22,6 +22,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <tuple>
 #include <thread>
 #include <vector>
 
@@ -46,6 +47,12 @@ struct Accounting {
   int redeliveries = 0;         // the same record (same ce_id) more than once: absorbed
   int event_inversions = 0;     // a client's assessment events out of write order
   int referral_inversions = 0;  // a client's CREATED referrals out of write order
+
+  auto Tie() const {
+    return std::tie(ok, stored, events, effects, stored_unanswered, events_unanswered, duplicate_events,
+                    duplicate_effects, redeliveries, event_inversions, referral_inversions);
+  }
+  bool operator==(const Accounting& o) const { return Tie() == o.Tie(); }
 
   bool Exact() const {
     return ok == stored && ok == events && ok == effects && stored_unanswered == 0 && events_unanswered == 0 &&
@@ -126,14 +133,19 @@ class Ledger {
   const std::vector<std::string>& clients() const { return clients_; }
 
   // Waits (bounded) until every answered write has its event and its
-  // referral, then counts everything.
+  // referral and two passes a second apart count the same (so that a late
+  // duplicate is not missed), then returns the count.
   Accounting Account(std::chrono::milliseconds timeout = std::chrono::seconds(90)) {
-    Accounting a;
+    Accounting a, previous;
+    bool have_previous = false;
     auto deadline = std::chrono::steady_clock::now() + timeout;
     do {
       a = CountOnce();
-      if (a.ok == a.events && a.ok == a.effects && a.ok == a.stored) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      bool complete = a.ok == a.events && a.ok == a.effects && a.ok == a.stored;
+      if (complete && have_previous && a == previous) break;
+      previous = a;
+      have_previous = complete;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     } while (std::chrono::steady_clock::now() < deadline);
     return a;
   }

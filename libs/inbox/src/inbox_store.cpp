@@ -1,6 +1,8 @@
 #include "yhteys/inbox/inbox_store.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"
@@ -17,19 +19,22 @@ using referral::v1::InboxState;
 std::string EntryKey(const std::string& referral_id) { return "inbox:" + referral_id; }
 constexpr char kOpenKey[] = "inbox:open";
 
-// Due date as a sortable number: 20261123.
-// The offer's earliest due date as yyyymmdd (99991231 without one).
+// The offer's earliest due date as days since 2000-01-01 (the latest day
+// the ordered score can hold when there is none, or it is unreadable).
 int64_t DueScore(const referral::v1::ReferralOffer& offer) {
+  constexpr int64_t kNoDueDate = (1 << 15) - 1;
   std::string due = offer.statutory_deadline().due_date();
   if (offer.has_target_deadline() && !offer.target_deadline().due_date().empty() &&
       offer.target_deadline().due_date() < due) {
     due = offer.target_deadline().due_date();
   }
-  std::string digits;
-  for (char c : due) {
-    if (c >= '0' && c <= '9') digits.push_back(c);
-  }
-  return digits.size() == 8 ? std::stoll(digits) : 99991231;
+  int y = 0;
+  unsigned m = 0, d = 0;
+  if (due.size() != 10 || std::sscanf(due.c_str(), "%4d-%2u-%2u", &y, &m, &d) != 3) return kNoDueDate;
+  std::chrono::year_month_day date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+  if (!date.ok()) return kNoDueDate;
+  auto days = (std::chrono::sys_days{date} - std::chrono::sys_days{std::chrono::year{2000} / 1 / 1}).count();
+  return std::clamp<int64_t>(days, 0, kNoDueDate);
 }
 
 absl::Status ValidateDeadline(const std::string& field, const referral::v1::Deadline& d, bool required) {

@@ -251,6 +251,10 @@ void Consumer::CheckCluster() {
       log::Warn("kafka seek after a cluster change failed", {{"error", rd_kafka_error_string(error)}});
       rd_kafka_error_destroy(error);
     }
+    // The offsets stored for the old cluster must not be committed to the
+    // new one (a later owner would start there): store "next is 0" now.
+    for (int i = 0; i < assigned->cnt; ++i) assigned->elems[i].offset = 0;
+    rd_kafka_offsets_store(consumer_, assigned);
   }
   rd_kafka_topic_partition_list_destroy(assigned);
 }

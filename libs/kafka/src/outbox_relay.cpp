@@ -22,6 +22,7 @@ struct OutboxRelay::Metrics {
   prometheus::Counter* redriven;
   prometheus::Counter* rewinds;
   prometheus::Gauge* backlog;
+  prometheus::Gauge* largest_shard;
 };
 
 OutboxRelay::OutboxRelay(redis::Pool& pool, const redis::Keyspace& keyspace, RelayOptions options,
@@ -51,6 +52,11 @@ OutboxRelay::OutboxRelay(redis::Pool& pool, const redis::Keyspace& keyspace, Rel
                                    "undelivered event, to keep each key's events in order after a failed delivery")
                              .Register(*registry)
                              .Add({});
+    metrics_->largest_shard = &prometheus::BuildGauge()
+                                   .Name("yhteys_outbox_backlog_largest_shard")
+                                   .Help("Outbox entries not yet acknowledged in the fullest shard (the bound is per shard)")
+                                   .Register(*registry)
+                                   .Add({});
     metrics_->backlog = &prometheus::BuildGauge()
                              .Name("yhteys_outbox_backlog")
                              .Help("Outbox entries not yet acknowledged by Kafka")
@@ -92,11 +98,17 @@ void OutboxRelay::DeliveryReport(rd_kafka_t*, const rd_kafka_message_t* msg, voi
     // the outbox and is sent again in order.
     return;
   }
-  // Not delivered (a timeout, a broker error) or POSSIBLY_PERSISTED. Entries
-  // produced after this one may still be queued or in flight; if any of
-  // them were delivered before this one is re-sent, a client's events would
-  // reach Kafka out of order. So the relay rewinds: it purges everything
-  // the producer holds and re-sends every shard from its oldest entry.
+  // Not delivered. With no delivery timeout the producer retries whatever
+  // can be retried, so this is an error it gives up on (a record too large,
+  // a topic it may not write, a fatal idempotence error) or
+  // POSSIBLY_PERSISTED. Entries produced after this one may still be
+  // queued or in flight; had any of them been delivered before this one is
+  // re-sent, a client's events would reach Kafka out of order. So the relay
+  // rewinds: it purges everything the producer holds and, after a back-off
+  // that doubles while the failures go on, re-sends every shard from its
+  // oldest entry. An entry that can never be delivered therefore stops the
+  // relay (the backlog grows, YhteysOutboxNotDraining fires) rather than
+  // being dropped or overtaken: an operator must act on it.
   // Consumers deduplicate what was delivered twice on (ce_source, ce_id).
   self->failed_.fetch_add(1);
   if (self->metrics_) self->metrics_->failed->Increment();
@@ -108,11 +120,13 @@ void OutboxRelay::DeliveryReport(rd_kafka_t*, const rd_kafka_message_t* msg, voi
 
 absl::StatusOr<rd_kafka_t*> OutboxRelay::CreateProducer() {
   std::map<std::string, std::string> props = IdempotentProducerConfig(options_.bootstrap, options_.client_id);
-  // Never time an event out: the idempotent producer retries it, in order,
-  // for as long as Kafka is away; the relay bounds what it hands over
-  // (max_in_flight) instead. A configured timeout still works, by rewinding.
-  props["message.timeout.ms"] = "0";
   for (const auto& [k, v] : options_.producer_config) props[k] = v;
+  // Never time an event out: the idempotent producer retries it, in order,
+  // for as long as Kafka is away, and the relay bounds what it hands over
+  // (max_in_flight) instead. A timeout would let an early event of a key
+  // fail while a later one, sent a moment after, is delivered: out of
+  // order. Not configurable for that reason.
+  props["message.timeout.ms"] = "0";
   auto conf = MakeConf(props);
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_opaque(*conf, this);
@@ -236,12 +250,18 @@ void OutboxRelay::UpdateBacklog() {
   for (int shard = 0; shard < keyspace_.shards(); ++shard) cmds.push_back({"XLEN", keyspace_.OutboxStream(shard)});
   auto replies = pool_.Pipeline(cmds);
   if (!replies.ok()) return;
-  long long total = 0;
+  long long total = 0, largest = 0;
   for (const auto& r : *replies) {
-    if (r->type == REDIS_REPLY_INTEGER) total += r->integer;
+    if (r->type != REDIS_REPLY_INTEGER) continue;
+    total += r->integer;
+    largest = std::max(largest, r->integer);
   }
   backlog_.store(total);
-  if (metrics_) metrics_->backlog->Set(static_cast<double>(total));
+  largest_shard_backlog_.store(largest);
+  if (metrics_) {
+    metrics_->backlog->Set(static_cast<double>(total));
+    metrics_->largest_shard->Set(static_cast<double>(largest));
+  }
 }
 
 void OutboxRelay::RecreateProducer() {
@@ -261,6 +281,8 @@ void OutboxRelay::RecreateProducer() {
   }
   fatal_.store(false);
   rewind_.store(false);
+  rewinds_.fetch_add(1);
+  if (metrics_) metrics_->rewinds->Increment();
   auto rk = CreateProducer();
   std::lock_guard lock(producer_mutex_);
   if (rk.ok()) producer_ = *rk;
@@ -277,9 +299,15 @@ void OutboxRelay::Run() {
     }
     if (rewind_.load()) {
       RecreateProducer();
-      auto at = std::chrono::steady_clock::now() + options_.retry_backoff;
-      for (auto& t : retry_at_) t = at;
-      if (metrics_) metrics_->rewinds->Increment();
+      // Back off longer while rewinds follow one another (an entry that
+      // keeps failing), up to a minute; reset once deliveries succeed.
+      auto now = std::chrono::steady_clock::now();
+      rewind_backoff_ = delivered_.load() > delivered_at_last_rewind_
+                            ? options_.retry_backoff
+                            : std::min(std::max(rewind_backoff_ * 2, options_.retry_backoff),
+                                       std::chrono::milliseconds(60000));
+      delivered_at_last_rewind_ = delivered_.load();
+      for (auto& t : retry_at_) t = now + rewind_backoff_;
       continue;
     }
     bool produced = false;

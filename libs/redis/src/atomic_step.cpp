@@ -8,19 +8,22 @@
 namespace yhteys::redis {
 namespace {
 
-// KEYS[1] record (idempotency or dedup), KEYS[2] outbox stream, KEYS[3..] data.
+// KEYS[1] record (idempotency or dedup), KEYS[2] outbox stream, KEYS[3] the
+// shard's keyspace marker, KEYS[4..] data.
 // ARGV: mode, fingerprint, response, ttl, #checks, #writes, #events, outbox
-// limit (0: none), then 4 values per check and write (op, key index into
-// KEYS, a, b) and 8 per event.
+// limit (0: none), marker required (1/0), then 4 values per check and write
+// (op, key index into KEYS, a, b) and 8 per event.
 // Returns {0} applied, {1, response} replayed, {2} key reused with another
 // request, {3, i} check i (1-based) failed, {4, n} the outbox holds n events,
-// at its limit.
+// at its limit, {5} the keyspace marker is gone (the data was lost).
 constexpr char kStepLua[] = R"lua(
 local record = KEYS[1]
 local outbox = KEYS[2]
 local mode, fingerprint, response, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local nchecks, nwrites, nevents = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local outbox_limit = tonumber(ARGV[8])
+
+if ARGV[9] == '1' and redis.call('EXISTS', KEYS[3]) == 0 then return {5} end
 
 local seen = redis.call('HGET', record, 'fp')
 if seen then
@@ -30,7 +33,7 @@ if seen then
   return {2}
 end
 
-local pos = 9
+local pos = 10
 for i = 1, nchecks do
   local op, key, a, b = ARGV[pos], KEYS[tonumber(ARGV[pos + 1])], ARGV[pos + 2], ARGV[pos + 3]
   pos = pos + 4
@@ -62,7 +65,7 @@ for i = 1, nwrites do
   pos = pos + 4
   if op == 'set' then redis.call('SET', key, a)
   elseif op == 'incr_seq' then seq = redis.call('INCR', key)
-  elseif op == 'zadd_seq' then redis.call('ZADD', key, tonumber(a) * 268435456 + (seq % 268435456), b)
+  elseif op == 'zadd_seq' then redis.call('ZADD', key, tonumber(a) * 274877906944 + (seq % 274877906944), b)
   elseif op == 'hset' then redis.call('HSET', key, a, b)
   elseif op == 'sadd' then redis.call('SADD', key, a)
   elseif op == 'zadd' then redis.call('ZADD', key, a, b)
@@ -156,10 +159,10 @@ AtomicStep& AtomicStep::RecordTtl(std::chrono::seconds ttl) {
 
 int AtomicStep::KeyIndex(const std::string& key) {
   for (size_t i = 0; i < keys_.size(); ++i) {
-    if (keys_[i] == key) return static_cast<int>(i) + 3;
+    if (keys_[i] == key) return static_cast<int>(i) + 4;
   }
   keys_.push_back(key);
-  return static_cast<int>(keys_.size()) + 2;
+  return static_cast<int>(keys_.size()) + 3;
 }
 
 AtomicStep& AtomicStep::RequireExists(std::string_view suffix, absl::Status failure) {
@@ -259,7 +262,8 @@ absl::StatusOr<StepOutcome> AtomicStep::Execute(Pool& pool) const {
                                    std::to_string(checks_.size()),
                                    std::to_string(writes_.size()),
                                    std::to_string(events_.size()),
-                                   std::to_string(keyspace_.outbox_limit())};
+                                   std::to_string(keyspace_.outbox_limit()),
+                                   keyspace_.marker_required() ? "1" : "0"};
   for (const auto* ops : {&checks_, &writes_}) {
     for (const Op& op : *ops) {
       args.push_back(op.op);
@@ -283,7 +287,7 @@ absl::StatusOr<StepOutcome> AtomicStep::Execute(Pool& pool) const {
       return absl::FailedPreconditionError("idempotency_key: already used for a different request");
     }
   }
-  std::vector<std::string> keys = {record_key_, keyspace_.OutboxStream(shard_)};
+  std::vector<std::string> keys = {record_key_, keyspace_.OutboxStream(shard_), keyspace_.Marker(shard_)};
   keys.insert(keys.end(), plan.keys_.begin(), plan.keys_.end());
 
   auto reply = StepScript().Run(pool, keys, args);
@@ -309,6 +313,10 @@ absl::StatusOr<StepOutcome> AtomicStep::Execute(Pool& pool) const {
       }
       return absl::InternalError("redis: atomic step check failed");
     }
+    case 5:
+      return absl::UnavailableError(
+          "redis: data lost (this shard's keyspace marker is gone); writes are refused until an operator "
+          "restores the data and restarts the service");
     case 4:
       return absl::UnavailableError("outbox: " +
                                     std::to_string(r->elements > 1 ? r->element[1]->integer : 0) +

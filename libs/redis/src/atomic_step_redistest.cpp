@@ -291,7 +291,7 @@ TEST_F(AtomicStepTest, ZAddInOrderKeepsCreationOrderWithinOneMillisecond) {
 
 TEST_F(AtomicStepTest, ZAddInOrderSortsByMajorThenByCreation) {
   std::vector<std::pair<std::string, int64_t>> made = {
-      {"r-a", 20261210}, {"r-b", 20261203}, {"r-c", 20261210}, {"r-d", 20261203}, {"r-e", 20261201}};
+      {"r-a", 9840}, {"r-b", 9833}, {"r-c", 9840}, {"r-d", 9833}, {"r-e", 9831}};  // days since 2000
   for (size_t i = 0; i < made.size(); ++i) {
     AtomicStep step(keyspace_, 2);
     step.IdempotencyKey("Offer", made[i].first, "fp").ZAddInOrder("inbox", made[i].first, made[i].second);
@@ -304,7 +304,7 @@ TEST_F(AtomicStepTest, ZAddInOrderSortsByMajorThenByCreation) {
   EXPECT_EQ(listed, (std::vector<std::string>{"r-e", "r-b", "r-d", "r-a", "r-c"}));
   // A replayed step draws no sequence number and adds nothing.
   AtomicStep replay(keyspace_, 2);
-  replay.IdempotencyKey("Offer", "r-a", "fp").ZAddInOrder("inbox", "r-a", 20261210);
+  replay.IdempotencyKey("Offer", "r-a", "fp").ZAddInOrder("inbox", "r-a", 9840);
   auto outcome = replay.Execute(pool_);
   ASSERT_TRUE(outcome.ok());
   EXPECT_TRUE(outcome->replayed);
@@ -348,6 +348,30 @@ TEST_F(AtomicStepTest, FullOutboxRefusesNewEventsAndWritesNothing) {
   auto retried = over.Execute(pool_);
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_FALSE(retried->replayed);
+}
+
+// Redis emptied under a running service: a keyspace that requires its
+// markers refuses every step on a shard whose marker is gone, so no write
+// lands in an empty store and no replay is taken for a first request.
+TEST_F(AtomicStepTest, StepOnAShardWithoutItsMarkerIsRefusedAndWritesNothing) {
+  Keyspace guarded("mk", 2, 0, /*marker_required=*/true);
+  ASSERT_TRUE(pool_.Command({"SET", guarded.Marker(0), "gen-1"}).ok());
+  AtomicStep ok(guarded, 0);
+  ok.IdempotencyKey("W", "k1", "fp").Set("thing", "v").Publish(Event("m1"));
+  ASSERT_TRUE(ok.Execute(pool_).ok());
+  AtomicStep lost(guarded, 1);  // shard 1 has no marker
+  lost.IdempotencyKey("W", "k2", "fp").Set("thing", "v").Publish(Event("m2"));
+  auto refused = lost.Execute(pool_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(refused.status().message().find("data lost"), std::string::npos) << refused.status();
+  EXPECT_EQ(ReplyString(pool_.Command({"GET", guarded.Key(1, "thing")})->get()), "");
+  EXPECT_EQ((*pool_.Command({"XLEN", guarded.OutboxStream(1)}))->integer, 0);
+  // FLUSHALL: the answered key is not replayed from nowhere, it is refused.
+  ASSERT_TRUE(pool_.Command({"FLUSHALL"}).ok());
+  auto after = ok.Execute(pool_);
+  ASSERT_FALSE(after.ok());
+  EXPECT_EQ(after.status().code(), absl::StatusCode::kUnavailable);
 }
 
 TEST_F(AtomicStepTest, KeysShareTheShardHashTag) {

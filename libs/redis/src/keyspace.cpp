@@ -4,8 +4,11 @@
 
 namespace yhteys::redis {
 
-Keyspace::Keyspace(std::string prefix, int shards, int64_t outbox_limit)
-    : prefix_(std::move(prefix)), shards_(shards < 1 ? 1 : shards), outbox_limit_(outbox_limit < 0 ? 0 : outbox_limit) {}
+Keyspace::Keyspace(std::string prefix, int shards, int64_t outbox_limit, bool marker_required)
+    : prefix_(std::move(prefix)),
+      shards_(shards < 1 ? 1 : shards),
+      outbox_limit_(outbox_limit < 0 ? 0 : outbox_limit),
+      marker_required_(marker_required) {}
 
 int Keyspace::ShardFor(std::string_view id) const {
   return static_cast<int>(ids::Fnv1a64(id) % static_cast<uint64_t>(shards_));

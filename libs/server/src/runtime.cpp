@@ -71,9 +71,6 @@ std::vector<KeySpec> CommonKeys(const ServiceSpec& spec) {
       {"kafka.bootstrap_file", KeyType::kString, "",
        "If set, read the bootstrap servers from this file (written by yhteys-dev-broker)"},
       {"kafka.linger_ms", KeyType::kInt, "5", "Producer linger (batching)"},
-      {"kafka.message_timeout_ms", KeyType::kInt, "0",
-       "Outbox producer delivery timeout; 0 (the default) never times an event out: it is retried, in order, "
-       "while Kafka is away. A timed-out event is re-sent with every later one, in order"},
       {"kafka.max_in_flight", KeyType::kInt, "10000",
        "Outbox events handed to the producer and not yet acknowledged, at most (the rest wait in the outbox)"},
       {"kafka.consumer_group", KeyType::kString, "yhteys-" + spec.name, "Consumer group of this service"},
@@ -173,7 +170,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec
   const int64_t max_backlog = c.GetInt("outbox.max_backlog");
   if (shards < 1) return absl::InvalidArgumentError("config key redis.shards: must be at least 1");
   if (max_backlog < 0) return absl::InvalidArgumentError("config key outbox.max_backlog: must be 0 or more");
-  rt->keyspace_ = std::make_unique<redis::Keyspace>(spec.keyspace_prefix, shards, (max_backlog + shards - 1) / shards);
+  rt->keyspace_ = std::make_unique<redis::Keyspace>(spec.keyspace_prefix, shards, (max_backlog + shards - 1) / shards,
+                                                    /*marker_required=*/true);
 
   rt->registry_ = std::make_shared<prometheus::Registry>();
   if (const auto& addr = c.GetString("metrics.address"); !addr.empty()) {
@@ -190,7 +188,6 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec
   relay_options.client_id = "yhteys-" + spec.name;
   relay_options.max_in_flight = static_cast<size_t>(std::max<int64_t>(1, c.GetInt("kafka.max_in_flight")));
   relay_options.producer_config = {{"linger.ms", std::to_string(c.GetInt("kafka.linger_ms"))},
-                                   {"message.timeout.ms", std::to_string(c.GetInt("kafka.message_timeout_ms"))},
                                    {"log_level", "4"}};
   rt->relay_ = std::make_unique<kafka::OutboxRelay>(*rt->pool_, *rt->keyspace_, relay_options, rt->registry_.get());
   rt->executor_ = std::make_unique<Executor>(static_cast<int>(c.GetInt("server.workers")),
@@ -200,17 +197,27 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec
 }
 
 absl::Status Runtime::EnsureMarkers() {
+  // Each marker holds a generation: this pod's if it writes the marker,
+  // another pod's otherwise. Remembering the value (not only that a marker
+  // exists) means that a pod which starts on an emptied Redis and writes new
+  // markers does not hide the loss from the pods already running.
   std::vector<std::vector<std::string>> cmds;
-  const std::string stamp = ids::NowRfc3339();
+  const std::string generation = ids::NewUuid();
   for (int shard = 0; shard < keyspace_->shards(); ++shard) {
-    cmds.push_back({"SET", keyspace_->Marker(shard), stamp, "NX"});
+    cmds.push_back({"SET", keyspace_->Marker(shard), generation, "NX"});
+    cmds.push_back({"GET", keyspace_->Marker(shard)});
   }
   auto replies = pool_->Pipeline(cmds);
   if (!replies.ok()) return replies.status();
   int written = 0;
-  for (const auto& r : *replies) {
-    if (r->type == REDIS_REPLY_ERROR) return absl::UnavailableError("redis: " + redis::ReplyString(r.get()));
-    if (r->type == REDIS_REPLY_STATUS) ++written;  // OK; nil when the marker was there
+  std::vector<std::string> generations;
+  for (int shard = 0; shard < keyspace_->shards(); ++shard) {
+    const redisReply* set = (*replies)[2 * shard].get();
+    const redisReply* get = (*replies)[2 * shard + 1].get();
+    if (set->type == REDIS_REPLY_ERROR) return absl::UnavailableError("redis: " + redis::ReplyString(set));
+    if (get->type != REDIS_REPLY_STRING) return absl::UnavailableError("redis: keyspace marker unreadable");
+    if (set->type == REDIS_REPLY_STATUS) ++written;  // OK; nil when the marker was there
+    generations.push_back(redis::ReplyString(get));
   }
   if (written == keyspace_->shards()) {
     log::Info("keyspace markers written: a new Redis, or one whose data was lost before this start",
@@ -219,21 +226,24 @@ absl::Status Runtime::EnsureMarkers() {
     log::Error("keyspace markers missing on some shards at start: part of the data was lost before this start",
                {{"shards_missing", written}, {"shards", keyspace_->shards()}});
   }
+  generations_ = std::move(generations);
   return absl::OkStatus();
 }
 
 absl::Status Runtime::CheckMarkers() {
   std::vector<std::vector<std::string>> cmds;
-  for (int shard = 0; shard < keyspace_->shards(); ++shard) cmds.push_back({"EXISTS", keyspace_->Marker(shard)});
+  for (int shard = 0; shard < keyspace_->shards(); ++shard) cmds.push_back({"GET", keyspace_->Marker(shard)});
   auto replies = pool_->Pipeline(cmds);
   if (!replies.ok()) return replies.status();
-  std::string missing;
+  std::string lost;
   for (int shard = 0; shard < keyspace_->shards(); ++shard) {
     const redisReply* r = (*replies)[shard].get();
-    if (r->type != REDIS_REPLY_INTEGER) return absl::UnavailableError("redis: " + redis::ReplyString(r));
-    if (r->integer == 0) missing += (missing.empty() ? "" : ",") + std::to_string(shard);
+    if (r->type == REDIS_REPLY_ERROR) return absl::UnavailableError("redis: " + redis::ReplyString(r));
+    if (r->type != REDIS_REPLY_STRING || redis::ReplyString(r) != generations_[shard]) {
+      lost += (lost.empty() ? "" : ",") + std::to_string(shard);
+    }
   }
-  if (!missing.empty()) return absl::DataLossError("redis: keyspace marker missing on shard(s) " + missing);
+  if (!lost.empty()) return absl::DataLossError("redis: keyspace marker missing or replaced on shard(s) " + lost);
   return absl::OkStatus();
 }
 
@@ -301,6 +311,9 @@ int Runtime::Run() {
     }
   };
   set_health(false);
+  // Until the service has met its Redis and its keyspace markers, calls are
+  // refused (UNAVAILABLE) rather than answered from an unknown store.
+  gate_.Close("starting: Redis not reached yet");
 
   if (auto st = relay_->Start(); !st.ok()) {
     log::Error("cannot start the outbox relay", {{"error", std::string(st.message())}});
@@ -333,26 +346,35 @@ int Runtime::Run() {
                         .Help("Times this service found its Redis data gone (a keyspace marker missing) while running")
                         .Register(*registry_)
                         .Add({});
+  auto& data_lost_gauge = prometheus::BuildGauge()
+                              .Name("yhteys_redis_data_lost")
+                              .Help("1 once this service found its Redis data gone; it refuses calls until restarted")
+                              .Register(*registry_)
+                              .Add({});
   auto& backlog_limit = prometheus::BuildGauge()
                             .Name("yhteys_outbox_backlog_limit")
-                            .Help("outbox.max_backlog: events that may wait for Kafka before writes are refused")
+                            .Help("Events one shard's outbox may hold (outbox.max_backlog / redis.shards) before its "
+                                  "writes are refused; 0: unbounded")
                             .Register(*registry_)
                             .Add({});
-  const int64_t max_backlog = c.GetInt("outbox.max_backlog");
-  backlog_limit.Set(static_cast<double>(max_backlog));
+  backlog_limit.Set(static_cast<double>(keyspace_->outbox_limit()));
   std::thread health([&] {
     int last = -1;
     int last_kafka = -1;
     std::string last_reason;
     bool markers_ready = false;
+    bool data_lost = false;
     while (!stop.load()) {
       absl::Status redis_status = pool_->Ping();
       if (redis_status.ok() && !markers_ready) {
         redis_status = EnsureMarkers();
         markers_ready = redis_status.ok();
-      } else if (redis_status.ok() && !gate_.closed()) {
+        if (markers_ready) gate_.Open();
+      } else if (redis_status.ok() && markers_ready && !data_lost) {
         if (absl::Status markers = CheckMarkers(); absl::IsDataLoss(markers)) {
+          data_lost = true;
           data_loss.Increment();
+          data_lost_gauge.Set(1);
           std::string reason = std::string(markers.message()) +
                                "; every call is refused until the data is restored and the service restarted";
           log::Error("redis data lost while running", {{"reason", reason}});
@@ -377,13 +399,15 @@ int Runtime::Run() {
         }
         last_kafka = kafka_status.ok();
       }
-      int64_t backlog = relay_->backlog();
-      bool outbox_full = max_backlog > 0 && backlog >= max_backlog;
+      // The bound is per shard (the atomic step enforces it there): one full
+      // shard already refuses writes.
+      int64_t backlog = relay_->largest_shard_backlog();
+      bool outbox_full = keyspace_->outbox_limit() > 0 && backlog >= keyspace_->outbox_limit();
       bool serving = redis_status.ok() && !gate_.closed() && !outbox_full && extra.ok();
       std::string reason = !redis_status.ok() ? std::string(redis_status.message())
                            : gate_.closed()   ? std::string(gate_.Check().message())
-                           : outbox_full      ? "outbox: " + std::to_string(backlog) +
-                                               " events wait for Kafka, at outbox.max_backlog"
+                           : outbox_full      ? "outbox: a shard holds " + std::to_string(backlog) +
+                                               " events waiting for Kafka, its share of outbox.max_backlog"
                                               : std::string(extra.message());
       if (!stop.load() && (static_cast<int>(serving) != last || reason != last_reason)) {
         set_health(serving);
@@ -405,6 +429,7 @@ int Runtime::Run() {
   log::Info("shutting down: health NOT_SERVING, still serving calls",
             {{"signal", sig}, {"delay_ms", static_cast<int64_t>(delay.count())}});
   stop.store(true);
+  set_health(false);
   health.join();
   set_health(false);
   // Load balancers and clients that watch health move away meanwhile;

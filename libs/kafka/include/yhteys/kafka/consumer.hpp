@@ -15,8 +15,11 @@
 // are poison before the handler sees them.
 //
 // The offset stored after a record is the next one to read (record + 1),
-// which is what Kafka's committed offset means: a restarted or rebalanced
-// consumer starts exactly after the last record whose effect was stored.
+// which is what Kafka's committed offset means. Stored offsets are committed
+// every 500 ms and on Stop: a restarted or rebalanced consumer starts at the
+// last commit, never past a record whose effect was not stored; the records
+// between that commit and the last effect are delivered again and
+// deduplicated by the handler.
 //
 // One consumer thread; Start/Stop from any thread. Stop commits what was
 // stored and leaves the group.

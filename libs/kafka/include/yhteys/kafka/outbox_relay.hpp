@@ -5,12 +5,15 @@
 // and after a failed delivery. Consumers deduplicate on (ce_source, ce_id).
 //
 // Order: one key's events reach Kafka in the order they were written. The
-// producer never times an event out (message.timeout.ms=0 unless configured
-// otherwise) and retries in order while Kafka is away; at most
+// producer never times an event out (message.timeout.ms=0, whatever
+// producer_config says) and retries in order while Kafka is away; at most
 // `max_in_flight` events are handed to it, the rest wait in the outbox. If a
-// delivery does fail (a configured timeout, a broker error), the relay
-// rewinds: it purges the producer and re-sends every shard from its oldest
-// undelivered entry, so no later event of a key overtakes an earlier one.
+// delivery fails anyway (an error the producer gives up on, a fatal
+// idempotence error), the relay rewinds: it purges the producer and, after a
+// back-off that grows while failures repeat (up to a minute), re-sends every
+// shard from its oldest undelivered entry. An entry that can never be
+// delivered (too large, a topic the producer may not write) stops the relay
+// instead of being dropped or overtaken; the backlog and its alerts show it.
 //
 // One relay thread; Start/Stop/Notify may be called from any thread.
 // A fatal producer error destroys and re-creates the producer.
@@ -40,7 +43,8 @@ namespace yhteys::kafka {
 struct RelayOptions {
   std::string bootstrap;
   std::string client_id = "yhteys";
-  // Further librdkafka producer properties (e.g. "message.timeout.ms").
+  // Further librdkafka producer properties (e.g. "linger.ms";
+  // "message.timeout.ms" is always 0, see above).
   std::map<std::string, std::string> producer_config;
   int batch = 256;
   std::chrono::milliseconds idle_wait{50};
@@ -72,9 +76,14 @@ class OutboxRelay {
   // Events handed to the producer and not yet acknowledged (as of the
   // relay's last pass).
   size_t in_flight() const { return in_flight_count_.load(); }
+  // Times the producer was purged and every shard re-sent (failed
+  // deliveries and fatal errors).
+  uint64_t rewinds() const { return rewinds_.load(); }
   // Outbox entries not yet acknowledged, all shards (read about once a
   // second; -1 before the first read).
   int64_t backlog() const { return backlog_.load(); }
+  // The fullest shard's entries (the outbox bound applies per shard).
+  int64_t largest_shard_backlog() const { return largest_shard_backlog_.load(); }
 
  private:
   struct Pending;
@@ -112,7 +121,11 @@ class OutboxRelay {
   std::atomic<uint64_t> delivered_{0};
   std::atomic<uint64_t> failed_{0};
   std::atomic<size_t> in_flight_count_{0};
+  std::atomic<uint64_t> rewinds_{0};
+  std::chrono::milliseconds rewind_backoff_{0};  // relay thread only
+  uint64_t delivered_at_last_rewind_ = 0;         // relay thread only
   std::atomic<int64_t> backlog_{-1};
+  std::atomic<int64_t> largest_shard_backlog_{-1};
 
   struct Metrics;
   std::unique_ptr<Metrics> metrics_;

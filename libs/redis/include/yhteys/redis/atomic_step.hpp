@@ -85,13 +85,14 @@ class AtomicStep {
   AtomicStep& HSet(std::string_view suffix, std::string_view field, std::string value);
   AtomicStep& SAdd(std::string_view suffix, std::string member);
   AtomicStep& ZAdd(std::string_view suffix, double score, std::string member);
-  // Adds `member` in order: its score is major * 2^28 + the shard's next
-  // sequence number (mod 2^28), drawn inside the step. Members with the same
-  // `major` (a due date as yyyymmdd, or 0 for plain creation order) keep the
+  // Adds `member` in order: its score is major * 2^38 + the shard's next
+  // sequence number (mod 2^38, which a shard reaches after 2.7e11 ordered
+  // writes), drawn inside the step. Members with the same `major` (a due
+  // date as days since 2000-01-01, or 0 for plain creation order) keep the
   // order in which their steps ran in this shard: a sequence, not a clock,
   // so two entries made in the same millisecond, or by two replicas whose
   // clocks differ, still come back in the order they were made. `major`
-  // must stay below 2^25 (yyyymmdd does) to keep scores exact.
+  // must be below 2^15 (a day before 2089) for scores to stay exact.
   AtomicStep& ZAddInOrder(std::string_view suffix, std::string member, int64_t major = 0);
   AtomicStep& ZRem(std::string_view suffix, std::string member);
   AtomicStep& Del(std::string_view suffix);

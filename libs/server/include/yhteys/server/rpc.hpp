@@ -32,9 +32,10 @@ class RpcMetrics {
   prometheus::Family<prometheus::Histogram>& duration_;
 };
 
-// Closed when the service must not answer from its state at all (its
-// Redis lost its data): every RPC is then UNAVAILABLE with the reason,
-// rather than a wrong answer such as "no such client". Thread-safe.
+// Closed when the service must not answer from its state at all (before
+// it has met its Redis at start-up, or after its Redis lost its data): every
+// RPC is then UNAVAILABLE with the reason, rather than a wrong answer such
+// as "no such client". Thread-safe.
 class ServingGate {
  public:
   void Close(std::string reason) {
@@ -42,6 +43,7 @@ class ServingGate {
     reason_ = std::move(reason);
     closed_.store(true);
   }
+  void Open() { closed_.store(false); }
   absl::Status Check() const {
     if (!closed_.load()) return absl::OkStatus();
     std::lock_guard lock(mutex_);

@@ -16,12 +16,15 @@
 // process runs.
 //
 // Redis data loss (FLUSHALL, a restart without its AOF): each shard of the
-// keyspace holds a marker written when the service first meets its Redis. A
-// marker gone while the service runs means the data is gone: the service
-// logs it, counts yhteys_redis_data_loss_total, reports NOT_SERVING and
-// answers every RPC UNAVAILABLE (never "no such client" from an empty
-// store) until an operator restores the data and restarts it; a restart
-// starts on whatever Redis holds and writes new markers.
+// keyspace holds a marker (a random generation) written when the service
+// first meets its Redis. Every atomic step checks its shard's marker, so no
+// write (an RPC's, a consumer's, a worker's) lands in an emptied store. The
+// health loop (each second) also notices a marker gone or replaced: the
+// service logs it, counts yhteys_redis_data_loss_total, sets
+// yhteys_redis_data_lost, reports NOT_SERVING and answers every RPC
+// UNAVAILABLE until an operator restores the data and restarts it (reads in
+// the second before the loop notices can still answer "not found"). A
+// restart starts on whatever Redis holds and writes new markers.
 //
 // main.cpp creates a Runtime, builds its service objects from the parts the
 // Runtime exposes, registers them, and calls Run().
@@ -119,6 +122,7 @@ class Runtime {
   std::vector<std::pair<std::string, std::function<void(const std::atomic<bool>&)>>> workers_;
   std::vector<std::function<absl::Status()>> health_checks_;
   ServingGate gate_;
+  std::vector<std::string> generations_;  // the keyspace markers' values, health thread only
 };
 
 }  // namespace yhteys::server
