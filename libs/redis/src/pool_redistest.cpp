@@ -72,12 +72,15 @@ TEST(PoolLoadingTest, AtomicStepWhileLoadingIsUnavailableAndWritesNothing) {
   ASSERT_EQ(ReplyString(pool.Command({"SAVE"})->get()), "OK");
   redis.Kill();
   ASSERT_TRUE(redis.Start({"--key-load-delay", "60", "--loading-process-events-interval-bytes", "1024"}, false));
+  // A new pool: the old one's connections died with the server.
+  Pool fresh(PoolOptions{"127.0.0.1", redis.port()});
   Keyspace keyspace("lt", 1);
   AtomicStep step(keyspace, 0);
   step.IdempotencyKey("Write", "k1", "fp").RequireExists("client", absl::NotFoundError("client_id: no such client"));
-  auto outcome = step.Execute(pool);
+  auto outcome = step.Execute(fresh);
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.status().code(), absl::StatusCode::kUnavailable) << outcome.status();
+  EXPECT_NE(outcome.status().message().find("LOADING"), std::string::npos) << outcome.status();
 }
 
 }  // namespace

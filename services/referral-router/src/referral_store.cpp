@@ -1,5 +1,8 @@
 #include "referral_store.hpp"
 
+#include <algorithm>
+#include <utility>
+
 #include "referral_builder.hpp"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"
@@ -18,6 +21,9 @@ std::string RefKey(const std::string& id) { return "ref:" + id; }
 // the same millisecond keep their order). "journey2:" because the first
 // layout was an unordered set.
 std::string JourneyKey(const std::string& pseudonym) { return "journey2:" + pseudonym; }
+// The first layout, still read so that referrals made before the change
+// stay in the journey (listed first, by creation time: they are older).
+std::string LegacyJourneyKey(const std::string& pseudonym) { return "journey:" + pseudonym; }
 constexpr char kOffersKey[] = "offers";
 
 }  // namespace
@@ -80,13 +86,22 @@ absl::StatusOr<v1::Referral> ReferralStore::Get(const std::string& referral_id) 
 
 absl::StatusOr<std::vector<v1::Referral>> ReferralStore::ListForClient(const std::string& pseudonym) {
   int shard = ShardOf(ShardKeyOfPseudonym(pseudonym));
-  auto ids = pool_.Command({"ZRANGE", keyspace_.Key(shard, JourneyKey(pseudonym)), "0", "-1"});
-  if (!ids.ok()) return ids.status();
+  auto replies = pool_.Pipeline({{"SMEMBERS", keyspace_.Key(shard, LegacyJourneyKey(pseudonym))},
+                                 {"ZRANGE", keyspace_.Key(shard, JourneyKey(pseudonym)), "0", "-1"}});
+  if (!replies.ok()) return replies.status();
+  auto load = [&](const redisReply* ids, std::vector<v1::Referral>* out) {
+    for (size_t i = 0; ids->type == REDIS_REPLY_ARRAY && i < ids->elements; ++i) {
+      auto r = Get(redis::ReplyString(ids->element[i]));
+      if (r.ok()) out->push_back(std::move(*r));
+    }
+  };
   std::vector<v1::Referral> out;
-  for (size_t i = 0; (*ids)->type == REDIS_REPLY_ARRAY && i < (*ids)->elements; ++i) {
-    auto r = Get(redis::ReplyString((*ids)->element[i]));
-    if (r.ok()) out.push_back(std::move(*r));
-  }
+  load((*replies)[0].get(), &out);
+  std::stable_sort(out.begin(), out.end(), [](const v1::Referral& a, const v1::Referral& b) {
+    return std::make_pair(a.offer().created_at().seconds(), a.offer().created_at().nanos()) <
+           std::make_pair(b.offer().created_at().seconds(), b.offer().created_at().nanos());
+  });
+  load((*replies)[1].get(), &out);
   return out;
 }
 

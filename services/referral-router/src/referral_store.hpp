@@ -4,7 +4,8 @@
 //
 // Keys, sharded by the client's shard key (see referral_builder.hpp):
 //   ref:<id>            hash: data (router.v1.Referral), state
-//   journey:<pseudonym> set of the client's referral ids
+//   journey2:<pseudonym> sorted set of the client's referral ids, in creation order
+//   (journey:<pseudonym>, the earlier unordered set, is still read)
 //   offers              zset: referrals waiting to be offered, by due time (ms)
 // Thread-safe; blocking.
 
