@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 namespace yhteys::testing {
@@ -85,6 +86,14 @@ bool Process::Start() {
         ::close(fd);
       }
     }
+    // Hermetic: the services read YHTEYS_* as configuration, so none leaks
+    // in from the shell that runs the tests; only what the test sets.
+    std::vector<std::string> inherited;
+    for (char** e = environ; *e != nullptr; ++e) {
+      std::string_view entry(*e);
+      if (entry.starts_with("YHTEYS_")) inherited.emplace_back(entry.substr(0, entry.find('=')));
+    }
+    for (const auto& name : inherited) ::unsetenv(name.c_str());
     for (const auto& [k, v] : env_) ::setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> args;
     for (auto& a : argv_) args.push_back(a.data());

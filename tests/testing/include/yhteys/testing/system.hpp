@@ -24,7 +24,7 @@ class YhteysSystem {
   // until each is SERVING. Throws std::runtime_error if something does not
   // come up.
   // `env` adds or overrides YHTEYS_* settings for every service (e.g. a
-  // short kafka.message_timeout_ms for a fault test).
+  // short server.shutdown_delay_ms for a fault test).
   explicit YhteysSystem(std::vector<std::string> services = AllServices(),
                         std::map<std::string, std::string> env = {});
   ~YhteysSystem();
