@@ -266,6 +266,32 @@ TEST_F(RelayTest, InFlightIsBoundedWhileKafkaIsAway) {
   EXPECT_EQ(relay.delivered(), 60u);
 }
 
+// Replicas: two relays on one outbox publish each event once (each shard
+// has one holder), and when one stops the other takes its shards over.
+TEST_F(RelayTest, TwoRelaysOnOneOutboxPublishEachEventOnceAndTakeOverOnStop) {
+  auto options = Options();
+  options.lease_ttl = std::chrono::milliseconds(1000);
+  OutboxRelay a(pool_, keyspace_, options, nullptr);
+  OutboxRelay b(pool_, keyspace_, options, nullptr);
+  ASSERT_TRUE(a.Start().ok());
+  ASSERT_TRUE(b.Start().ok());
+  ASSERT_TRUE(testing::WaitFor([&] { return a.owned_shards() + b.owned_shards() == 4u; }, std::chrono::seconds(5)));
+  int written = 0;
+  for (; written < 100; ++written) WriteSequenced("client-" + std::to_string(written % 20), written / 20);
+  ASSERT_TRUE(testing::WaitFor([&] { return Backlog() == 0; }, std::chrono::seconds(30)));
+  std::printf("relay a holds %zu shards, b %zu\n", a.owned_shards(), b.owned_shards());
+  a.Stop(std::chrono::seconds(5));
+  ASSERT_TRUE(testing::WaitFor([&] { return b.owned_shards() == 4u; }, std::chrono::seconds(5)));
+  for (; written < 150; ++written) WriteSequenced("client-" + std::to_string(written % 20), written / 20);
+  ASSERT_TRUE(testing::WaitFor([&] { return Backlog() == 0; }, std::chrono::seconds(30)));
+  b.Stop(std::chrono::seconds(5));
+  EXPECT_EQ(a.delivered() + b.delivered(), 150u);
+  auto acc = Account();
+  EXPECT_EQ(acc.distinct, 150u);
+  EXPECT_EQ(acc.records, 150u);  // once each: not once per relay
+  EXPECT_EQ(acc.inversions, 0);
+}
+
 // A relay that died after Kafka had the records but before it deleted them
 // from the outbox: the next relay sends them again, and a consumer that
 // deduplicates on (ce_source, ce_id) applies each effect once.

@@ -15,6 +15,12 @@
 // delivered (too large, a topic the producer may not write) stops the relay
 // instead of being dropped or overtaken; the backlog and its alerts show it.
 //
+// Replicas: each shard is relayed by one relay at a time, the holder of the
+// shard's lease in Redis ("{prefix:N}:relay-lease", renewed every
+// lease_ttl/5, released on Stop). A replica that dies leaves its shards to
+// the others after lease_ttl; the new holder re-sends the shard from its
+// oldest entry, and consumers deduplicate what the old one had sent.
+//
 // One relay thread; Start/Stop/Notify may be called from any thread.
 // A fatal producer error destroys and re-creates the producer.
 
@@ -51,6 +57,8 @@ struct RelayOptions {
   std::chrono::milliseconds retry_backoff{500};
   // Events handed to the producer and not yet acknowledged, at most.
   size_t max_in_flight = 10000;
+  // How long a shard's lease outlives its holder's last renewal.
+  std::chrono::milliseconds lease_ttl{5000};
 };
 
 class OutboxRelay {
@@ -79,6 +87,8 @@ class OutboxRelay {
   // Times the producer was purged and every shard re-sent (failed
   // deliveries and fatal errors).
   uint64_t rewinds() const { return rewinds_.load(); }
+  // Shards whose lease this relay holds (as of its last renewal).
+  size_t owned_shards() const { return owned_count_.load(); }
   // Outbox entries not yet acknowledged, all shards (read about once a
   // second; -1 before the first read).
   int64_t backlog() const { return backlog_.load(); }
@@ -96,6 +106,8 @@ class OutboxRelay {
   void AckDelivered();
   void RecreateProducer();
   void UpdateBacklog();
+  void RenewLeases();
+  void ReleaseLeases();
 
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;
@@ -116,6 +128,10 @@ class OutboxRelay {
   std::vector<std::set<std::string>> in_flight_;
   std::vector<std::vector<std::string>> acked_;
   std::vector<std::chrono::steady_clock::time_point> retry_at_;
+  std::vector<bool> owned_;
+  std::vector<std::chrono::steady_clock::time_point> lease_checked_;
+  std::string relay_id_;
+  std::atomic<size_t> owned_count_{0};
   std::chrono::steady_clock::time_point next_backlog_update_{};
 
   std::atomic<uint64_t> delivered_{0};
