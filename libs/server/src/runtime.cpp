@@ -258,6 +258,9 @@ void Runtime::AddWorker(std::string name, std::function<void(const std::atomic<b
 void Runtime::AddHealthCheck(std::function<absl::Status()> check) { health_checks_.push_back(std::move(check)); }
 
 int Runtime::Run() {
+  // A peer (Redis, a broker, a client) that closes while we write must be an
+  // error on that connection, never the end of the process.
+  signal(SIGPIPE, SIG_IGN);
   // Block the termination signals in every thread; one thread waits for them.
   sigset_t signals;
   sigemptyset(&signals);
