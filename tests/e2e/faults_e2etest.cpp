@@ -38,6 +38,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using e2e::Ctx;
+using testing::MetricSum;
 using testing::WaitFor;
 
 constexpr char kHomeCareTopic[] = "yhteys.homecare.events.v1";
@@ -46,24 +47,6 @@ constexpr char kAssessmentRecorded[] = "yhteys.homecare.v1.AssessmentRecorded";
 constexpr char kStateChanged[] = "yhteys.referral.v1.ReferralStateChanged";
 // DRS 5: the router's homecare-drs-depression rule (DRS >= 3) matches.
 const std::vector<int> kDepressedMood = {3, 1, 2, 0, 1, 0, 0};
-
-// Sum of the samples of metric `name` whose line contains every one of
-// `labels` (e.g. `state="CREATED"`); 0 when there is none.
-double MetricSum(const std::string& text, const std::string& name, const std::vector<std::string>& labels = {}) {
-  double sum = 0;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#' || line.rfind(name, 0) != 0) continue;
-    if (line.size() <= name.size() || (line[name.size()] != '{' && line[name.size()] != ' ')) continue;
-    bool all = true;
-    for (const auto& l : labels) all = all && line.find(l) != std::string::npos;
-    if (!all) continue;
-    auto space = line.rfind(' ');
-    if (space != std::string::npos) sum += std::strtod(line.c_str() + space + 1, nullptr);
-  }
-  return sum;
-}
 
 // True when some sample line of `name` contains every one of `labels`.
 bool HasSample(const std::string& text, const std::string& name, const std::vector<std::string>& labels = {}) {

@@ -27,19 +27,6 @@ using e2e::Ctx;
 using e2e::Ledger;
 using testing::WaitFor;
 
-double MetricValue(const std::string& text, const std::string& name, const std::string& label = "") {
-  double sum = 0;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#' || line.rfind(name, 0) != 0) continue;
-    if (line.size() <= name.size() || (line[name.size()] != '{' && line[name.size()] != ' ')) continue;
-    if (!label.empty() && line.find(label) == std::string::npos) continue;
-    sum += std::strtod(line.c_str() + line.rfind(' ') + 1, nullptr);
-  }
-  return sum;
-}
-
 bool Serving(testing::YhteysSystem& system, const std::string& service) {
   auto serving = server::CheckHealth(system.Channel(service), 500ms);
   return serving.ok() && *serving;
@@ -251,7 +238,7 @@ TEST_F(ReliabilityTest, RedisEmptiedIsDetectedAndRefusedNotAnsweredAsAbsent) {
   EXPECT_EQ(RedisCommand(System().redis().port(), "FLUSHALL"), "OK");
   ASSERT_TRUE(WaitFor([&] { return !Serving(System(), "home-care"); }, 10s));
   std::string metrics = testing::ScrapeMetrics(System().MetricsPort("home-care"));
-  EXPECT_EQ(MetricValue(metrics, "yhteys_redis_data_loss_total"), 1) << metrics;
+  EXPECT_EQ(testing::MetricSum(metrics, "yhteys_redis_data_loss_total"), 1) << metrics;
   EXPECT_NE(System().ReadLog("home-care").find("redis data lost while running"), std::string::npos);
 
   auto stub = homecare::v1::HomeCare::NewStub(System().Channel("home-care"));
@@ -311,8 +298,8 @@ TEST_F(ReliabilityTest, BrokersDownShortStaysServingAndDeliversEverything) {
   writer.join();
   EXPECT_EQ(not_serving, 0) << "of " << checks << " health checks while Kafka was down";
   EXPECT_GT(answered_during, 50) << "writes went on while Kafka was down";
-  EXPECT_EQ(MetricValue(metrics, "yhteys_dependency_up", "dependency=\"kafka\""), 0) << metrics;
-  EXPECT_GT(MetricValue(metrics, "yhteys_outbox_backlog"), 0);
+  EXPECT_EQ(testing::MetricSum(metrics, "yhteys_dependency_up", {"dependency=\"kafka\""}), 0) << metrics;
+  EXPECT_GT(testing::MetricSum(metrics, "yhteys_outbox_backlog"), 0);
   Accounting a = ledger.Account();
   a.Print("R4 brokers down 5 s");
   EXPECT_EQ(a.ok, 150);
@@ -337,7 +324,7 @@ TEST_F(ReliabilityTest, BrokersDownLongKeepsEveryClientsOrder) {
   Accounting a = ledger.Account();
   a.Print("R5 brokers down 8 s");
   std::string metrics = testing::ScrapeMetrics(System().MetricsPort("home-care"));
-  EXPECT_EQ(MetricValue(metrics, "yhteys_outbox_events_total", "result=\"failed\""), 0) << metrics;
+  EXPECT_EQ(testing::MetricSum(metrics, "yhteys_outbox_events_total", {"result=\"failed\""}), 0) << metrics;
   EXPECT_EQ(a.ok, 250);
   EXPECT_TRUE(a.Exact());
 }
@@ -506,7 +493,7 @@ TEST_F(ReliabilityTest, MalformedRequestBytesAreInvalidArgumentAndCounted) {
         << status.error_message();
   }
   std::string metrics = testing::ScrapeMetrics(System().MetricsPort("home-care"));
-  EXPECT_EQ(MetricValue(metrics, "yhteys_rpc_requests_total", "code=\"INVALID_ARGUMENT\""), 2) << metrics;
+  EXPECT_EQ(testing::MetricSum(metrics, "yhteys_rpc_requests_total", {"code=\"INVALID_ARGUMENT\""}), 2) << metrics;
 }
 
 // Finding 10 over gRPC: one idempotency key reused for six people is one

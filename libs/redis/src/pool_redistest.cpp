@@ -10,15 +10,19 @@
 namespace yhteys::redis {
 namespace {
 
-TEST(PoolLoadingTest, AnswersWhileRedisLoadsItsDataAreDataOrUnavailableNeverAbsent) {
-  testing::RedisServer redis(/*append_only=*/false);
-  Pool pool(PoolOptions{"127.0.0.1", redis.port()});
-  // Enough keys that loading them, slowed down per key, takes a few seconds.
+// 40,000 keys: enough that loading them, slowed down per key, takes seconds.
+void FillKeys(Pool& pool) {
   for (int chunk = 0; chunk < 40; ++chunk) {
     std::vector<std::vector<std::string>> sets;
     for (int i = 0; i < 1000; ++i) sets.push_back({"SET", "filler:" + std::to_string(chunk * 1000 + i), "x"});
     ASSERT_TRUE(pool.Pipeline(sets).ok());
   }
+}
+
+TEST(PoolLoadingTest, AnswersWhileRedisLoadsItsDataAreDataOrUnavailableNeverAbsent) {
+  testing::RedisServer redis(/*append_only=*/false);
+  Pool pool(PoolOptions{"127.0.0.1", redis.port()});
+  FillKeys(pool);
   ASSERT_TRUE(pool.Command({"SET", "probe", "v"}).ok());
   ASSERT_TRUE(pool.Command({"HSET", "client:1", "age", "81"}).ok());
   ASSERT_EQ(ReplyString(pool.Command({"SAVE"})->get()), "OK");
@@ -64,11 +68,7 @@ TEST(PoolLoadingTest, AnswersWhileRedisLoadsItsDataAreDataOrUnavailableNeverAbse
 TEST(PoolLoadingTest, AtomicStepWhileLoadingIsUnavailableAndWritesNothing) {
   testing::RedisServer redis(/*append_only=*/false);
   Pool pool(PoolOptions{"127.0.0.1", redis.port()});
-  for (int chunk = 0; chunk < 40; ++chunk) {
-    std::vector<std::vector<std::string>> sets;
-    for (int i = 0; i < 1000; ++i) sets.push_back({"SET", "filler:" + std::to_string(chunk * 1000 + i), "x"});
-    ASSERT_TRUE(pool.Pipeline(sets).ok());
-  }
+  FillKeys(pool);
   ASSERT_EQ(ReplyString(pool.Command({"SAVE"})->get()), "OK");
   redis.Kill();
   ASSERT_TRUE(redis.Start({"--key-load-delay", "60", "--loading-process-events-interval-bytes", "1024"}, false));
