@@ -125,10 +125,9 @@ void OutboxRelay::DeliveryReport(rd_kafka_t*, const rd_kafka_message_t* msg, voi
     if (self->metrics_) self->metrics_->delivered->Increment();
     return;
   }
-  self->last_id_[pending->shard] = "-";
   if (msg->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || msg->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
     // Purged by the relay itself (a rewind or a stop): the entry stays in
-    // the outbox and is sent again in order.
+    // the outbox; RecreateProducer re-reads every shard from its start.
     return;
   }
   // Not delivered. With no delivery timeout the producer retries whatever
@@ -207,18 +206,18 @@ absl::Status OutboxRelay::CheckKafka(std::chrono::milliseconds timeout) {
   return absl::OkStatus();
 }
 
-bool OutboxRelay::ReadAndProduce(int shard, size_t room) {
+size_t OutboxRelay::ReadAndProduce(int shard, size_t room) {
   std::string start = last_id_[shard] == "-" ? "-" : "(" + last_id_[shard];
   size_t count = std::min(static_cast<size_t>(options_.batch), room);
   auto reply = pool_.Command({"XRANGE", keyspace_.OutboxStream(shard), start, "+", "COUNT",
                               std::to_string(count)});
   if (!reply.ok()) {
     retry_at_[shard] = std::chrono::steady_clock::now() + options_.retry_backoff;
-    return false;
+    return 0;
   }
   const redisReply* r = reply->get();
-  if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) return false;
-  bool produced = false;
+  if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) return 0;
+  size_t produced = 0;
   for (size_t i = 0; i < r->elements; ++i) {
     const redisReply* entry = r->element[i];
     if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2) continue;
@@ -245,7 +244,7 @@ bool OutboxRelay::ReadAndProduce(int shard, size_t room) {
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         // The header list now belongs to librdkafka.
         in_flight_[shard].insert(entry_id);
-        produced = true;
+        ++produced;
         break;
       }
       rd_kafka_headers_destroy(headers);
@@ -378,7 +377,7 @@ void OutboxRelay::Run() {
     bool produced = false;
     auto now = std::chrono::steady_clock::now();
     size_t in_flight = 0;
-    for (const auto& s : in_flight_) in_flight += s.size();
+    for (const auto& entries : in_flight_) in_flight += entries.size();
     for (int shard = 0; shard < keyspace_.shards(); ++shard) {
       if (!owned_[shard] || now < retry_at_[shard]) continue;
       // Bounded: while Kafka is away, at most max_in_flight events wait in
@@ -388,14 +387,12 @@ void OutboxRelay::Run() {
         if (metrics_) metrics_->redriven->Increment();
         retry_at_[shard] = {};
       }
-      size_t before = in_flight_[shard].size();
-      produced = ReadAndProduce(shard, options_.max_in_flight - in_flight) || produced;
-      in_flight += in_flight_[shard].size() - std::min(before, in_flight_[shard].size());
+      size_t handed = ReadAndProduce(shard, options_.max_in_flight - in_flight);
+      in_flight += handed;
+      produced = produced || handed > 0;
     }
-    size_t now_in_flight = 0;
-    for (const auto& s : in_flight_) now_in_flight += s.size();
-    in_flight_count_.store(now_in_flight);
-    bool any_in_flight = now_in_flight > 0;
+    in_flight_count_.store(in_flight);
+    bool any_in_flight = in_flight > 0;
     rd_kafka_poll(producer_, any_in_flight && !produced ? 5 : 0);
     AckDelivered();
     UpdateBacklog();

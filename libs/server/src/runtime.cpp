@@ -432,6 +432,9 @@ int Runtime::Run() {
   log::Info("shutting down: health NOT_SERVING, still serving calls",
             {{"signal", sig}, {"delay_ms", static_cast<int64_t>(delay.count())}});
   stop.store(true);
+  // NOT_SERVING at once, not after the health thread's current check (up to
+  // its Kafka timeout); and again after the join, in case that check was
+  // just setting SERVING.
   set_health(false);
   health.join();
   set_health(false);

@@ -101,8 +101,9 @@ class OutboxRelay {
   static void ErrorCallback(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   absl::StatusOr<rd_kafka_t*> CreateProducer();
   void Run();
-  // Produces at most `room` of the shard's next entries.
-  bool ReadAndProduce(int shard, size_t room);
+  // Hands at most `room` of the shard's next entries to the producer;
+  // returns how many it handed over.
+  size_t ReadAndProduce(int shard, size_t room);
   void AckDelivered();
   void RecreateProducer();
   void UpdateBacklog();
