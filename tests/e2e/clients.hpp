@@ -42,6 +42,10 @@ inline homecare::v1::RegisterClientRequest RegisterRequest(const std::string& co
   return req;
 }
 
+// Mood items E1a-E1g giving a Depression Rating Scale of 5: the router's
+// homecare-drs-depression rule (DRS >= 3) matches.
+inline const std::vector<int> kDepressedMood = {3, 1, 2, 0, 1, 0, 0};
+
 inline homecare::v1::RecordAssessmentRequest AssessmentRequest(const std::string& client, const std::string& key,
                                                                const std::vector<int>& mood) {
   homecare::v1::RecordAssessmentRequest req;

@@ -45,21 +45,11 @@ constexpr char kHomeCareTopic[] = "yhteys.homecare.events.v1";
 constexpr char kReferralsTopic[] = "yhteys.referrals.events.v1";
 constexpr char kAssessmentRecorded[] = "yhteys.homecare.v1.AssessmentRecorded";
 constexpr char kStateChanged[] = "yhteys.referral.v1.ReferralStateChanged";
-// DRS 5: the router's homecare-drs-depression rule (DRS >= 3) matches.
-const std::vector<int> kDepressedMood = {3, 1, 2, 0, 1, 0, 0};
+using e2e::kDepressedMood;
 
 // True when some sample line of `name` contains every one of `labels`.
 bool HasSample(const std::string& text, const std::string& name, const std::vector<std::string>& labels = {}) {
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#' || line.rfind(name, 0) != 0) continue;
-    if (line.size() <= name.size() || (line[name.size()] != '{' && line[name.size()] != ' ')) continue;
-    bool all = true;
-    for (const auto& l : labels) all = all && line.find(l) != std::string::npos;
-    if (all) return true;
-  }
-  return false;
+  return !testing::MetricSamples(text, name, labels).empty();
 }
 
 // The identity code without its century separator ("150342957T" -> "150342957").

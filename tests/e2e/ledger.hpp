@@ -33,8 +33,6 @@
 
 namespace yhteys::e2e {
 
-inline const std::vector<int> kDepressedMood = {3, 1, 2, 0, 1, 0, 0};  // DRS 5
-
 struct Accounting {
   int ok = 0;
   int stored = 0;

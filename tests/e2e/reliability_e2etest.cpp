@@ -7,7 +7,6 @@
 // Every test starts its own system on free loopback ports; waits are
 // WaitFor with a bound; sleeps only pace the writer or hold a fault.
 #include <gtest/gtest.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -16,6 +15,7 @@
 #include "clients.hpp"
 #include "ledger.hpp"
 #include "yhteys/server/health_client.hpp"
+#include "yhteys/testing/raw_call.hpp"
 #include "yhteys/testing/system.hpp"
 
 namespace yhteys {
@@ -469,25 +469,9 @@ TEST_F(ReliabilityTest, SigtermUnderLoadNotServingFirstThenDrainsAndExitsZero) {
 // naming the message, and counted.
 TEST_F(ReliabilityTest, MalformedRequestBytesAreInvalidArgumentAndCounted) {
   StartSystem();
-  grpc::GenericStub stub(System().Channel("home-care"));
   for (const std::string& bytes : {std::string("\x12\x07M\xE4kinen", 9), std::string("\x12\x40short", 7)}) {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + 5s);
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer request(&slice, 1), response;
-    std::mutex mu;
-    std::condition_variable cv;
-    bool done = false;
-    grpc::Status status;
-    stub.UnaryCall(&ctx, "/yhteys.homecare.v1.HomeCare/RegisterClient", grpc::StubOptions(), &request, &response,
-                   [&](grpc::Status s) {
-                     std::lock_guard lock(mu);
-                     status = std::move(s);
-                     done = true;
-                     cv.notify_one();
-                   });
-    std::unique_lock lock(mu);
-    cv.wait(lock, [&] { return done; });
+    grpc::Status status =
+        testing::RawUnaryCall(System().Channel("home-care"), "/yhteys.homecare.v1.HomeCare/RegisterClient", bytes);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_NE(status.error_message().find("yhteys.homecare.v1.RegisterClientRequest"), std::string::npos)
         << status.error_message();

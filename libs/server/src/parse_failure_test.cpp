@@ -2,13 +2,13 @@
 // naming the request message, counted in the RPC metrics, handler not run.
 #include "yhteys/server/parse_failure.hpp"
 
-#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
 #include <atomic>
 
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
+#include "yhteys/testing/raw_call.hpp"
 
 namespace yhteys::server {
 namespace {
@@ -64,31 +64,7 @@ class ParseFailureTest : public ::testing::Test {
 
   // Sends raw request bytes to RecordAssessment; returns the status.
   grpc::Status CallRaw(const std::string& bytes, std::string* response_bytes = nullptr) {
-    grpc::GenericStub stub(channel_);
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer request(&slice, 1), response;
-    std::mutex mu;
-    std::condition_variable cv;
-    bool done = false;
-    grpc::Status status;
-    stub.UnaryCall(&ctx, "/yhteys.homecare.v1.HomeCare/RecordAssessment", grpc::StubOptions(), &request, &response,
-                   [&](grpc::Status s) {
-                     std::lock_guard lock(mu);
-                     status = std::move(s);
-                     done = true;
-                     cv.notify_one();
-                   });
-    std::unique_lock lock(mu);
-    cv.wait(lock, [&] { return done; });
-    if (response_bytes != nullptr && status.ok()) {
-      std::vector<grpc::Slice> slices;
-      response.Dump(&slices);
-      response_bytes->clear();
-      for (const auto& s : slices) response_bytes->append(reinterpret_cast<const char*>(s.begin()), s.size());
-    }
-    return status;
+    return testing::RawUnaryCall(channel_, "/yhteys.homecare.v1.HomeCare/RecordAssessment", bytes, response_bytes);
   }
 
   prometheus::Registry registry_;

@@ -169,8 +169,9 @@ std::string ScrapeMetrics(int port) {
   return body == std::string::npos ? "" : response.substr(body + 4);
 }
 
-double MetricSum(const std::string& text, const std::string& name, const std::vector<std::string>& labels) {
-  double sum = 0;
+std::vector<double> MetricSamples(const std::string& text, const std::string& name,
+                                  const std::vector<std::string>& labels) {
+  std::vector<double> samples;
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
@@ -180,8 +181,14 @@ double MetricSum(const std::string& text, const std::string& name, const std::ve
     for (const auto& l : labels) all = all && line.find(l) != std::string::npos;
     if (!all) continue;
     auto space = line.rfind(' ');
-    if (space != std::string::npos) sum += std::strtod(line.c_str() + space + 1, nullptr);
+    if (space != std::string::npos) samples.push_back(std::strtod(line.c_str() + space + 1, nullptr));
   }
+  return samples;
+}
+
+double MetricSum(const std::string& text, const std::string& name, const std::vector<std::string>& labels) {
+  double sum = 0;
+  for (double v : MetricSamples(text, name, labels)) sum += v;
   return sum;
 }
 

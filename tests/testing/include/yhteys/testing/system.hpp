@@ -70,8 +70,11 @@ class YhteysSystem {
 // GET http://127.0.0.1:<port>/metrics, or "" on failure.
 std::string ScrapeMetrics(int port);
 
-// Sum of the samples of metric `name` in a /metrics text whose line contains
-// every one of `labels` (e.g. `state="CREATED"`); 0 when there is none.
+// The values of the samples of metric `name` in a /metrics text whose line
+// contains every one of `labels` (e.g. `state="CREATED"`).
+std::vector<double> MetricSamples(const std::string& text, const std::string& name,
+                                  const std::vector<std::string>& labels = {});
+// Their sum; 0 when there is none.
 double MetricSum(const std::string& text, const std::string& name, const std::vector<std::string>& labels = {});
 
 }  // namespace yhteys::testing
