@@ -51,10 +51,7 @@ void Consumer::CommitReport(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic
                             void* opaque) {
   auto* self = static_cast<Consumer*>(opaque);
   // _NO_OFFSET: nothing new was stored since the last commit.
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) {
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) self->commits_.fetch_add(1);
-    return;
-  }
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;
   // Not lost: the records after the last committed offset are delivered
   // again (to this member or the next owner) and deduplicated.
   self->commit_failures_.fetch_add(1);

@@ -87,7 +87,6 @@ class Consumer {
   uint64_t processed() const { return processed_.load(); }
   uint64_t duplicates() const { return duplicates_.load(); }
   uint64_t dead_lettered() const { return dead_lettered_.load(); }
-  uint64_t commits() const { return commits_.load(); }
   uint64_t commit_failures() const { return commit_failures_.load(); }
 
  private:
@@ -110,7 +109,6 @@ class Consumer {
   std::atomic<uint64_t> processed_{0};
   std::atomic<uint64_t> duplicates_{0};
   std::atomic<uint64_t> dead_lettered_{0};
-  std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> commit_failures_{0};
 
   struct Metrics;
