@@ -104,7 +104,7 @@ std::vector<std::pair<std::string, std::string>> HolidaysIn(int y) {
   const std::chrono::sys_days last{year{y} / std::chrono::December / 31};
   for (auto day = first; day <= last; day += std::chrono::days{1}) {
     const year_month_day date{day};
-    const auto name = HolidayName(date);
+    const auto name = PublicHolidayName(date);
     EXPECT_EQ(name.has_value(), IsPublicHoliday(date)) << FormatDate(date);
     if (name) found.emplace_back(FormatDate(date), std::string(*name));
   }
@@ -117,9 +117,9 @@ TEST(HolidayTest, AllHolidaysOf2026) {
       {"2026-04-03", "Pitkäperjantai"},   {"2026-04-05", "Pääsiäispäivä"},
       {"2026-04-06", "2. pääsiäispäivä"}, {"2026-05-01", "Vappu"},
       {"2026-05-14", "Helatorstai"},      {"2026-05-24", "Helluntaipäivä"},
-      {"2026-06-19", "Juhannusaatto"},    {"2026-06-20", "Juhannuspäivä"},
+          {"2026-06-20", "Juhannuspäivä"},
       {"2026-10-31", "Pyhäinpäivä"},      {"2026-12-06", "Itsenäisyyspäivä"},
-      {"2026-12-24", "Jouluaatto"},       {"2026-12-25", "Joulupäivä"},
+             {"2026-12-25", "Joulupäivä"},
       {"2026-12-26", "Tapaninpäivä"},
   };
   EXPECT_EQ(HolidaysIn(2026), expected);
@@ -131,25 +131,25 @@ TEST(HolidayTest, AllHolidaysOf2027) {
       {"2027-03-26", "Pitkäperjantai"},   {"2027-03-28", "Pääsiäispäivä"},
       {"2027-03-29", "2. pääsiäispäivä"}, {"2027-05-01", "Vappu"},
       {"2027-05-06", "Helatorstai"},      {"2027-05-16", "Helluntaipäivä"},
-      {"2027-06-25", "Juhannusaatto"},    {"2027-06-26", "Juhannuspäivä"},
+          {"2027-06-26", "Juhannuspäivä"},
       {"2027-11-06", "Pyhäinpäivä"},      {"2027-12-06", "Itsenäisyyspäivä"},
-      {"2027-12-24", "Jouluaatto"},       {"2027-12-25", "Joulupäivä"},
+             {"2027-12-25", "Joulupäivä"},
       {"2027-12-26", "Tapaninpäivä"},
   };
   EXPECT_EQ(HolidaysIn(2027), expected);
 }
 
 TEST(HolidayTest, MidsummerAndAllSaints2026) {
-  EXPECT_EQ(HolidayName(D("2026-06-19")), "Juhannusaatto");
-  EXPECT_EQ(HolidayName(D("2026-06-20")), "Juhannuspäivä");
-  EXPECT_EQ(HolidayName(D("2026-10-31")), "Pyhäinpäivä");
+  EXPECT_EQ(PublicHolidayName(D("2026-06-19")), std::nullopt);  // Midsummer Eve: not a public holiday
+  EXPECT_EQ(PublicHolidayName(D("2026-06-20")), "Juhannuspäivä");
+  EXPECT_EQ(PublicHolidayName(D("2026-10-31")), "Pyhäinpäivä");
   EXPECT_FALSE(IsPublicHoliday(D("2026-11-01")));  // Sunday after All Saints
   EXPECT_FALSE(IsPublicHoliday(D("2026-06-26")));  // a Friday, but not 19-25 June
 }
 
 TEST(HolidayTest, VappuOnAscensionDay2008) {
   EXPECT_EQ(FormatDate(EasterSunday(year{2008})), "2008-03-23");
-  EXPECT_EQ(HolidayName(D("2008-05-01")), "Vappu");
+  EXPECT_EQ(PublicHolidayName(D("2008-05-01")), "Vappu");
   EXPECT_TRUE(IsPublicHoliday(D("2008-05-01")));
 }
 
@@ -158,7 +158,21 @@ TEST(HolidayTest, OrdinaryDaysAreNotHolidays) {
   EXPECT_FALSE(IsPublicHoliday(D("2026-04-04")));  // Holy Saturday
   EXPECT_FALSE(IsPublicHoliday(D("2026-12-31")));  // New Year's Eve
   EXPECT_FALSE(IsPublicHoliday(D("2026-03-07")));  // a Saturday
-  EXPECT_EQ(HolidayName(D("2026-07-15")), std::nullopt);
+  EXPECT_EQ(PublicHolidayName(D("2026-07-15")), std::nullopt);
+}
+
+// The Eves are apart from the public holidays: named by EveName only.
+TEST(HolidayTest, TheEvesAreNotPublicHolidays) {
+  for (const auto& [date, name] : std::vector<std::pair<std::string_view, std::string_view>>{
+           {"2026-06-19", "Juhannusaatto"}, {"2026-12-24", "Jouluaatto"},
+           {"2027-06-25", "Juhannusaatto"}, {"2027-12-24", "Jouluaatto"}}) {
+    EXPECT_FALSE(IsPublicHoliday(D(date))) << date;
+    EXPECT_EQ(EveName(D(date)), name) << date;
+  }
+  EXPECT_EQ(EveName(D("2026-06-26")), std::nullopt);  // a Friday after 25 June
+  EXPECT_EQ(EveName(D("2026-06-18")), std::nullopt);  // Thursday before Midsummer Eve
+  EXPECT_EQ(EveName(D("2026-12-31")), std::nullopt);  // New Year's Eve is an ordinary day
+  EXPECT_EQ(EveName(D("2026-06-20")), std::nullopt);  // Midsummer Day is a public holiday, not an Eve
 }
 
 // ---- Working days ----------------------------------------------------------
@@ -179,6 +193,25 @@ TEST(WorkingDayTest, WeekdayHolidaysAreNotWorkingDays) {
   EXPECT_FALSE(IsWorkingDay(D("2027-01-06")));  // Epiphany
   EXPECT_TRUE(IsWorkingDay(D("2026-04-02")));   // Maundy Thursday
   EXPECT_TRUE(IsWorkingDay(D("2026-12-31")));   // New Year's Eve
+}
+
+// The Eves' treatment is a setting: by default non-working, and working days
+// when a region sets eves_are_non_working = false; public holidays never move.
+TEST(WorkingDayTest, EvesFollowThePolicy) {
+  const WorkingDayPolicy eves_work{.eves_are_non_working = false};
+  EXPECT_FALSE(IsWorkingDay(D("2026-06-19")));
+  EXPECT_TRUE(IsWorkingDay(D("2026-06-19"), eves_work));
+  EXPECT_FALSE(IsWorkingDay(D("2026-12-24")));
+  EXPECT_TRUE(IsWorkingDay(D("2026-12-24"), eves_work));
+  EXPECT_FALSE(IsWorkingDay(D("2026-12-25"), eves_work));  // Christmas Day stays a holiday
+  // Tuesday 2026-12-22 + 2 working days: Thursday 24th is an Eve.
+  EXPECT_EQ(AddWorkingDays(D("2026-12-22"), 2), D("2026-12-28"));
+  EXPECT_EQ(AddWorkingDays(D("2026-12-22"), 2, eves_work), D("2026-12-24"));
+  // Through DeadlineFor as the router uses it.
+  const auto rule = ParseDeadlineRule("working_days:1");
+  ASSERT_TRUE(rule.ok());
+  EXPECT_EQ(DeadlineFor(*rule, D("2026-06-18")), D("2026-06-22"));
+  EXPECT_EQ(DeadlineFor(*rule, D("2026-06-18"), eves_work), D("2026-06-19"));
 }
 
 TEST(WorkingDayTest, CountPerYear) {

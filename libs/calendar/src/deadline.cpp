@@ -81,15 +81,15 @@ std::string FormatDeadlineRule(const DeadlineRule& rule) {
   return "unknown";
 }
 
-std::chrono::year_month_day DeadlineFor(const DeadlineRule& rule,
-                                        std::chrono::year_month_day start) {
+std::chrono::year_month_day DeadlineFor(const DeadlineRule& rule, std::chrono::year_month_day start,
+                                        const WorkingDayPolicy& policy) {
   switch (rule.kind) {
     case DeadlineKind::kSameDay:
       return start;
     case DeadlineKind::kSameWorkingDay:
-      return NextWorkingDayOnOrAfter(start);
+      return NextWorkingDayOnOrAfter(start, policy);
     case DeadlineKind::kWorkingDays:
-      return AddWorkingDays(start, rule.amount);
+      return AddWorkingDays(start, rule.amount, policy);
     case DeadlineKind::kCalendarDays:
       return std::chrono::year_month_day{std::chrono::sys_days{start} +
                                          std::chrono::days{rule.amount}};

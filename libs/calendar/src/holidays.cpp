@@ -24,8 +24,6 @@ std::optional<std::string_view> FixedDateName(unsigned month, unsigned day) {
       return "Vappu";
     case 1206:
       return "Itsenäisyyspäivä";
-    case 1224:
-      return "Jouluaatto";
     case 1225:
       return "Joulupäivä";
     case 1226:
@@ -37,7 +35,6 @@ std::optional<std::string_view> FixedDateName(unsigned month, unsigned day) {
 
 std::optional<std::string_view> WeekdayBasedName(unsigned month, unsigned day,
                                                  weekday wd) {
-  if (month == 6 && wd == Friday && day >= 19 && day <= 25) return "Juhannusaatto";
   if (month == 6 && wd == Saturday && day >= 20 && day <= 26) return "Juhannuspäivä";
   if (wd == Saturday && ((month == 10 && day == 31) || (month == 11 && day <= 6))) {
     return "Pyhäinpäivä";
@@ -86,7 +83,7 @@ std::chrono::year_month_day EasterSunday(std::chrono::year y) {
                                      std::chrono::day{static_cast<unsigned>(day)}};
 }
 
-std::optional<std::string_view> HolidayName(std::chrono::year_month_day date) {
+std::optional<std::string_view> PublicHolidayName(std::chrono::year_month_day date) {
   if (!date.ok()) return std::nullopt;
   const unsigned month = static_cast<unsigned>(date.month());
   const unsigned day = static_cast<unsigned>(date.day());
@@ -98,7 +95,16 @@ std::optional<std::string_view> HolidayName(std::chrono::year_month_day date) {
 }
 
 bool IsPublicHoliday(std::chrono::year_month_day date) {
-  return HolidayName(date).has_value();
+  return PublicHolidayName(date).has_value();
+}
+
+std::optional<std::string_view> EveName(std::chrono::year_month_day date) {
+  if (!date.ok()) return std::nullopt;
+  const unsigned month = static_cast<unsigned>(date.month());
+  const unsigned day = static_cast<unsigned>(date.day());
+  if (month == 12 && day == 24) return "Jouluaatto";
+  if (month == 6 && weekday{sys_days{date}} == Friday && day >= 19 && day <= 25) return "Juhannusaatto";
+  return std::nullopt;
 }
 
 }  // namespace yhteys::calendar

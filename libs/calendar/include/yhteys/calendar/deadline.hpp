@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "yhteys/calendar/working_days.hpp"
 
 namespace yhteys::calendar {
 
@@ -40,8 +41,9 @@ std::string FormatDeadlineRule(const DeadlineRule& rule);
 //   kCalendarDays:   start + amount days (may fall on a holiday);
 //   kMonths:         start + amount months, clamped to the month's last day
 //                    (2025-11-30 + 3 months = 2026-02-28).
-std::chrono::year_month_day DeadlineFor(const DeadlineRule& rule,
-                                        std::chrono::year_month_day start);
+// Working days are counted under `policy`.
+std::chrono::year_month_day DeadlineFor(const DeadlineRule& rule, std::chrono::year_month_day start,
+                                        const WorkingDayPolicy& policy = {});
 
 }  // namespace yhteys::calendar
 
