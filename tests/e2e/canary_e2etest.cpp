@@ -112,6 +112,7 @@ TEST(CanaryTest, NoCanaryInAnyRecordLogOrMetric) {
   epds.set_idempotency_key("canary-fc-2");
   epds.set_case_id(family_case.case_id());
   epds.set_member_id(mother_id);
+  epds.set_encoding(familycentre::v1::EPDS_ANSWER_ENCODING_SCORED_POINTS);
   for (int a : {1, 1, 1, 0, 1, 0, 0, 1, 0, 1}) epds.add_answers(a);
   ASSERT_TRUE(family->RecordEpds(Ctx().get(), epds, &family_case).ok());
   open.set_idempotency_key("canary-fc-3");

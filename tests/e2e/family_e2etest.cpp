@@ -74,11 +74,15 @@ class FamilyTest : public ::testing::Test {
   }
 
   static grpc::Status Epds(const std::string& case_id, const std::string& member, const std::vector<int>& answers,
-                           const std::string& key, FamilyCase* out) {
+                           const std::string& key, FamilyCase* out,
+                           fc::EpdsAnswerEncoding encoding = fc::EPDS_ANSWER_ENCODING_SCORED_POINTS,
+                           const std::string& screened_on = "") {
     fc::RecordEpdsRequest req;
     req.set_idempotency_key(key);
     req.set_case_id(case_id);
     req.set_member_id(member);
+    req.set_encoding(encoding);
+    req.set_screened_on(screened_on);
     for (int a : answers) req.add_answers(a);
     return Api().RecordEpds(Ctx().get(), req, out);
   }
@@ -312,6 +316,19 @@ TEST_F(FamilyTest, BadInputIsInvalidArgumentNamingTheFieldAndChangesNothing) {
             grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Epds(opened.case_id(), std::string(64, 'a'), kEpdsLow, "bad-epds-3", &out).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+  // No encoding: refused, the field named; never guessed.
+  grpc::Status no_encoding =
+      Epds(opened.case_id(), parent, kEpdsLow, "bad-epds-4", &out, fc::EPDS_ANSWER_ENCODING_UNSPECIFIED);
+  EXPECT_EQ(no_encoding.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(no_encoding.error_message().rfind("encoding: required", 0), 0u) << no_encoding.error_message();
+  EXPECT_EQ(Epds(opened.case_id(), parent, kEpdsLow, "bad-epds-5", &out, static_cast<fc::EpdsAnswerEncoding>(7))
+                .error_message()
+                .rfind("encoding", 0),
+            0u);
+  grpc::Status future_screening = Epds(opened.case_id(), parent, kEpdsLow, "bad-epds-6", &out,
+                                       fc::EPDS_ANSWER_ENCODING_OPTION_POSITIONS, "2999-01-01");
+  EXPECT_EQ(future_screening.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(future_screening.error_message().rfind("screened_on", 0), 0u) << future_screening.error_message();
   fc::StartServiceRequest start;
   start.set_idempotency_key("bad-start");
   start.set_case_id(opened.case_id());
@@ -401,6 +418,60 @@ TEST_F(FamilyTest, ParentsEpdsEndsAtTheIntakeUrgentWhenItemTenIsPositive) {
   }
   EXPECT_EQ(states[first], 3);
   EXPECT_EQ(states[second], 3);
+}
+
+// A form answered on paper or on screen sends the printed option positions.
+// "Yes, quite often" is the first printed option of item 10 (thoughts of
+// harming oneself): position 0, which the service must score 3 and send to
+// the intake as an URGENT, same-day referral, whatever the total.
+TEST_F(FamilyTest, ItemTenYesQuiteOftenAsAnOptionPositionEndsAsAnUrgentSameDayReferral) {
+  FamilyCase opened = Open({{8500, fc::MEMBER_ROLE_PARENT}}, "epds-positions-open");
+  const std::string parent = MemberOf(opened, fc::MEMBER_ROLE_PARENT);
+  // Items 1, 2 and 4 on their first option (scores 0); items 3 and 5-9 on
+  // their last ("No, never" and the like, scores 0); item 10 "Yes, quite often".
+  const std::vector<int> positions = {0, 0, 3, 0, 3, 3, 3, 3, 3, 0};
+  FamilyCase after;
+  grpc::Status st = Epds(opened.case_id(), parent, positions, "epds-positions", &after,
+                         fc::EPDS_ANSWER_ENCODING_OPTION_POSITIONS);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(after.epds_size(), 1);
+  const fc::EpdsScreening& screening = after.epds(0);
+  EXPECT_EQ(std::vector<int>(screening.item_scores().begin(), screening.item_scores().end()),
+            (std::vector<int>{0, 0, 0, 0, 0, 0, 0, 0, 0, 3}));
+  EXPECT_EQ(screening.total(), 3);
+  EXPECT_EQ(screening.band(), fc::EPDS_BAND_LOW);
+  EXPECT_TRUE(screening.self_harm_item_positive());
+  EXPECT_EQ(screening.encoding(), fc::EPDS_ANSWER_ENCODING_OPTION_POSITIONS);
+  ASSERT_EQ(screening.screened_on().size(), 10u);
+
+  auto router = router::v1::ReferralRouter::NewStub(system_->Channel("referral-router"));
+  router::v1::Referral urgent;
+  ASSERT_TRUE(WaitFor([&] {
+    auto refs = e2e::ClientReferrals(*router, parent);
+    if (refs.size() != 1) return false;
+    urgent = refs[0];
+    return true;
+  }, 30s));
+  EXPECT_EQ(urgent.offer().rule_id(), "familycentre-epds-self-harm");
+  EXPECT_EQ(urgent.offer().urgency(), common::v1::URGENCY_URGENT);
+  EXPECT_EQ(urgent.target_service(), common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE);
+  EXPECT_EQ(urgent.offer().statutory_deadline().rule(), "same_day");
+  EXPECT_EQ(urgent.offer().statutory_deadline().due_date(), screening.screened_on());
+
+  // The event carries the item scores the service used, under the parent's pseudonym.
+  auto records = testing::ReadAll(system_->Bootstrap(), {kTopic}, static_cast<size_t>(-1), 5s);
+  int screened = 0;
+  for (const auto& r : records) {
+    if (r.key != parent || r.headers.at("ce_type") != "yhteys.familycentre.v1.EpdsScreened") continue;
+    fc::EpdsScreened event;
+    ASSERT_TRUE(event.ParseFromString(r.value));
+    ++screened;
+    EXPECT_EQ(std::vector<int>(event.item_scores().begin(), event.item_scores().end()),
+              (std::vector<int>{0, 0, 0, 0, 0, 0, 0, 0, 0, 3}));
+    EXPECT_TRUE(event.self_harm_item_positive());
+    EXPECT_EQ(event.screened_on(), screening.screened_on());
+  }
+  EXPECT_EQ(screened, 1);
 }
 
 }  // namespace

@@ -22,6 +22,20 @@ std::optional<std::string> ValidateEpds(const std::vector<int>& items) {
   return std::nullopt;
 }
 
+bool EpdsItemReverseKeyed(std::size_t item) {
+  // Items 1, 2 and 4 (zero-based 0, 1, 3) run from 0 on the first printed option; the rest are reversed.
+  return item != 0 && item != 1 && item != 3;
+}
+
+std::vector<int> EpdsItemScores(const std::vector<int>& answers, EpdsEncoding encoding) {
+  std::vector<int> scores(answers);
+  if (encoding == EpdsEncoding::kScoredPoints) return scores;
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    if (EpdsItemReverseKeyed(i)) scores[i] = kMaxItemPoints - scores[i];
+  }
+  return scores;
+}
+
 EpdsResult ScoreEpds(const std::vector<int>& items, const EpdsThresholds& thresholds) {
   EpdsResult result;
   result.total = std::accumulate(items.begin(), items.end(), 0);

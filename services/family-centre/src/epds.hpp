@@ -3,11 +3,15 @@
 // for a parent. Pure functions; the service scores so every family centre
 // applies the same thresholds.
 //
-// Items are the points of the chosen answer as printed on the scoring key,
-// not the position of the option on the form: items 3 and 5-10 are
-// reverse-keyed on the form, so a client that sends option positions would
-// invert them (and would read "never" on item 10 as self-harm).
+// Each of the 10 items is answered by choosing one of four printed options.
+// Scoring is the service's job (Cox, Holden & Sagovsky 1987, the scoring
+// key): items 1, 2 and 4 score 0-3 from the first printed option to the last;
+// items 3 and 5-10 are reverse-keyed, the first printed option scoring 3.
+// A request says which encoding its answers are in (EpdsItemScores); reading
+// option positions as points would invert seven items and turn "Yes, quite
+// often" on item 10 (thoughts of harming oneself) into 0.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,11 +39,26 @@ struct EpdsResult {
   bool urgent = false;
 };
 
-// 10 items, each 0-3. The error names the field ("epds.items[9]: must be
-// 0-3"), never the answer.
+// How the answers are written.
+enum class EpdsEncoding {
+  kOptionPositions,  // 0 = the first printed option ... 3 = the last, as on the form
+  kScoredPoints,     // points 0-3 from the scoring key, reverse-keyed items already turned
+};
+
+// 10 answers, each 0-3 (in either encoding). The error names the field
+// ("epds.items[9]: must be 0-3"), never the answer.
 std::optional<std::string> ValidateEpds(const std::vector<int>& items);
 
-// Call ValidateEpds first.
-EpdsResult ScoreEpds(const std::vector<int>& items, const EpdsThresholds& thresholds = {});
+// True for the reverse-keyed items 3 and 5-10; `item` is zero-based (0-9).
+bool EpdsItemReverseKeyed(std::size_t item);
+
+// The item scores 0-3 from answers that ValidateEpds accepted: option
+// positions are scored (position p scores p, or 3 - p on a reverse-keyed
+// item); scored points are taken as they are.
+std::vector<int> EpdsItemScores(const std::vector<int>& answers, EpdsEncoding encoding);
+
+// Totals, bands and flags from item scores (EpdsItemScores). Call
+// ValidateEpds first.
+EpdsResult ScoreEpds(const std::vector<int>& item_scores, const EpdsThresholds& thresholds = {});
 
 }  // namespace yhteys::familycentre

@@ -22,6 +22,8 @@ constexpr int kMaxReasons = 5;
 constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr int kAdultAge = 18;
+// A screening is recorded from the form within a month of the parent answering it.
+constexpr int kEpdsBackdateDays = 30;
 
 std::string CaseKey(const std::string& id) { return "case:" + id; }
 std::string ContactKey(const std::string& id) { return "contact:" + id; }
@@ -360,10 +362,23 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::RecordEpds(const std::string& idempo
                                                        const v1::RecordEpdsRequest& request) {
   if (auto st = ValidateCaseId(request.case_id()); !st.ok()) return st;
   if (auto st = validate::Pseudonym("member_id", request.member_id()); !st.ok()) return st;
+  // No default encoding: guessing wrong inverts seven items (item 10 among them).
+  if (request.encoding() == v1::EPDS_ANSWER_ENCODING_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        "encoding: required (EPDS_ANSWER_ENCODING_OPTION_POSITIONS or EPDS_ANSWER_ENCODING_SCORED_POINTS)");
+  }
+  if (auto st = validate::EnumSet("encoding", request.encoding(), &v1::EpdsAnswerEncoding_IsValid); !st.ok()) {
+    return st;
+  }
   std::vector<int> answers(request.answers().begin(), request.answers().end());
   // The validator names the instrument ("epds.items[3]: ..."); the request
   // field is `answers`.
   if (auto invalid = ValidateEpds(answers)) return absl::InvalidArgumentError("answers: " + *invalid);
+  const auto today = settings_.today();
+  std::string screened_on = request.screened_on().empty() ? calendar::FormatDate(today) : request.screened_on();
+  if (auto date = calendar::ParsePastDate("screened_on", screened_on, today, kEpdsBackdateDays); !date.ok()) {
+    return date.status();
+  }
   auto loaded = Load(request.case_id());
   if (!loaded.ok()) return loaded.status();
   v1::FamilyCase updated = loaded->family_case;
@@ -371,7 +386,10 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::RecordEpds(const std::string& idempo
   if (parent == nullptr || parent->role() != v1::MEMBER_ROLE_PARENT) {
     return absl::InvalidArgumentError("member_id: not a parent or guardian in this case");
   }
-  EpdsResult result = ScoreEpds(answers, settings_.epds);
+  const std::vector<int> item_scores = EpdsItemScores(
+      answers, request.encoding() == v1::EPDS_ANSWER_ENCODING_OPTION_POSITIONS ? EpdsEncoding::kOptionPositions
+                                                                              : EpdsEncoding::kScoredPoints);
+  EpdsResult result = ScoreEpds(item_scores, settings_.epds);
   v1::EpdsScreening* screening = updated.add_epds();
   screening->set_screening_id(ids::NewUuid());
   screening->set_member_id(parent->member_id());
@@ -379,6 +397,9 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::RecordEpds(const std::string& idempo
   screening->set_band(BandOf(result.band));
   screening->set_self_harm_item_positive(result.urgent);
   *screening->mutable_screened_at() = ids::NowTimestamp();
+  screening->mutable_item_scores()->Add(item_scores.begin(), item_scores.end());
+  screening->set_encoding(request.encoding());
+  screening->set_screened_on(screened_on);
 
   v1::EpdsScreened event;
   event.set_screening_id(screening->screening_id());
@@ -390,6 +411,9 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::RecordEpds(const std::string& idempo
   event.set_language(updated.language());
   event.set_unit_id(updated.unit_id());
   event.set_age_years(parent->age_years());
+  *event.mutable_item_scores() = screening->item_scores();
+  event.set_encoding(request.encoding());
+  event.set_screened_on(screened_on);
   // Keyed by the parent: the screening never travels with the case id or a
   // child's pseudonym.
   return Apply("RecordEpds", idempotency_key, server::RequestFingerprint(request), *loaded, updated,
