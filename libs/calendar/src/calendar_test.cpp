@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
+#include "yhteys/calendar/clock.hpp"
 #include "yhteys/calendar/date_text.hpp"
 #include "yhteys/calendar/deadline.hpp"
 #include "yhteys/calendar/holidays.hpp"
@@ -360,6 +361,25 @@ TEST(DeadlineForTest, MonthsWithClamping) {
   EXPECT_EQ(DeadlineFor(Rule("months:4"), D("2026-10-31")), D("2027-02-28"));
   EXPECT_EQ(DeadlineFor(Rule("months:12"), D("2024-02-29")), D("2025-02-28"));
   EXPECT_EQ(DeadlineFor(Rule("months:3"), D("2026-12-15")), D("2027-03-15"));
+}
+
+}  // namespace
+}  // namespace yhteys::calendar
+
+namespace yhteys::calendar {
+namespace {
+
+// A CloudEvents time is an instant; the clocks run on the Finnish date of
+// it, in winter (UTC+2) and summer (UTC+3) time alike, whatever TZ says.
+TEST(FinnishDateOfTest, InstantsBecomeHelsinkiDates) {
+  EXPECT_EQ(FinnishDateOf("2026-03-10T21:59:59Z"), D("2026-03-10"));
+  EXPECT_EQ(FinnishDateOf("2026-03-10T22:00:00Z"), D("2026-03-11"));  // midnight in Helsinki (EET)
+  EXPECT_EQ(FinnishDateOf("2026-06-30T20:59:59.123Z"), D("2026-06-30"));
+  EXPECT_EQ(FinnishDateOf("2026-06-30T21:00:00Z"), D("2026-07-01"));  // midnight in Helsinki (EEST)
+  EXPECT_EQ(FinnishDateOf("2026-06-30T23:30:00+02:00"), D("2026-07-01"));
+  EXPECT_EQ(FinnishDateOf(""), std::nullopt);
+  EXPECT_EQ(FinnishDateOf("2026-06-30"), std::nullopt);
+  EXPECT_EQ(FinnishDateOf("yesterday"), std::nullopt);
 }
 
 }  // namespace

@@ -269,5 +269,22 @@ TEST(SyntheticIdentityCodeTest, EveryCodeIsValidTemporaryAndDistinct) {
   }
 }
 
+TEST(SyntheticIdentityCodeTest, BornOnAGivenDayInEitherCentury) {
+  ValidationOptions options{std::chrono::year(2026) / 11 / 26, true};
+  for (auto birth : {std::chrono::year(2005) / 11 / 27, std::chrono::year(1951) / 2 / 1,
+                     std::chrono::year(2020) / 1 / 1}) {
+    std::string code = SyntheticIdentityCodeBornOn(birth, 951);
+    auto parsed = ParseIdentityCode(code, options);
+    ASSERT_TRUE(parsed.ok()) << code << " " << parsed.status();
+    EXPECT_EQ(parsed->birth_date, birth) << code;
+    EXPECT_EQ(parsed->individual_number, 951);
+    EXPECT_TRUE(parsed->temporary);
+  }
+  EXPECT_EQ(SyntheticIdentityCodeBornOn(std::chrono::year(2020) / 1 / 1), "010120A900" + std::string(1, "0123456789ABCDEFHJKLMNPRSTUVWXY"[10120900 % 31]));
+  EXPECT_EQ(AgeOn(*ParseIdentityCode(SyntheticIdentityCodeBornOn(std::chrono::year(2003) / 11 / 27), options),
+                  std::chrono::year(2026) / 11 / 26),
+            22);
+}
+
 }  // namespace
 }  // namespace yhteys::hetu
