@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "clients.hpp"
+#include "yhteys/calendar/date_text.hpp"
+#include "yhteys/calendar/deadline.hpp"
 #include "yhteys/homecare/v1/home_care_events.pb.h"
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
 #include "yhteys/referral/v1/referral_events.pb.h"
@@ -235,10 +237,10 @@ TEST_F(HomeCareTest, ChessAndMapleGoToExternalUnitsThatAnswerThroughTheRouter) {
     return by_rule.size() == 2;
   }, 30s));
   ASSERT_TRUE(by_rule.count("homecare-chess-nurse-review"));
-  ASSERT_TRUE(by_rule.count("homecare-maple-social-care-75plus"));
+  ASSERT_TRUE(by_rule.count("homecare-maple-social-care-priority"));
   EXPECT_EQ(e2e::ClientReferrals(Router(), client).size(), 2u);  // not the under-75 rule, not DRS
   const auto& chess = by_rule["homecare-chess-nurse-review"];
-  const auto& maple = by_rule["homecare-maple-social-care-75plus"];
+  const auto& maple = by_rule["homecare-maple-social-care-priority"];
   EXPECT_EQ(chess.target_service(), common::v1::SERVICE_NAME_EXTERNAL);
   EXPECT_EQ(maple.offer().statutory_deadline().rule(), "working_days:7");
 
@@ -302,7 +304,9 @@ TEST_F(HomeCareTest, AnUnknownUnitIsRefusedNamingTheField) {
   EXPECT_FALSE(resp.already_registered());
 }
 
-TEST_F(HomeCareTest, MapleUnder75GoesToSocialCareOnTheLongerClock) {
+// Under 75 and not on the highest care allowance, SHL § 36 sets no day
+// count: the referral carries the region's 3 months as a target clock only.
+TEST_F(HomeCareTest, MapleUnder75GoesToSocialCareOnTheRegionsTargetClock) {
   // Born 1960 (synthetic, 900 series): under 75.
   hc::RegisterClientResponse resp;
   ASSERT_TRUE(Api().RegisterClient(Ctx().get(), e2e::RegisterRequest("150760-951F", "young-register"), &resp).ok());
@@ -320,7 +324,9 @@ TEST_F(HomeCareTest, MapleUnder75GoesToSocialCareOnTheLongerClock) {
     return true;
   }, 30s));
   EXPECT_EQ(referral.offer().rule_id(), "homecare-maple-social-care");
-  EXPECT_EQ(referral.offer().statutory_deadline().rule(), "months:3");
+  EXPECT_FALSE(referral.offer().has_statutory_deadline());
+  EXPECT_EQ(referral.offer().target_deadline().rule(), "months:3");
+  EXPECT_NE(referral.offer().target_deadline().legal_basis().find("a target, not a statute"), std::string::npos);
   router::v1::RespondToExternalReferralRequest respond;
   respond.set_idempotency_key("young-accept");
   respond.set_referral_id(referral.offer().referral_id());
@@ -344,6 +350,216 @@ TEST_F(HomeCareTest, MapleUnder75GoesToSocialCareOnTheLongerClock) {
   grpc::Status st = Router().RespondToExternalReferral(Ctx().get(), respond, &answered);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(st.error_message().rfind("referral_id", 0), 0u);
+}
+
+// SHL § 36: the highest care allowance gives the 7-working-day start at any
+// age, like 75 or over.
+TEST_F(HomeCareTest, HighestCareAllowanceGetsTheSevenWorkingDayClockUnder75) {
+  auto reg = e2e::RegisterRequest("150760-952H", "allowance-register");  // born 1960: 66
+  reg.set_care_allowance(hc::CARE_ALLOWANCE_HIGHEST);
+  hc::RegisterClientResponse resp;
+  grpc::Status registered = Api().RegisterClient(Ctx().get(), reg, &resp);
+  ASSERT_TRUE(registered.ok()) << registered.error_message();
+  const std::string client = resp.client_id();
+  auto req = e2e::AssessmentRequest(client, "allowance-assess", kCalmMood);
+  req.mutable_items()->mutable_health()->set_falls(2);  // MAPLe 4
+  hc::RecordAssessmentResponse recorded;
+  ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), req, &recorded).ok());
+  router::v1::Referral referral;
+  ASSERT_TRUE(WaitFor([&] {
+    auto refs = e2e::ClientReferrals(Router(), client);
+    if (refs.size() != 1) return false;
+    referral = refs[0];
+    return true;
+  }, 30s));
+  EXPECT_EQ(referral.offer().rule_id(), "homecare-maple-social-care-priority");
+  EXPECT_EQ(referral.offer().statutory_deadline().rule(), "working_days:7");
+  auto events = EventsOf<hc::AssessmentRecorded>(client, "yhteys.homecare.v1.AssessmentRecorded");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(events[0].highest_care_allowance());
+  EXPECT_EQ(events[0].care_allowance(), hc::CARE_ALLOWANCE_HIGHEST);
+}
+
+// The clocks start from the assessment's own date. An assessment recorded
+// ten days after it was made gets due dates from that day; a copy of its
+// event consumed a day late, after midnight, gets the very same due dates.
+TEST_F(HomeCareTest, ClocksRunFromTheAssessmentsDateNotTheDayTheRouterConsumesIt) {
+  std::string client = Register(9010, "late-register");
+  const auto today = *calendar::ParseDate(e2e::Today());
+  const auto assessed = std::chrono::year_month_day{std::chrono::sys_days{today} - std::chrono::days{10}};
+  auto req = e2e::AssessmentRequest(client, "late-assess", {3, 1, 2, 0, 1, 0, 0});  // DRS 5
+  req.set_assessed_on(calendar::FormatDate(assessed));
+  hc::RecordAssessmentResponse recorded;
+  ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), req, &recorded).ok());
+  const std::string expected_statutory =
+      calendar::FormatDate(calendar::DeadlineFor(*calendar::ParseDeadlineRule("months:3"), assessed));
+  const std::string expected_target =
+      calendar::FormatDate(calendar::DeadlineFor(*calendar::ParseDeadlineRule("days:7"), assessed));
+
+  std::vector<router::v1::Referral> refs;
+  ASSERT_TRUE(WaitFor([&] {
+    refs = e2e::ClientReferrals(Router(), client);
+    return refs.size() == 1;
+  }, 30s));
+  EXPECT_EQ(refs[0].offer().rule_id(), "homecare-drs-depression");
+  EXPECT_EQ(refs[0].offer().clock_started_on(), calendar::FormatDate(assessed));
+  EXPECT_EQ(refs[0].offer().statutory_deadline().due_date(), expected_statutory);
+  EXPECT_EQ(refs[0].offer().target_deadline().due_date(), expected_target);
+
+  // The same event again under a new id, stamped 00:30 tomorrow in Helsinki
+  // (21:30 UTC today in winter, 22:30 in summer: 21:30 UTC is after midnight
+  // either way).
+  testing::ReadRecord original;
+  for (const auto& r : testing::ReadAll(system_->Bootstrap(), {kTopic}, static_cast<size_t>(-1), 3s)) {
+    if (r.key == client && r.headers.at("ce_type") == "yhteys.homecare.v1.AssessmentRecorded") original = r;
+  }
+  ASSERT_FALSE(original.value.empty());
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (const auto& [name, value] : original.headers) {
+    if (name == "ce_id") headers.emplace_back(name, value + "-replayed-late");
+    else if (name == "ce_time") headers.emplace_back(name, e2e::Today() + "T21:30:00Z");
+    else headers.emplace_back(name, value);
+  }
+  ASSERT_TRUE(testing::ProduceRecord(system_->Bootstrap(), kTopic, client, original.value, headers));
+  ASSERT_TRUE(WaitFor([&] {
+    refs = e2e::ClientReferrals(Router(), client);
+    return refs.size() == 2;
+  }, 30s));
+  for (const auto& r : refs) {
+    EXPECT_EQ(r.offer().clock_started_on(), calendar::FormatDate(assessed)) << r.offer().source_event_id();
+    EXPECT_EQ(r.offer().statutory_deadline().due_date(), expected_statutory) << r.offer().source_event_id();
+    EXPECT_EQ(r.offer().target_deadline().due_date(), expected_target) << r.offer().source_event_id();
+  }
+}
+
+// C1 = 5: no mood items, no DRS (unset, not 0), no depression rule; mood
+// items sent anyway are refused and nothing is written.
+TEST_F(HomeCareTest, AComatoseClientHasNoDrsAndNoDepressionReferral) {
+  std::string client = Register(9011, "coma-register");  // 75 or over
+  auto req = e2e::AssessmentRequest(client, "coma-assess-bad", kCalmMood);
+  req.mutable_items()->mutable_cognition()->set_decision_making(5);
+  hc::RecordAssessmentResponse recorded;
+  grpc::Status refused = Api().RecordAssessment(Ctx().get(), req, &recorded);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(refused.error_message().rfind("items.mood: must be left out", 0), 0u) << refused.error_message();
+  hc::ListAssessmentsRequest list;
+  list.set_client_id(client);
+  hc::ListAssessmentsResponse history;
+  ASSERT_TRUE(Api().ListAssessments(Ctx().get(), list, &history).ok());
+  EXPECT_EQ(history.assessments_size(), 0);
+
+  req.set_idempotency_key("coma-assess");
+  req.mutable_items()->clear_mood();
+  grpc::Status st = Api().RecordAssessment(Ctx().get(), req, &recorded);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_FALSE(recorded.scales().has_drs());
+  EXPECT_EQ(recorded.scales().cps(), 6);
+  EXPECT_GE(recorded.scales().maple(), 4);  // CPS >= 3
+  // The MAPLe referral is the barrier: it comes from the same event as any DRS rule would.
+  std::vector<router::v1::Referral> refs;
+  ASSERT_TRUE(WaitFor([&] {
+    refs = e2e::ClientReferrals(Router(), client);
+    return !refs.empty();
+  }, 30s));
+  ASSERT_EQ(refs.size(), 1u);
+  EXPECT_EQ(refs[0].offer().rule_id(), "homecare-maple-social-care-priority");
+  auto events = EventsOf<hc::AssessmentRecorded>(client, "yhteys.homecare.v1.AssessmentRecorded");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(events[0].comatose());
+  EXPECT_FALSE(events[0].scales().has_drs());
+}
+
+// Scales from the certified RAI software stand: stored, published and used
+// by the rules. The service's own computation is the cross-check; a
+// disagreement is on the assessment, in the event and in a metric.
+TEST_F(HomeCareTest, CertifiedScalesStandAndADisagreementIsRecordedCountedAndPublished) {
+  std::string client = Register(9012, "cert-register");
+  const std::string metrics_before = testing::ScrapeMetrics(system_->MetricsPort("home-care"));
+  auto req = e2e::AssessmentRequest(client, "cert-assess", kCalmMood);  // computes DRS 0, MAPLe 1
+  auto* certified = req.mutable_certified_scales();
+  certified->set_drs(4);  // the certified software saw possible depression
+  certified->set_cps(0);
+  certified->set_adl_hierarchy(0);
+  certified->set_chess(0);
+  certified->set_maple(1);
+  hc::RecordAssessmentResponse recorded;
+  grpc::Status st = Api().RecordAssessment(Ctx().get(), req, &recorded);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(recorded.scales().drs(), 4);
+  EXPECT_EQ(recorded.computed_scales().drs(), 0);
+  EXPECT_EQ(recorded.scales_source(), hc::SCALES_SOURCE_CERTIFIED_RAI_SOFTWARE);
+  EXPECT_EQ(recorded.maple_provenance(), hc::MAPLE_PROVENANCE_CERTIFIED_RAI_SOFTWARE);
+  ASSERT_EQ(recorded.disagreements_size(), 1);
+  EXPECT_EQ(recorded.disagreements(0).scale(), "drs");
+  EXPECT_EQ(recorded.disagreements(0).certified(), 4);
+  EXPECT_EQ(recorded.disagreements(0).computed(), 0);
+  ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), req, &recorded).ok());  // a retry: counted once
+
+  // The router acted on the certified DRS.
+  std::vector<router::v1::Referral> refs;
+  ASSERT_TRUE(WaitFor([&] {
+    refs = e2e::ClientReferrals(Router(), client);
+    return refs.size() == 1;
+  }, 30s));
+  EXPECT_EQ(refs[0].offer().rule_id(), "homecare-drs-depression");
+  auto events = EventsOf<hc::AssessmentRecorded>(client, "yhteys.homecare.v1.AssessmentRecorded");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].scales_source(), hc::SCALES_SOURCE_CERTIFIED_RAI_SOFTWARE);
+  EXPECT_EQ(events[0].scales().drs(), 4);
+  EXPECT_EQ(events[0].computed_scales().drs(), 0);
+  ASSERT_EQ(events[0].disagreements_size(), 1);
+  hc::GetClientRequest get;
+  get.set_client_id(client);
+  hc::Client stored;
+  ASSERT_TRUE(Api().GetClient(Ctx().get(), get, &stored).ok());
+  EXPECT_EQ(stored.latest_assessment().disagreements_size(), 1);
+  const std::string metrics_after = testing::ScrapeMetrics(system_->MetricsPort("home-care"));
+  EXPECT_EQ(testing::MetricSum(metrics_after, "yhteys_rai_scale_disagreements_total", {"scale=\"drs\""}) -
+                testing::MetricSum(metrics_before, "yhteys_rai_scale_disagreements_total", {"scale=\"drs\""}),
+            1.0);
+
+  // Without certified scales: Yhteys' computation, marked as such and as a MAPLe reconstruction.
+  auto own = e2e::AssessmentRequest(client, "cert-own", kCalmMood);
+  ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), own, &recorded).ok());
+  EXPECT_EQ(recorded.scales_source(), hc::SCALES_SOURCE_COMPUTED_BY_YHTEYS);
+  EXPECT_EQ(recorded.maple_provenance(), hc::MAPLE_PROVENANCE_YHTEYS_RECONSTRUCTION);
+  EXPECT_EQ(recorded.disagreements_size(), 0);
+}
+
+// Refused, the field named, nothing written: scales out of range, a care
+// allowance for a client under 16.
+TEST_F(HomeCareTest, BadScalesAndAllowancesAreRefusedNamingTheField) {
+  std::string client = Register(9013, "badscale-register");
+  auto req = e2e::AssessmentRequest(client, "badscale-assess", kCalmMood);
+  auto* certified = req.mutable_certified_scales();
+  certified->set_drs(0);
+  certified->set_maple(9);
+  hc::RecordAssessmentResponse recorded;
+  grpc::Status st = Api().RecordAssessment(Ctx().get(), req, &recorded);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("certified_scales.maple", 0), 0u) << st.error_message();
+  hc::ListAssessmentsRequest list;
+  list.set_client_id(client);
+  hc::ListAssessmentsResponse history;
+  ASSERT_TRUE(Api().ListAssessments(Ctx().get(), list, &history).ok());
+  EXPECT_EQ(history.assessments_size(), 0);
+
+  const std::string child_code = hetu::SyntheticIdentityCodeBornOn(std::chrono::year(2015) / 3 / 3, 960);
+  auto child = e2e::RegisterRequest(child_code, "badallowance-register");
+  child.set_care_allowance(hc::CARE_ALLOWANCE_BASIC);
+  hc::RegisterClientResponse resp;
+  st = Api().RegisterClient(Ctx().get(), child, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("care_allowance", 0), 0u) << st.error_message();
+  EXPECT_EQ(st.error_message().find(child_code), std::string::npos);
+  child.set_care_allowance(hc::CARE_ALLOWANCE_UNSPECIFIED);
+  ASSERT_TRUE(Api().RegisterClient(Ctx().get(), child, &resp).ok());
+  EXPECT_FALSE(resp.already_registered());  // the refused call wrote nothing
+  auto child_assessment = e2e::AssessmentRequest(resp.client_id(), "badallowance-assess", kCalmMood);
+  child_assessment.set_care_allowance(hc::CARE_ALLOWANCE_HIGHEST);
+  st = Api().RecordAssessment(Ctx().get(), child_assessment, &recorded);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("care_allowance", 0), 0u) << st.error_message();
 }
 
 }  // namespace

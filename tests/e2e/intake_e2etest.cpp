@@ -18,6 +18,7 @@
 #include "yhteys/referral/v1/referral_events.pb.h"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
 #include "yhteys/router/v1/referral_router_service.grpc.pb.h"
+#include "yhteys/calendar/date_text.hpp"
 #include "yhteys/testing/system.hpp"
 
 namespace yhteys {
@@ -408,6 +409,58 @@ TEST_F(IntakeTest, ChildrenAtHomeWithConsentEndsAcceptedAtTheFamilyCentre) {
   EXPECT_FALSE(completed[0].consent_to_family_centre());
   EXPECT_TRUE(completed[1].risky_substance_use());
   EXPECT_EQ(completed[1].children_at_home(), 1);
+}
+
+// The terapiatakuu: a client under 23 whose chosen level is brief
+// psychotherapy or a structured psychosocial treatment (level 3) starts it
+// within 28 days of the intake; the record and the event carry the clock. A
+// client of 23 or over, or another level, has none.
+TEST_F(IntakeTest, UnderTwentyThreeAtLevelThreeCarriesTheTwentyEightDayTherapyGuarantee) {
+  const auto today = *calendar::ParseDate(e2e::Today());
+  // 20 years old today.
+  const std::string young_code = hetu::SyntheticIdentityCodeBornOn(
+      std::chrono::year_month_day{today.year() - std::chrono::years{20}, std::chrono::January, std::chrono::day{1}},
+      970);
+  struct Case {
+    std::string code;
+    mentalhealth::v1::CareLevel level;
+    bool guaranteed;
+  } cases[] = {
+      {young_code, mentalhealth::v1::CARE_LEVEL_3_SHORT_PSYCHOSOCIAL, true},
+      {young_code, mentalhealth::v1::CARE_LEVEL_4_PSYCHOTHERAPY_OR_SPECIALIST, false},
+      {hetu::SyntheticIdentityCode(7020), mentalhealth::v1::CARE_LEVEL_3_SHORT_PSYCHOSOCIAL, false},  // born 1930-49
+  };
+  int n = 0;
+  for (const auto& c : cases) {
+    const std::string key = "tg-" + std::to_string(n++);
+    Intake intake = Start(c.code, key + "-start");
+    Intake after;
+    ASSERT_TRUE(Screen(intake.intake_id(), mentalhealth::v1::INSTRUMENT_PHQ9, kPhq9Moderate, key + "-phq9", &after).ok());
+    ASSERT_TRUE(Children(intake.intake_id(), 0, false, key + "-children").ok());
+    Intake completed;
+    grpc::Status st = Complete(intake.intake_id(), c.level, key + "-complete", &completed);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_EQ(completed.completed_on(), e2e::Today());
+    EXPECT_EQ(completed.has_therapy_guarantee_deadline(), c.guaranteed) << key;
+    if (c.guaranteed) {
+      EXPECT_EQ(completed.therapy_guarantee_deadline().rule(), "days:28");
+      EXPECT_EQ(completed.therapy_guarantee_deadline().due_date(),
+                calendar::FormatDate(std::chrono::year_month_day{std::chrono::sys_days{today} + std::chrono::days{28}}));
+      EXPECT_NE(completed.therapy_guarantee_deadline().legal_basis().find("Terapiatakuu"), std::string::npos);
+    }
+    std::vector<mentalhealth::v1::IntakeCompleted> events;
+    ASSERT_TRUE(WaitFor([&] {
+      events.clear();
+      for (auto& e : EventsOf<mentalhealth::v1::IntakeCompleted>(completed.client_id(),
+                                                                  "yhteys.mentalhealth.v1.IntakeCompleted")) {
+        if (e.intake_id() == completed.intake_id()) events.push_back(e);
+      }
+      return events.size() == 1;
+    }, 20s));
+    EXPECT_EQ(events[0].completed_on(), completed.completed_on());
+    EXPECT_EQ(events[0].therapy_guarantee_deadline().SerializeAsString(),
+              completed.therapy_guarantee_deadline().SerializeAsString());
+  }
 }
 
 }  // namespace

@@ -19,14 +19,15 @@ using referral::v1::InboxState;
 std::string EntryKey(const std::string& referral_id) { return "inbox:" + referral_id; }
 constexpr char kOpenKey[] = "inbox:open";
 
-// The offer's earliest due date as days since 2000-01-01 (the latest day
-// the ordered score can hold when there is none, or it is unreadable).
+// The offer's earliest due date of any clock as days since 2000-01-01 (the
+// latest day the ordered score can hold when there is none, or it is
+// unreadable).
 int64_t DueScore(const referral::v1::ReferralOffer& offer) {
   constexpr int64_t kNoDueDate = (1 << 15) - 1;
-  std::string due = offer.statutory_deadline().due_date();
-  if (offer.has_target_deadline() && !offer.target_deadline().due_date().empty() &&
-      offer.target_deadline().due_date() < due) {
-    due = offer.target_deadline().due_date();
+  std::string due;
+  for (const referral::v1::Deadline* clock :
+       {&offer.statutory_deadline(), &offer.statutory_completion_deadline(), &offer.target_deadline()}) {
+    if (!clock->due_date().empty() && (due.empty() || clock->due_date() < due)) due = clock->due_date();
   }
   int y = 0;
   unsigned m = 0, d = 0;
@@ -60,8 +61,16 @@ absl::Status ValidateOffer(const referral::v1::ReferralOffer& offer) {
   if (auto st = validate::Identifier("offer.rule_id", offer.rule_id()); !st.ok()) return st;
   if (auto st = validate::Identifier("offer.need_code", offer.need_code()); !st.ok()) return st;
   if (auto st = validate::EnumSet("offer.urgency", offer.urgency(), &common::v1::Urgency_IsValid); !st.ok()) return st;
-  if (auto st = ValidateDeadline("offer.statutory_deadline", offer.statutory_deadline(), true); !st.ok()) return st;
+  if (auto st = ValidateDeadline("offer.statutory_deadline", offer.statutory_deadline(), false); !st.ok()) return st;
+  if (auto st = ValidateDeadline("offer.statutory_completion_deadline", offer.statutory_completion_deadline(), false);
+      !st.ok()) {
+    return st;
+  }
   if (auto st = ValidateDeadline("offer.target_deadline", offer.target_deadline(), false); !st.ok()) return st;
+  // Where the law sets no day count the target clock stands alone; a referral without any clock is refused.
+  if (offer.statutory_deadline().due_date().empty() && offer.target_deadline().due_date().empty()) {
+    return absl::InvalidArgumentError("offer.statutory_deadline.due_date: required (or offer.target_deadline)");
+  }
   if (!common::v1::Language_IsValid(offer.language())) return absl::InvalidArgumentError("offer.language: unknown value");
   if (!offer.municipality_code().empty()) {
     if (auto st = validate::MunicipalityCode("offer.municipality_code", offer.municipality_code()); !st.ok()) return st;

@@ -27,7 +27,8 @@ constexpr int kAssessmentBackdateDays = 365;
 
 v1::RaiScales Difference(const v1::RaiScales& now, const v1::RaiScales& before) {
   v1::RaiScales d;
-  d.set_drs(now.drs() - before.drs());
+  // No DRS change where either assessment has none (a comatose client).
+  if (now.has_drs() && before.has_drs()) d.set_drs(now.drs() - before.drs());
   d.set_cps(now.cps() - before.cps());
   d.set_adl_hierarchy(now.adl_hierarchy() - before.adl_hierarchy());
   d.set_chess(now.chess() - before.chess());
@@ -36,6 +37,19 @@ v1::RaiScales Difference(const v1::RaiScales& now, const v1::RaiScales& before) 
 }
 
 absl::Status NoSuchClient() { return absl::NotFoundError("client_id: no such client"); }
+
+// The care allowance for pensioners is paid from age 16 (Vammaisetuuslaki 570/2007); under 16 there is none to record.
+constexpr int kCareAllowanceMinAge = 16;
+
+absl::Status ValidateCareAllowance(v1::CareAllowance allowance, int age_years) {
+  if (!v1::CareAllowance_IsValid(allowance)) return absl::InvalidArgumentError("care_allowance: unknown value");
+  if (allowance != v1::CARE_ALLOWANCE_UNSPECIFIED && age_years < kCareAllowanceMinAge) {
+    return absl::InvalidArgumentError(
+        "care_allowance: the care allowance for pensioners is paid from age 16; leave it unspecified for a client "
+        "under 16");
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -54,6 +68,9 @@ absl::StatusOr<v1::RegisterClientResponse> HomeCareStore::RegisterClient(const s
   if (auto st = validate::EnumSet("language", request.language(), &common::v1::Language_IsValid); !st.ok()) return st;
   if (auto st = validate::KnownUnit("unit_id", request.unit_id(), settings_.units); !st.ok()) return st;
 
+  const int age = hetu::AgeOn(*parsed, today);
+  if (auto st = ValidateCareAllowance(request.care_allowance(), age); !st.ok()) return st;
+
   std::string pseudonym = pseudonymizer_.Pseudonym(code);
   int shard = keyspace_.ShardFor(pseudonym);
 
@@ -67,7 +84,8 @@ absl::StatusOr<v1::RegisterClientResponse> HomeCareStore::RegisterClient(const s
   client.set_municipality_code(request.municipality_code());
   client.set_language(request.language());
   client.set_unit_id(request.unit_id());
-  client.set_age_years(hetu::AgeOn(*parsed, today));
+  client.set_age_years(age);
+  client.set_care_allowance(request.care_allowance());
 
   v1::ClientRegistered event;
   event.set_client_pseudonym(pseudonym);
@@ -75,6 +93,7 @@ absl::StatusOr<v1::RegisterClientResponse> HomeCareStore::RegisterClient(const s
   event.set_language(client.language());
   event.set_unit_id(client.unit_id());
   event.set_age_years(client.age_years());
+  event.set_care_allowance(client.care_allowance());
 
   v1::RegisterClientResponse response;
   response.set_client_id(pseudonym);
@@ -102,42 +121,75 @@ absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
   auto assessed_on =
       calendar::ParsePastDate("assessed_on", request.assessed_on(), settings_.today(), kAssessmentBackdateDays);
   if (!assessed_on.ok()) return assessed_on.status();
-  auto scales = ScoreRaiAssessment(request.items());
-  if (!scales.ok()) return scales.status();
+  auto scored = AssessRai(request.items(), request.has_certified_scales() ? &request.certified_scales() : nullptr);
+  if (!scored.ok()) return scored.status();
 
   auto loaded = LoadClient(request.client_id(), /*with_referrals=*/false);
   if (!loaded.ok()) return loaded.status();
-  const v1::Client& client = loaded->first;
+  v1::Client client = loaded->first;
+  if (auto st = ValidateCareAllowance(request.care_allowance(), client.age_years()); !st.ok()) return st;
+  const bool allowance_changed = request.care_allowance() != v1::CARE_ALLOWANCE_UNSPECIFIED &&
+                                 request.care_allowance() != client.care_allowance();
+  if (allowance_changed) client.set_care_allowance(request.care_allowance());
   int shard = keyspace_.ShardFor(request.client_id());
 
   v1::Assessment assessment;
   assessment.set_assessment_id(ids::NewUuid());
   assessment.set_assessed_on(request.assessed_on());
-  *assessment.mutable_scales() = *scales;
+  *assessment.mutable_scales() = scored->scales;
+  assessment.set_scales_source(scored->source);
+  *assessment.mutable_computed_scales() = scored->computed;
+  for (const auto& d : scored->disagreements) *assessment.add_disagreements() = d;
+  assessment.set_maple_provenance(scored->maple_provenance);
+  assessment.set_comatose(scored->comatose);
 
   v1::AssessmentRecorded event;
   event.set_assessment_id(assessment.assessment_id());
   event.set_client_pseudonym(request.client_id());
   event.set_assessed_on(request.assessed_on());
-  *event.mutable_scales() = *scales;
+  *event.mutable_scales() = assessment.scales();
   event.set_municipality_code(client.municipality_code());
   event.set_language(client.language());
   event.set_age_years(client.age_years());
   event.set_unit_id(client.unit_id());
+  event.set_scales_source(assessment.scales_source());
+  *event.mutable_computed_scales() = assessment.computed_scales();
+  *event.mutable_disagreements() = assessment.disagreements();
+  event.set_maple_provenance(assessment.maple_provenance());
+  event.set_care_allowance(client.care_allowance());
+  event.set_highest_care_allowance(client.care_allowance() == v1::CARE_ALLOWANCE_HIGHEST);
+  event.set_comatose(assessment.comatose());
 
   v1::RecordAssessmentResponse response;
   response.set_assessment_id(assessment.assessment_id());
-  *response.mutable_scales() = *scales;
+  *response.mutable_scales() = assessment.scales();
+  response.set_scales_source(assessment.scales_source());
+  *response.mutable_computed_scales() = assessment.computed_scales();
+  *response.mutable_disagreements() = assessment.disagreements();
+  response.set_maple_provenance(assessment.maple_provenance());
 
   redis::AtomicStep step(keyspace_, shard);
   step.IdempotencyKey("RecordAssessment", idempotency_key, server::RequestFingerprint(request))
       .RecordTtl(settings_.idempotency_ttl)
       .Response(response.SerializeAsString())
-      .RequireExists(ClientKey(request.client_id()), NoSuchClient())
-      .HSet(ClientKey(request.client_id()), "latest_assessment", assessment.SerializeAsString())
+      .RequireExists(ClientKey(request.client_id()), NoSuchClient());
+  // A changed allowance rewrites the profile: guard it against a concurrent writer.
+  if (allowance_changed) {
+    step.CompareAndBumpVersion(ClientKey(request.client_id()), loaded->second, "client_id")
+        .HSet(ClientKey(request.client_id()), "profile", client.SerializeAsString());
+  }
+  step.HSet(ClientKey(request.client_id()), "latest_assessment", assessment.SerializeAsString())
       .ZAddInOrder(AssessmentsKey(request.client_id()), assessment.SerializeAsString())
       .Publish(redis::EventFor(event, settings_.source, kTopic, request.client_id()));
-  return step.ExecuteFor<v1::RecordAssessmentResponse>(pool_);
+  auto outcome = step.Execute(pool_);
+  if (!outcome.ok()) return outcome.status();
+  v1::RecordAssessmentResponse answer;
+  if (!answer.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
+  // Counted once, when the assessment is written, not again on a replay.
+  if (!outcome->replayed && settings_.count_disagreement) {
+    for (const auto& d : answer.disagreements()) settings_.count_disagreement(d.scale());
+  }
+  return answer;
 }
 
 absl::StatusOr<v1::Client> HomeCareStore::GetClient(const std::string& client_id) {

@@ -31,6 +31,9 @@ struct HomeCareSettings {
   std::function<std::chrono::year_month_day()> today;
   int missed_visits_alert_after = 2;  // missed visits in a row that raise the alert
   std::set<std::string, std::less<>> units;  // the home-care units this service serves
+  // Called once per scale on which the certified RAI software and the
+  // service's cross-check disagree, when the assessment is written.
+  std::function<void(const std::string& scale)> count_disagreement;
 };
 
 class HomeCareStore {

@@ -1,4 +1,7 @@
 // yhteys-home-care: wiring only.
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
 #include "home_care_service.hpp"
 #include "home_care_store.hpp"
 #include "referral_outcomes.hpp"
@@ -12,11 +15,20 @@ using namespace yhteys;
 
 struct HomeCare {
   HomeCare(server::Runtime& rt)
-      : store(rt.redis(), rt.keyspace(), rt.pseudonymizer(),
+      : disagreements(prometheus::BuildCounter()
+                          .Name("yhteys_rai_scale_disagreements_total")
+                          .Help("Assessments whose scale from the certified RAI software differs from Yhteys' "
+                                "cross-check, by scale (the certified value stands)")
+                          .Register(rt.registry())),
+        store(rt.redis(), rt.keyspace(), rt.pseudonymizer(),
               {rt.event_source(), rt.config().GetBool("identity.accept_temporary_codes"), rt.idempotency_ttl(),
                &calendar::TodayLocal, static_cast<int>(rt.config().GetInt("homecare.missed_visits_alert_after")),
-               validate::IdList(rt.config().GetString("homecare.units"))}),
-        service(store, rt.rpc_env(), &rt.relay()) {}
+               validate::IdList(rt.config().GetString("homecare.units")),
+               [this](const std::string& scale) { disagreements.Add({{"scale", scale}}).Increment(); }}),
+        service(store, rt.rpc_env(), &rt.relay()) {
+    for (const char* scale : {"drs", "cps", "adl_hierarchy", "chess", "maple"}) disagreements.Add({{"scale", scale}});
+  }
+  prometheus::Family<prometheus::Counter>& disagreements;
   homecare::HomeCareStore store;
   homecare::HomeCareService service;
 };

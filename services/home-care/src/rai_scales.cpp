@@ -79,7 +79,39 @@ int DrsItemPoints(int code) {
   }
 }
 
+namespace {
+
+constexpr int kComa = 5;  // C1 no discernible consciousness
+
+bool AnyMoodItem(const v1::MoodItems& m) {
+  return m.has_negative_statements() || m.has_persistent_anger() || m.has_unrealistic_fears() ||
+         m.has_repetitive_health_complaints() || m.has_repetitive_anxious_complaints() ||
+         m.has_sad_pained_facial_expressions() || m.has_crying_tearfulness();
+}
+
+}  // namespace
+
+bool IsComatose(const v1::RaiHcItems& items) {
+  return items.cognition().has_decision_making() && items.cognition().decision_making() == kComa;
+}
+
 absl::StatusOr<v1::RaiScales> ScoreRaiAssessment(const v1::RaiHcItems& items) {
+  if (IsComatose(items)) {
+    // The form skips sections C2-F: mood items cannot have been observed, and a DRS of 0 would claim they were.
+    if (AnyMoodItem(items.mood())) {
+      return absl::InvalidArgumentError(
+          "items.mood: must be left out when items.cognition.decision_making is 5 (no discernible consciousness; "
+          "sections C2-F are skipped)");
+    }
+    rai::RaiItems rai_items = FromProto(items);
+    if (auto invalid = rai::Validate(rai_items)) return absl::InvalidArgumentError(*invalid);
+    v1::RaiScales scales;  // no DRS
+    scales.set_cps(rai::Cps(rai_items));
+    scales.set_adl_hierarchy(rai::AdlHierarchy(rai_items));
+    scales.set_chess(rai::Chess(rai_items));
+    scales.set_maple(rai::Maple(rai_items));
+    return scales;
+  }
   if (!items.has_mood()) return absl::InvalidArgumentError("items.mood: required");
   const v1::MoodItems& mood = items.mood();
   struct Item {
@@ -114,6 +146,56 @@ absl::StatusOr<v1::RaiScales> ScoreRaiAssessment(const v1::RaiHcItems& items) {
   scales.set_chess(rai::Chess(rai_items));
   scales.set_maple(rai::Maple(rai_items));
   return scales;
+}
+
+absl::Status ValidateCertifiedScales(const v1::RaiScales& certified, bool comatose) {
+  if (comatose && certified.has_drs()) {
+    return absl::InvalidArgumentError(
+        "certified_scales.drs: must be unset for a comatose client (items.cognition.decision_making 5)");
+  }
+  if (!comatose && !certified.has_drs()) return absl::InvalidArgumentError("certified_scales.drs: required");
+  if (certified.has_drs()) {
+    if (auto st = validate::InRange("certified_scales.drs", certified.drs(), 0, 14); !st.ok()) return st;
+  }
+  if (auto st = validate::InRange("certified_scales.cps", certified.cps(), 0, 6); !st.ok()) return st;
+  if (auto st = validate::InRange("certified_scales.adl_hierarchy", certified.adl_hierarchy(), 0, 6); !st.ok()) {
+    return st;
+  }
+  if (auto st = validate::InRange("certified_scales.chess", certified.chess(), 0, 5); !st.ok()) return st;
+  return validate::InRange("certified_scales.maple", certified.maple(), 1, 5);
+}
+
+absl::StatusOr<ScoredAssessment> AssessRai(const v1::RaiHcItems& items, const v1::RaiScales* certified) {
+  auto computed = ScoreRaiAssessment(items);
+  if (!computed.ok()) return computed.status();
+  ScoredAssessment out;
+  out.comatose = IsComatose(items);
+  out.computed = *computed;
+  if (certified == nullptr) {
+    out.scales = *computed;
+    out.source = v1::SCALES_SOURCE_COMPUTED_BY_YHTEYS;
+    out.maple_provenance = v1::MAPLE_PROVENANCE_YHTEYS_RECONSTRUCTION;
+    return out;
+  }
+  if (auto st = ValidateCertifiedScales(*certified, out.comatose); !st.ok()) return st;
+  out.scales = *certified;
+  out.source = v1::SCALES_SOURCE_CERTIFIED_RAI_SOFTWARE;
+  out.maple_provenance = v1::MAPLE_PROVENANCE_CERTIFIED_RAI_SOFTWARE;
+  auto compare = [&out](const char* scale, int certified_value, int computed_value) {
+    if (certified_value == computed_value) return;
+    v1::ScaleDisagreement d;
+    d.set_scale(scale);
+    d.set_certified(certified_value);
+    d.set_computed(computed_value);
+    out.disagreements.push_back(d);
+  };
+  // Both have a DRS or neither does (ValidateCertifiedScales matched it to C1).
+  if (certified->has_drs()) compare("drs", certified->drs(), computed->drs());
+  compare("cps", certified->cps(), computed->cps());
+  compare("adl_hierarchy", certified->adl_hierarchy(), computed->adl_hierarchy());
+  compare("chess", certified->chess(), computed->chess());
+  compare("maple", certified->maple(), computed->maple());
+  return out;
 }
 
 }  // namespace yhteys::homecare

@@ -137,7 +137,7 @@ absl::StatusOr<v1::Intake> IntakeStore::StartIntake(const std::string& idempoten
       if (!parsed.ok()) return parsed.status();
       pseudonym = pseudonymizer_.Pseudonym(code);
       age = hetu::AgeOn(*parsed, today);
-      sex = parsed->female_by_number ? Sex::kFemale : Sex::kMale;
+      sex = SexForAuditC(parsed->individual_number);
       // Never fingerprint the code itself (a small space, searchable).
       for_fingerprint.set_identity_code(pseudonym);
       break;
@@ -170,6 +170,7 @@ absl::StatusOr<v1::Intake> IntakeStore::StartIntake(const std::string& idempoten
   intake.set_language(request.language());
   intake.set_unit_id(request.unit_id());
   intake.set_age_years(age);
+  intake.set_age_known(request.person_case() == v1::StartIntakeRequest::kIdentityCode);
   intake.set_referral_id(request.referral_id());
   *intake.mutable_started_at() = ids::NowTimestamp();
   Recommend(intake);
@@ -390,6 +391,22 @@ absl::StatusOr<v1::Intake> IntakeStore::CompleteIntake(const std::string& idempo
   intake.set_chosen_level(request.chosen_level());
   intake.set_state(v1::INTAKE_STATE_COMPLETED);
   *intake.mutable_completed_at() = ids::NowTimestamp();
+  // The care need is assessed today: the day every clock of what follows starts from.
+  const auto completed_on = settings_.today();
+  intake.set_completed_on(calendar::FormatDate(completed_on));
+  // Age 0 is "unknown" here: an intake started from a referral's pseudonym has no identity code to read it from.
+  std::optional<int> age = intake.age_known() ? std::optional<int>(intake.age_years()) : std::nullopt;
+  if (TherapyGuaranteeApplies(static_cast<CareLevel>(intake.chosen_level()), age)) {
+    auto* clock = intake.mutable_therapy_guarantee_deadline();
+    clock->set_due_date(calendar::FormatDate(std::chrono::year_month_day{
+        std::chrono::sys_days{completed_on} + std::chrono::days{kTherapyGuaranteeDays}}));
+    clock->set_rule("days:" + std::to_string(kTherapyGuaranteeDays));
+    clock->set_legal_basis(
+        "Terapiatakuu: Terveydenhuoltolaki 1326/2010 as amended in force 1.5.2025 (HE 131/2024; section to be "
+        "verified on Finlex), under 23");
+  } else {
+    intake.clear_therapy_guarantee_deadline();
+  }
 
   v1::IntakeCompleted event;
   event.set_intake_id(intake.intake_id());
@@ -407,6 +424,10 @@ absl::StatusOr<v1::Intake> IntakeStore::CompleteIntake(const std::string& idempo
   event.set_language(intake.language());
   event.set_unit_id(intake.unit_id());
   event.set_age_years(intake.age_years());
+  event.set_completed_on(intake.completed_on());
+  if (intake.has_therapy_guarantee_deadline()) {
+    *event.mutable_therapy_guarantee_deadline() = intake.therapy_guarantee_deadline();
+  }
 
   static const auto* checks = new std::vector<StatusCheck>{
       NotCompleted().front(),

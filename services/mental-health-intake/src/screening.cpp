@@ -113,6 +113,16 @@ Gad7Result ScoreGad7(const std::vector<int>& items) {
   return {.total = total, .band = Gad7BandForTotal(total)};
 }
 
+Sex SexForAuditC(int individual_number) {
+  constexpr int kFirstTemporary = 900;
+  if (individual_number >= kFirstTemporary) return Sex::kOtherOrUnknown;
+  return individual_number % 2 == 0 ? Sex::kFemale : Sex::kMale;
+}
+
+bool TherapyGuaranteeApplies(CareLevel chosen, std::optional<int> age_years) {
+  return chosen == CareLevel::kShortPsychosocial && age_years.has_value() && *age_years < kTherapyGuaranteeAgeBelow;
+}
+
 AuditCResult ScoreAuditC(const std::vector<int>& items, Sex sex, const AuditCThresholds& thresholds) {
   int threshold = 0;
   switch (sex) {

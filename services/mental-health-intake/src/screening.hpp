@@ -63,6 +63,12 @@ Gad7Band Gad7BandForTotal(int total);
 
 Phq9Result ScorePhq9(const std::vector<int>& items);
 Gad7Result ScoreGad7(const std::vector<int>& items);
+// The sex AUDIT-C's threshold goes by, from a validated identity code's
+// individual number: odd men, even women, for a permanent code (002-899). A
+// 900-series temporary code need not follow the odd/even rule, so its sex is
+// unknown and the lower threshold applies.
+Sex SexForAuditC(int individual_number);
+
 // Sex kOtherOrUnknown uses the lower of the two thresholds.
 AuditCResult ScoreAuditC(const std::vector<int>& items, Sex sex, const AuditCThresholds& thresholds = {});
 
@@ -124,6 +130,18 @@ struct Recommendation {
 // The band reason names the instrument(s) that set the base level (both on a
 // tie).
 Recommendation RecommendLevel(const LevelInputs& inputs);
+
+// The terapiatakuu (Terveydenhuoltolaki 1326/2010 as amended in force
+// 1.5.2025, HE 131/2024; the section number is to be verified on Finlex): a
+// client under 23 starts brief psychotherapy or a structured psychosocial
+// treatment within 28 calendar days of the need being found. In the stepped
+// care levels that treatment is level 3 (short psychosocial treatment, e.g.
+// IPC or brief CBT); level 4 (long psychotherapy or a specialist assessment)
+// is outside the guarantee. An unknown age (nullopt: an intake started from a
+// referral's pseudonym) gets no clock: the referral's own clocks apply.
+inline constexpr int kTherapyGuaranteeAgeBelow = 23;
+inline constexpr int kTherapyGuaranteeDays = 28;
+bool TherapyGuaranteeApplies(CareLevel chosen, std::optional<int> age_years);
 
 // PHQ-9 or GAD-7 band moderate or above. Used by the cross-sector rule
 // "children at home and severity >= moderate or risky substance use ->

@@ -107,6 +107,36 @@ TEST(AuditCTest, OtherOrUnknownSexUsesTheLowerThreshold) {
   EXPECT_EQ(ScoreAuditC(AuditC(4), Sex::kOtherOrUnknown, swapped).threshold, 4);
 }
 
+// Sex from the individual number only for permanent codes: a 900-series
+// temporary code need not follow the odd/even rule, so it is unknown and
+// the lower threshold applies.
+TEST(AuditCTest, TemporaryIdentityCodesHaveNoSex) {
+  EXPECT_EQ(SexForAuditC(2), Sex::kFemale);
+  EXPECT_EQ(SexForAuditC(3), Sex::kMale);
+  EXPECT_EQ(SexForAuditC(898), Sex::kFemale);
+  EXPECT_EQ(SexForAuditC(899), Sex::kMale);
+  EXPECT_EQ(SexForAuditC(900), Sex::kOtherOrUnknown);
+  EXPECT_EQ(SexForAuditC(901), Sex::kOtherOrUnknown);
+  EXPECT_EQ(SexForAuditC(999), Sex::kOtherOrUnknown);
+  // An odd temporary number used to read as a man (threshold 6): now 5 is risky.
+  EXPECT_TRUE(ScoreAuditC(AuditC(5), SexForAuditC(901)).risky_use);
+  EXPECT_FALSE(ScoreAuditC(AuditC(5), SexForAuditC(899)).risky_use);
+}
+
+// The terapiatakuu: under 23 and level 3 (brief psychotherapy or structured
+// psychosocial treatment) only.
+TEST(TherapyGuaranteeTest, UnderTwentyThreeAtLevelThree) {
+  EXPECT_TRUE(TherapyGuaranteeApplies(CareLevel::kShortPsychosocial, 22));
+  EXPECT_TRUE(TherapyGuaranteeApplies(CareLevel::kShortPsychosocial, 16));
+  EXPECT_FALSE(TherapyGuaranteeApplies(CareLevel::kShortPsychosocial, 23));
+  EXPECT_FALSE(TherapyGuaranteeApplies(CareLevel::kShortPsychosocial, std::nullopt));  // age unknown
+  for (CareLevel other : {CareLevel::kSelfCare, CareLevel::kGuidedSelfHelp, CareLevel::kPsychotherapyOrSpecialist,
+                          CareLevel::kUrgent, CareLevel::kUnknown}) {
+    EXPECT_FALSE(TherapyGuaranteeApplies(other, 20)) << static_cast<int>(other);
+  }
+  EXPECT_EQ(kTherapyGuaranteeDays, 28);
+}
+
 TEST(AuditCTest, ConfiguredThresholds) {
   const AuditCThresholds custom{.men = 8, .women = 7};
   EXPECT_FALSE(ScoreAuditC(AuditC(7), Sex::kMale, custom).risky_use);

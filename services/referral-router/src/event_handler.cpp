@@ -33,10 +33,9 @@ bool IsPseudonym(const std::string& s) {
 
 }  // namespace
 
-EventHandler::EventHandler(ReferralStore& store, std::vector<Rule> rules,
-                           std::function<std::chrono::year_month_day()> today, std::function<void()> notify_dispatcher,
-                           prometheus::Registry* registry)
-    : store_(store), rules_(std::move(rules)), today_(std::move(today)), notify_dispatcher_(std::move(notify_dispatcher)) {
+EventHandler::EventHandler(ReferralStore& store, std::vector<Rule> rules, calendar::WorkingDayPolicy policy,
+                           std::function<void()> notify_dispatcher, prometheus::Registry* registry)
+    : store_(store), rules_(std::move(rules)), policy_(policy), notify_dispatcher_(std::move(notify_dispatcher)) {
   if (registry != nullptr) {
     referrals_ = &prometheus::BuildCounter()
                       .Name("yhteys_referrals_total")
@@ -75,8 +74,18 @@ HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
   trigger.municipality_code = StringField(*event, "municipality_code").value_or("");
 
   std::vector<v1::Referral> referrals;
-  auto today = today_();
-  for (const Rule* rule : matched) referrals.push_back(BuildReferral(*rule, trigger, today));
+  for (const Rule* rule : matched) {
+    bool from_ce_time = false;
+    auto clock_start = ClockStartOf(*rule, *event, record.event.time, &from_ce_time);
+    if (!clock_start.ok()) {
+      log::Error("event has no clock-start date", {{"rule", rule->id}, {"error", std::string(clock_start.status().message())}});
+      return {Outcome::kPoison, "no-clock-start-date"};
+    }
+    if (from_ce_time) {
+      log::Warn("clock started from the event's recording time", {{"rule", rule->id}, {"field", rule->clock_start_field}});
+    }
+    referrals.push_back(BuildReferral(*rule, trigger, *clock_start, policy_));
+  }
   auto duplicate = store_.CreateReferrals(record.event.source, record.event.id, referrals);
   if (!duplicate.ok()) return FromStatus(duplicate.status());
   if (*duplicate) return {Outcome::kDuplicate, ""};
@@ -85,7 +94,7 @@ HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
     log::Info("referral created", {{"referral", r.offer().referral_id()}, {"rule", r.offer().rule_id()},
                                    {"target", ServiceToName(r.target_service())},
                                    {"client", r.offer().client_pseudonym()},
-                                   {"statutory_due", r.offer().statutory_deadline().due_date()}});
+                                   {"clock_started_on", r.offer().clock_started_on()}});
   }
   if (notify_dispatcher_) notify_dispatcher_();
   return {Outcome::kDone, ""};

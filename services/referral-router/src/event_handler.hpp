@@ -1,9 +1,9 @@
 #pragma once
 // The router's consumer logic: decodes each domain event by its ce_type,
 // applies the rules (creating referrals), or records a target's decision
-// (ReferralOutcomeReported). Undecodable records, unknown types and events
-// without a client pseudonym are poison (dead-lettered); Redis failures
-// are retried.
+// (ReferralOutcomeReported). Undecodable records, unknown types, events
+// without a client pseudonym and events whose clock-start date is not a date
+// are poison (dead-lettered); Redis failures are retried.
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -14,8 +14,8 @@
 
 #include "referral_store.hpp"
 #include "rules.hpp"
+#include "yhteys/calendar/working_days.hpp"
 #include "yhteys/kafka/consumer.hpp"
-
 
 namespace yhteys::router {
 
@@ -25,8 +25,10 @@ inline const std::vector<std::string> kDomainTopics = {
 
 class EventHandler {
  public:
-  // `notify_dispatcher` is called after referrals were created.
-  EventHandler(ReferralStore& store, std::vector<Rule> rules, std::function<std::chrono::year_month_day()> today,
+  // `notify_dispatcher` is called after referrals were created. Clocks
+  // start from each event's own date and count working days under `policy`;
+  // the day an event is consumed never moves a due date.
+  EventHandler(ReferralStore& store, std::vector<Rule> rules, calendar::WorkingDayPolicy policy,
                std::function<void()> notify_dispatcher, prometheus::Registry* registry);
 
   kafka::HandleResult Handle(const kafka::ConsumedRecord& record);
@@ -37,7 +39,7 @@ class EventHandler {
 
   ReferralStore& store_;
   std::vector<Rule> rules_;
-  std::function<std::chrono::year_month_day()> today_;
+  calendar::WorkingDayPolicy policy_;
   std::function<void()> notify_dispatcher_;
   prometheus::Family<prometheus::Counter>* referrals_ = nullptr;
 };

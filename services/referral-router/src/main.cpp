@@ -7,6 +7,7 @@
 #include "router_service.hpp"
 #include "rules.hpp"
 #include "yhteys/calendar/clock.hpp"
+#include "yhteys/calendar/working_days.hpp"
 #include "yhteys/log/log.hpp"
 #include "yhteys/server/credentials.hpp"
 #include "yhteys/server/runtime.hpp"
@@ -29,6 +30,9 @@ int main(int argc, char** argv) {
           {"router.dispatch_interval_ms", KeyType::kInt, "200", "How often pending offers are looked at when idle"},
           {"router.offer_max_backoff_ms", KeyType::kInt, "60000", "Longest wait between offer attempts"},
           {"router.dedup_ttl_hours", KeyType::kInt, "336", "How long processed event ids are remembered"},
+          {"calendar.eves_are_non_working", KeyType::kBool, "true",
+           "Midsummer Eve and Christmas Eve are not working days when counting working-day clocks (they are not "
+           "public holidays; Act 150/1930 § 5 names them beside the holy days)"},
           {"router.client_tls.mode", KeyType::kString, "plaintext",
            "Offers to the targets: plaintext (local development only), tls, or mtls (present the router's certificate)"},
           {"router.client_tls.ca_file", KeyType::kString, "", "PEM CA bundle that signs the targets' certificates"},
@@ -75,7 +79,8 @@ int main(int argc, char** argv) {
   router::Dispatcher dispatcher(store, std::move(stubs), dispatch_options, [&rt] { rt.relay().Notify(); },
                                &rt.registry());
 
-  router::EventHandler handler(store, std::move(*rules), &calendar::TodayLocal,
+  calendar::WorkingDayPolicy calendar_policy{.eves_are_non_working = config.GetBool("calendar.eves_are_non_working")};
+  router::EventHandler handler(store, std::move(*rules), calendar_policy,
                                [&rt, &dispatcher] {
                                  rt.relay().Notify();
                                  dispatcher.Notify();

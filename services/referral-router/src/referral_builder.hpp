@@ -1,13 +1,18 @@
 #pragma once
 // Turning a matched rule and its trigger event into a referral: a
 // deterministic id (so a re-processed event yields the same referral), the
-// deadline clocks on the working-day calendar, and the data the target
-// needs. Pure functions.
+// deadline clocks on the working-day calendar from the event's own date, and
+// the data the target needs. Pure functions: the day the router consumes the
+// event never enters them.
+
+#include <google/protobuf/message.h>
 
 #include <chrono>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "rules.hpp"
+#include "yhteys/calendar/working_days.hpp"
 #include "yhteys/router/v1/referral_router_service.pb.h"
 
 namespace yhteys::router {
@@ -29,6 +34,16 @@ std::string ShardKeyOfReferralId(const std::string& referral_id);
 // The shard key of a client: the pseudonym's first 16 hex characters.
 std::string ShardKeyOfPseudonym(const std::string& pseudonym);
 
-v1::Referral BuildReferral(const Rule& rule, const Trigger& trigger, std::chrono::year_month_day today);
+// The day the rule's clocks start from: the event's `when.clock_start` field
+// (YYYY-MM-DD, a Finnish date), or, for an event that leaves it empty (one
+// written before the field existed), the Finnish date of its CloudEvents
+// `time`, the moment the source service recorded it. InvalidArgument when
+// neither gives a date. `used_fallback` tells which one was used.
+absl::StatusOr<std::chrono::year_month_day> ClockStartOf(const Rule& rule, const google::protobuf::Message& event,
+                                                         const std::string& ce_time, bool* used_fallback = nullptr);
+
+// Every clock of the rule counted from `clock_start` (working days under `policy`).
+v1::Referral BuildReferral(const Rule& rule, const Trigger& trigger, std::chrono::year_month_day clock_start,
+                           const calendar::WorkingDayPolicy& policy = {});
 
 }  // namespace yhteys::router

@@ -40,8 +40,12 @@ referral::v1::ReferralStateChanged StateChangedEvent(const v1::Referral& r, Refe
   e.set_state(r.state());
   e.set_previous_state(previous);
   e.set_urgency(r.offer().urgency());
-  *e.mutable_statutory_deadline() = r.offer().statutory_deadline();
+  if (r.offer().has_statutory_deadline()) *e.mutable_statutory_deadline() = r.offer().statutory_deadline();
+  if (r.offer().has_statutory_completion_deadline()) {
+    *e.mutable_statutory_completion_deadline() = r.offer().statutory_completion_deadline();
+  }
   if (r.offer().has_target_deadline()) *e.mutable_target_deadline() = r.offer().target_deadline();
+  e.set_clock_started_on(r.offer().clock_started_on());
   *e.mutable_changed_at() = r.updated_at();
   return e;
 }

@@ -243,7 +243,19 @@ absl::StatusOr<std::vector<Rule>> ParseRules(const std::string& yaml_text) {
       if (type == nullptr) return RuleError(rule.id, "when.event", "unknown event type " + rule.event_type);
       for (const auto& kv : when) {
         std::string key = kv.first.as<std::string>();
-        if (key != "event" && key != "all" && key != "any") return RuleError(rule.id, "when." + key, "unknown key");
+        if (key != "event" && key != "clock_start" && key != "all" && key != "any") {
+          return RuleError(rule.id, "when." + key, "unknown key");
+        }
+      }
+      // Every clock starts from the event's own date, so the rule names it.
+      rule.clock_start_field = when["clock_start"] ? when["clock_start"].as<std::string>() : "";
+      if (rule.clock_start_field.empty()) {
+        return RuleError(rule.id, "when.clock_start", "required (the event's date field the clocks start from)");
+      }
+      if (const FieldDescriptor* f = type->FindFieldByName(rule.clock_start_field);
+          f == nullptr || f->is_repeated() || f->cpp_type() != FieldDescriptor::CPPTYPE_STRING) {
+        return RuleError(rule.id, "when.clock_start",
+                         "no top-level text field '" + rule.clock_start_field + "' in " + type->full_name());
       }
       for (const char* key : {"all", "any"}) {
         if (!when[key]) continue;
@@ -265,13 +277,23 @@ absl::StatusOr<std::vector<Rule>> ParseRules(const std::string& yaml_text) {
       else return RuleError(rule.id, "then.urgency", "expected urgent or non_urgent");
       rule.consent_basis = then["consent_basis"] ? then["consent_basis"].as<std::string>() : "";
       if (rule.consent_basis.empty()) return RuleError(rule.id, "then.consent_basis", "required");
-      auto statutory = ParseClock(rule.id, "then.statutory_deadline", then["statutory_deadline"]);
-      if (!statutory.ok()) return statutory.status();
-      rule.statutory = *statutory;
-      if (then["target_deadline"]) {
-        auto target = ParseClock(rule.id, "then.target_deadline", then["target_deadline"]);
-        if (!target.ok()) return target.status();
-        rule.target_clock = *target;
+      for (const auto& kv : then) {
+        static const std::set<std::string> kKeys = {"target", "need", "urgency", "consent_basis", "statutory_deadline",
+                                                    "statutory_completion_deadline", "target_deadline"};
+        std::string key = kv.first.as<std::string>();
+        if (!kKeys.contains(key)) return RuleError(rule.id, "then." + key, "unknown key");
+      }
+      for (auto [key, clock] : {std::pair{"statutory_deadline", &rule.statutory},
+                                std::pair{"statutory_completion_deadline", &rule.statutory_completion},
+                                std::pair{"target_deadline", &rule.target_clock}}) {
+        if (!then[key]) continue;
+        auto parsed = ParseClock(rule.id, std::string("then.") + key, then[key]);
+        if (!parsed.ok()) return parsed.status();
+        *clock = *parsed;
+      }
+      if (!rule.statutory && !rule.target_clock) {
+        return RuleError(rule.id, "then.statutory_deadline",
+                         "required, or a target_deadline where the law sets no day count");
       }
       rules.push_back(std::move(rule));
     }

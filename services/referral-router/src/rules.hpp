@@ -10,6 +10,7 @@
 //       description: RAI-HC Depression Rating Scale 3 or more
 //       when:
 //         event: yhteys.homecare.v1.AssessmentRecorded
+//         clock_start: assessed_on      # the event's own date (YYYY-MM-DD) the clocks start from
 //         all:                          # every condition holds
 //           - {field: scales.drs, op: ">=", value: 3}
 //         any:                          # optional: at least one holds
@@ -19,8 +20,10 @@
 //         need: possible-depression
 //         urgency: non_urgent          # or urgent
 //         consent_basis: "..."
-//         statutory_deadline: {rule: "months:3", basis: "..."}
-//         target_deadline: {rule: "days:7", basis: "..."}   # optional
+//         statutory_deadline: {rule: "months:3", basis: "..."}             # start clock, when the law sets one
+//         statutory_completion_deadline: {rule: "months:3", basis: "..."}  # optional
+//         target_deadline: {rule: "days:7", basis: "..."}                  # optional
+//       (at least one clock: where the law sets no day count, a target clock alone)
 
 #include <google/protobuf/message.h>
 
@@ -53,14 +56,16 @@ struct Rule {
   std::string id;
   std::string description;
   std::string event_type;  // full protobuf message name (= ce_type)
+  std::string clock_start_field;  // a top-level YYYY-MM-DD string field of the event
   std::vector<Condition> all;  // every one holds
   std::vector<Condition> any;  // at least one holds (when given)
   common::v1::ServiceName target = common::v1::SERVICE_NAME_UNSPECIFIED;
   std::string need;
   common::v1::Urgency urgency = common::v1::URGENCY_NON_URGENT;
   std::string consent_basis;
-  Clock statutory;
-  std::optional<Clock> target_clock;
+  std::optional<Clock> statutory;             // start clock
+  std::optional<Clock> statutory_completion;  // completion clock
+  std::optional<Clock> target_clock;          // a region's target
 };
 
 absl::StatusOr<std::vector<Rule>> ParseRules(const std::string& yaml_text);
