@@ -70,6 +70,20 @@ class HomeCareTest : public ::testing::Test {
     return Api().RecordVisit(Ctx().get(), req, out);
   }
 
+  // RecordAssessment refused with INVALID_ARGUMENT whose message starts with
+  // `prefix`, and the client still has no assessment.
+  static void ExpectAssessmentRefused(const hc::RecordAssessmentRequest& req, const std::string& prefix) {
+    hc::RecordAssessmentResponse recorded;
+    grpc::Status st = Api().RecordAssessment(Ctx().get(), req, &recorded);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(st.error_message().rfind(prefix, 0), 0u) << st.error_message();
+    hc::ListAssessmentsRequest list;
+    list.set_client_id(req.client_id());
+    hc::ListAssessmentsResponse history;
+    ASSERT_TRUE(Api().ListAssessments(Ctx().get(), list, &history).ok());
+    EXPECT_EQ(history.assessments_size(), 0);
+  }
+
   template <typename Event>
   static std::vector<Event> EventsOf(const std::string& client, const std::string& type) {
     std::vector<Event> out;
@@ -438,18 +452,11 @@ TEST_F(HomeCareTest, AComatoseClientHasNoDrsAndNoDepressionReferral) {
   std::string client = Register(9011, "coma-register");  // 75 or over
   auto req = e2e::AssessmentRequest(client, "coma-assess-bad", kCalmMood);
   req.mutable_items()->mutable_cognition()->set_decision_making(5);
-  hc::RecordAssessmentResponse recorded;
-  grpc::Status refused = Api().RecordAssessment(Ctx().get(), req, &recorded);
-  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(refused.error_message().rfind("items.mood: must be left out", 0), 0u) << refused.error_message();
-  hc::ListAssessmentsRequest list;
-  list.set_client_id(client);
-  hc::ListAssessmentsResponse history;
-  ASSERT_TRUE(Api().ListAssessments(Ctx().get(), list, &history).ok());
-  EXPECT_EQ(history.assessments_size(), 0);
+  ExpectAssessmentRefused(req, "items.mood: must be left out");
 
   req.set_idempotency_key("coma-assess");
   req.mutable_items()->clear_mood();
+  hc::RecordAssessmentResponse recorded;
   grpc::Status st = Api().RecordAssessment(Ctx().get(), req, &recorded);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_FALSE(recorded.scales().has_drs());
@@ -534,21 +541,13 @@ TEST_F(HomeCareTest, BadScalesAndAllowancesAreRefusedNamingTheField) {
   auto* certified = req.mutable_certified_scales();
   certified->set_drs(0);
   certified->set_maple(9);
-  hc::RecordAssessmentResponse recorded;
-  grpc::Status st = Api().RecordAssessment(Ctx().get(), req, &recorded);
-  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(st.error_message().rfind("certified_scales.maple", 0), 0u) << st.error_message();
-  hc::ListAssessmentsRequest list;
-  list.set_client_id(client);
-  hc::ListAssessmentsResponse history;
-  ASSERT_TRUE(Api().ListAssessments(Ctx().get(), list, &history).ok());
-  EXPECT_EQ(history.assessments_size(), 0);
+  ExpectAssessmentRefused(req, "certified_scales.maple");
 
   const std::string child_code = hetu::SyntheticIdentityCodeBornOn(std::chrono::year(2015) / 3 / 3, 960);
   auto child = e2e::RegisterRequest(child_code, "badallowance-register");
   child.set_care_allowance(hc::CARE_ALLOWANCE_BASIC);
   hc::RegisterClientResponse resp;
-  st = Api().RegisterClient(Ctx().get(), child, &resp);
+  grpc::Status st = Api().RegisterClient(Ctx().get(), child, &resp);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(st.error_message().rfind("care_allowance", 0), 0u) << st.error_message();
   EXPECT_EQ(st.error_message().find(child_code), std::string::npos);
@@ -557,9 +556,7 @@ TEST_F(HomeCareTest, BadScalesAndAllowancesAreRefusedNamingTheField) {
   EXPECT_FALSE(resp.already_registered());  // the refused call wrote nothing
   auto child_assessment = e2e::AssessmentRequest(resp.client_id(), "badallowance-assess", kCalmMood);
   child_assessment.set_care_allowance(hc::CARE_ALLOWANCE_HIGHEST);
-  st = Api().RecordAssessment(Ctx().get(), child_assessment, &recorded);
-  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(st.error_message().rfind("care_allowance", 0), 0u) << st.error_message();
+  ExpectAssessmentRefused(child_assessment, "care_allowance");
 }
 
 }  // namespace
