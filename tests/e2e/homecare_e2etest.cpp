@@ -70,6 +70,19 @@ class HomeCareTest : public ::testing::Test {
     return Api().RecordVisit(Ctx().get(), req, out);
   }
 
+  // The client's referrals once there are `count` of them (empty if they do
+  // not appear within 30 s).
+  static std::vector<router::v1::Referral> ReferralsOnceThereAre(const std::string& client, size_t count) {
+    std::vector<router::v1::Referral> refs;
+    if (!WaitFor([&] {
+          refs = e2e::ClientReferrals(Router(), client);
+          return refs.size() >= count;
+        }, 30s)) {
+      return {};
+    }
+    return refs;
+  }
+
   // RecordAssessment refused with INVALID_ARGUMENT whose message starts with
   // `prefix`, and the client still has no assessment.
   static void ExpectAssessmentRefused(const hc::RecordAssessmentRequest& req, const std::string& prefix) {
@@ -379,15 +392,10 @@ TEST_F(HomeCareTest, HighestCareAllowanceGetsTheSevenWorkingDayClockUnder75) {
   req.mutable_items()->mutable_health()->set_falls(2);  // MAPLe 4
   hc::RecordAssessmentResponse recorded;
   ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), req, &recorded).ok());
-  router::v1::Referral referral;
-  ASSERT_TRUE(WaitFor([&] {
-    auto refs = e2e::ClientReferrals(Router(), client);
-    if (refs.size() != 1) return false;
-    referral = refs[0];
-    return true;
-  }, 30s));
-  EXPECT_EQ(referral.offer().rule_id(), "homecare-maple-social-care-priority");
-  EXPECT_EQ(referral.offer().statutory_deadline().rule(), "working_days:7");
+  auto refs = ReferralsOnceThereAre(client, 1);
+  ASSERT_EQ(refs.size(), 1u);
+  EXPECT_EQ(refs[0].offer().rule_id(), "homecare-maple-social-care-priority");
+  EXPECT_EQ(refs[0].offer().statutory_deadline().rule(), "working_days:7");
   auto events = EventsOf<hc::AssessmentRecorded>(client, "yhteys.homecare.v1.AssessmentRecorded");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_TRUE(events[0].highest_care_allowance());
@@ -410,11 +418,8 @@ TEST_F(HomeCareTest, ClocksRunFromTheAssessmentsDateNotTheDayTheRouterConsumesIt
   const std::string expected_target =
       calendar::FormatDate(calendar::DeadlineFor(*calendar::ParseDeadlineRule("days:7"), assessed));
 
-  std::vector<router::v1::Referral> refs;
-  ASSERT_TRUE(WaitFor([&] {
-    refs = e2e::ClientReferrals(Router(), client);
-    return refs.size() == 1;
-  }, 30s));
+  auto refs = ReferralsOnceThereAre(client, 1);
+  ASSERT_EQ(refs.size(), 1u);
   EXPECT_EQ(refs[0].offer().rule_id(), "homecare-drs-depression");
   EXPECT_EQ(refs[0].offer().clock_started_on(), calendar::FormatDate(assessed));
   EXPECT_EQ(refs[0].offer().statutory_deadline().due_date(), expected_statutory);
@@ -435,10 +440,8 @@ TEST_F(HomeCareTest, ClocksRunFromTheAssessmentsDateNotTheDayTheRouterConsumesIt
     else headers.emplace_back(name, value);
   }
   ASSERT_TRUE(testing::ProduceRecord(system_->Bootstrap(), kTopic, client, original.value, headers));
-  ASSERT_TRUE(WaitFor([&] {
-    refs = e2e::ClientReferrals(Router(), client);
-    return refs.size() == 2;
-  }, 30s));
+  refs = ReferralsOnceThereAre(client, 2);
+  ASSERT_EQ(refs.size(), 2u);
   for (const auto& r : refs) {
     EXPECT_EQ(r.offer().clock_started_on(), calendar::FormatDate(assessed)) << r.offer().source_event_id();
     EXPECT_EQ(r.offer().statutory_deadline().due_date(), expected_statutory) << r.offer().source_event_id();
@@ -463,11 +466,7 @@ TEST_F(HomeCareTest, AComatoseClientHasNoDrsAndNoDepressionReferral) {
   EXPECT_EQ(recorded.scales().cps(), 6);
   EXPECT_GE(recorded.scales().maple(), 4);  // CPS >= 3
   // The MAPLe referral is the barrier: it comes from the same event as any DRS rule would.
-  std::vector<router::v1::Referral> refs;
-  ASSERT_TRUE(WaitFor([&] {
-    refs = e2e::ClientReferrals(Router(), client);
-    return !refs.empty();
-  }, 30s));
+  auto refs = ReferralsOnceThereAre(client, 1);
   ASSERT_EQ(refs.size(), 1u);
   EXPECT_EQ(refs[0].offer().rule_id(), "homecare-maple-social-care-priority");
   auto events = EventsOf<hc::AssessmentRecorded>(client, "yhteys.homecare.v1.AssessmentRecorded");
@@ -503,11 +502,8 @@ TEST_F(HomeCareTest, CertifiedScalesStandAndADisagreementIsRecordedCountedAndPub
   ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), req, &recorded).ok());  // a retry: counted once
 
   // The router acted on the certified DRS.
-  std::vector<router::v1::Referral> refs;
-  ASSERT_TRUE(WaitFor([&] {
-    refs = e2e::ClientReferrals(Router(), client);
-    return refs.size() == 1;
-  }, 30s));
+  auto refs = ReferralsOnceThereAre(client, 1);
+  ASSERT_EQ(refs.size(), 1u);
   EXPECT_EQ(refs[0].offer().rule_id(), "homecare-drs-depression");
   auto events = EventsOf<hc::AssessmentRecorded>(client, "yhteys.homecare.v1.AssessmentRecorded");
   ASSERT_EQ(events.size(), 1u);
