@@ -53,7 +53,7 @@ struct Options {
   std::string label = "home-care";
 };
 
-std::string Today() { return calendar::FormatDate(calendar::TodayLocal()); }
+std::string Today() { return calendar::FormatDate(calendar::TodayInFinland()); }
 
 homecare::v1::RecordAssessmentRequest Assessment(const std::string& client, const std::string& key, bool depressed) {
   homecare::v1::RecordAssessmentRequest req;

@@ -4,12 +4,13 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
-#include <ctime>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "fill_unset.hpp"
+#include "yhteys/calendar/clock.hpp"
+#include "yhteys/calendar/date_text.hpp"
 #include "yhteys/hetu/synthetic.hpp"
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
@@ -23,14 +24,8 @@ inline std::unique_ptr<grpc::ClientContext> Ctx(std::chrono::milliseconds timeou
   return ctx;
 }
 
-inline std::string Today() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
+// Today as the services see it: the date in Europe/Helsinki.
+inline std::string Today() { return calendar::FormatDate(calendar::TodayInFinland()); }
 
 inline homecare::v1::RegisterClientRequest RegisterRequest(const std::string& code, const std::string& key) {
   homecare::v1::RegisterClientRequest req;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "clients.hpp"
+#include "yhteys/calendar/date_text.hpp"
 #include "yhteys/familycentre/v1/family_centre_events.pb.h"
 #include "yhteys/familycentre/v1/family_centre_service.grpc.pb.h"
 #include "yhteys/referral/v1/referral_events.pb.h"
@@ -329,6 +330,18 @@ TEST_F(FamilyTest, BadInputIsInvalidArgumentNamingTheFieldAndChangesNothing) {
                                        fc::EPDS_ANSWER_ENCODING_OPTION_POSITIONS, "2999-01-01");
   EXPECT_EQ(future_screening.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(future_screening.error_message().rfind("screened_on", 0), 0u) << future_screening.error_message();
+  // None of the refused screenings left an event: once a valid one is on
+  // the topic, it is the parent's only one.
+  ASSERT_TRUE(Epds(opened.case_id(), parent, kEpdsLow, "bad-epds-ok", &out).ok());
+  std::vector<testing::ReadRecord> screened;
+  ASSERT_TRUE(WaitFor([&] {
+    screened.clear();
+    for (auto& r : testing::ReadAll(system_->Bootstrap(), {kTopic}, static_cast<size_t>(-1), 3s)) {
+      if (r.key == parent && r.headers.at("ce_type") == "yhteys.familycentre.v1.EpdsScreened") screened.push_back(r);
+    }
+    return !screened.empty();
+  }, 20s));
+  EXPECT_EQ(screened.size(), 1u);
   fc::StartServiceRequest start;
   start.set_idempotency_key("bad-start");
   start.set_case_id(opened.case_id());
@@ -347,7 +360,37 @@ TEST_F(FamilyTest, BadInputIsInvalidArgumentNamingTheFieldAndChangesNothing) {
   get.set_case_id(opened.case_id());
   FamilyCase now;
   ASSERT_TRUE(Api().GetCase(Ctx().get(), get, &now).ok());
-  EXPECT_EQ(now.SerializeAsString(), opened.SerializeAsString());
+  EXPECT_EQ(now.SerializeAsString(), out.SerializeAsString());  // the valid screening's answer: nothing since
+}
+
+// TervHL § 51 a: a parent under 23 is referred within 14 days of the
+// screening, a parent of 23 or over within 3 months.
+TEST_F(FamilyTest, AParentUnderTwentyThreeGetsTheFourteenDayClock) {
+  const auto today = *calendar::ParseDate(e2e::Today());
+  const std::chrono::year_month_day birth{today.year() - std::chrono::years{21}, std::chrono::January,
+                                          std::chrono::day{2}};
+  fc::OpenCaseRequest req = OpenRequest({}, "young-parent-open");
+  auto* m = req.add_members();
+  m->set_identity_code(hetu::SyntheticIdentityCodeBornOn(birth, 980));
+  m->set_role(fc::MEMBER_ROLE_PARENT);
+  FamilyCase opened;
+  ASSERT_TRUE(Api().OpenCase(Ctx().get(), req, &opened).ok());
+  const std::string parent = MemberOf(opened, fc::MEMBER_ROLE_PARENT);
+  FamilyCase after;
+  ASSERT_TRUE(Epds(opened.case_id(), parent, kEpdsProbable, "young-parent-epds", &after).ok());
+  const std::string screened_on = after.epds(0).screened_on();
+  auto router = router::v1::ReferralRouter::NewStub(system_->Channel("referral-router"));
+  std::vector<router::v1::Referral> refs;
+  ASSERT_TRUE(WaitFor([&] {
+    refs = e2e::ClientReferrals(*router, parent);
+    return !refs.empty();
+  }, 30s));
+  ASSERT_EQ(refs.size(), 1u);
+  EXPECT_EQ(refs[0].offer().rule_id(), "familycentre-epds-depression-under-23");
+  EXPECT_EQ(refs[0].offer().statutory_deadline().rule(), "days:14");
+  EXPECT_EQ(refs[0].offer().statutory_deadline().due_date(),
+            calendar::FormatDate(std::chrono::sys_days{*calendar::ParseDate(screened_on)} + std::chrono::days{14}));
+  EXPECT_NE(refs[0].offer().statutory_deadline().legal_basis().find("§ 51 a"), std::string::npos);
 }
 
 TEST_F(FamilyTest, ParentsEpdsEndsAtTheIntakeUrgentWhenItemTenIsPositive) {

@@ -553,6 +553,55 @@ TEST_F(HomeCareTest, BadScalesAndAllowancesAreRefusedNamingTheField) {
   auto child_assessment = e2e::AssessmentRequest(resp.client_id(), "badallowance-assess", kCalmMood);
   child_assessment.set_care_allowance(hc::CARE_ALLOWANCE_HIGHEST);
   ExpectAssessmentRefused(child_assessment, "care_allowance");
+
+  // No event from any refused call: once a valid assessment of each client
+  // is on the topic, it is their only one.
+  req.clear_certified_scales();
+  child_assessment.set_care_allowance(hc::CARE_ALLOWANCE_UNSPECIFIED);
+  for (const auto* ok : {&req, &child_assessment}) {
+    hc::RecordAssessmentResponse recorded;
+    ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), *ok, &recorded).ok());
+  }
+  for (const std::string& id : {client, resp.client_id()}) {
+    std::vector<hc::AssessmentRecorded> events;
+    ASSERT_TRUE(WaitFor([&] {
+      events = EventsOf<hc::AssessmentRecorded>(id, "yhteys.homecare.v1.AssessmentRecorded");
+      return !events.empty();
+    }, 20s));
+    EXPECT_EQ(events.size(), 1u) << id;
+  }
+  EXPECT_EQ(EventsOf<hc::ClientRegistered>(resp.client_id(), "yhteys.homecare.v1.ClientRegistered").size(), 1u);
+}
+
+// The rules by age read the age on the assessment's own date: a client who
+// is 75 today but was 74 on the day of the assessment gets the under-75
+// rule (the region's target clock), not the 7-working-day one.
+TEST_F(HomeCareTest, TheAgeIsTheAgeOnTheAssessmentsDate) {
+  const auto today = *calendar::ParseDate(e2e::Today());
+  const std::chrono::year_month_day five_days_ago{std::chrono::sys_days{today} - std::chrono::days{5}};
+  std::chrono::year_month_day birth{five_days_ago.year() - std::chrono::years{75}, five_days_ago.month(),
+                                    five_days_ago.day()};
+  if (!birth.ok()) birth = std::chrono::year_month_day{birth.year(), birth.month(), std::chrono::day{28}};
+  hc::RegisterClientResponse resp;
+  ASSERT_TRUE(Api().RegisterClient(Ctx().get(),
+                                   e2e::RegisterRequest(hetu::SyntheticIdentityCodeBornOn(birth, 975), "age-register"),
+                                   &resp).ok());
+  auto req = e2e::AssessmentRequest(resp.client_id(), "age-assess", kCalmMood);
+  req.set_assessed_on(calendar::FormatDate(std::chrono::sys_days{today} - std::chrono::days{10}));
+  req.mutable_items()->mutable_health()->set_falls(2);  // MAPLe 4
+  hc::RecordAssessmentResponse recorded;
+  ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), req, &recorded).ok());
+  auto refs = ReferralsOnceThereAre(resp.client_id(), 1);
+  ASSERT_EQ(refs.size(), 1u);
+  EXPECT_EQ(refs[0].offer().rule_id(), "homecare-maple-social-care");
+  auto events = EventsOf<hc::AssessmentRecorded>(resp.client_id(), "yhteys.homecare.v1.AssessmentRecorded");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].age_years(), 74);
+  hc::GetClientRequest get;
+  get.set_client_id(resp.client_id());
+  hc::Client client;
+  ASSERT_TRUE(Api().GetClient(Ctx().get(), get, &client).ok());
+  EXPECT_EQ(client.age_years(), 75);
 }
 
 }  // namespace

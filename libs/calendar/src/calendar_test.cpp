@@ -1,4 +1,6 @@
 #include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -380,6 +382,22 @@ TEST(FinnishDateOfTest, InstantsBecomeHelsinkiDates) {
   EXPECT_EQ(FinnishDateOf(""), std::nullopt);
   EXPECT_EQ(FinnishDateOf("2026-06-30"), std::nullopt);
   EXPECT_EQ(FinnishDateOf("yesterday"), std::nullopt);
+}
+
+// Today is the Helsinki date even when the process runs on UTC: it agrees
+// with the Finnish date of the current instant.
+TEST(FinnishDateOfTest, TodayIsTheHelsinkiDateWhateverTz) {
+  setenv("TZ", "UTC", 1);
+  tzset();
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const std::time_t now = std::time(nullptr);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    const auto today = TodayInFinland();
+    if (std::time(nullptr) != now) continue;  // a second boundary in between: try again
+    EXPECT_EQ(today, FinnishDateOf(text));
+    return;
+  }
 }
 
 }  // namespace

@@ -5,11 +5,32 @@
 #include <string>
 
 #include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 
 namespace yhteys::calendar {
 
-std::chrono::year_month_day TodayLocal() {
+namespace {
+
+const absl::TimeZone* Helsinki() {
+  static const std::optional<absl::TimeZone> zone = []() -> std::optional<absl::TimeZone> {
+    absl::TimeZone z;
+    if (!absl::LoadTimeZone("Europe/Helsinki", &z)) return std::nullopt;
+    return z;
+  }();
+  return zone ? &*zone : nullptr;
+}
+
+std::chrono::year_month_day DateOf(absl::CivilDay day) {
+  return std::chrono::year_month_day{std::chrono::year(static_cast<int>(day.year())),
+                                     std::chrono::month(static_cast<unsigned>(day.month())),
+                                     std::chrono::day(static_cast<unsigned>(day.day()))};
+}
+
+}  // namespace
+
+std::chrono::year_month_day TodayInFinland() {
+  if (const absl::TimeZone* zone = Helsinki()) return DateOf(absl::ToCivilDay(absl::Now(), *zone));
   std::time_t now = std::time(nullptr);
   std::tm tm{};
   localtime_r(&now, &tm);
@@ -24,19 +45,12 @@ void UseFinnishTimeZoneUnlessSet() {
 }
 
 std::optional<std::chrono::year_month_day> FinnishDateOf(std::string_view rfc3339) {
-  static const std::optional<absl::TimeZone> helsinki = []() -> std::optional<absl::TimeZone> {
-    absl::TimeZone zone;
-    if (!absl::LoadTimeZone("Europe/Helsinki", &zone)) return std::nullopt;
-    return zone;
-  }();
-  if (!helsinki) return std::nullopt;
+  const absl::TimeZone* zone = Helsinki();
+  if (zone == nullptr) return std::nullopt;
   absl::Time instant;
   std::string error;
   if (!absl::ParseTime(absl::RFC3339_full, std::string(rfc3339), &instant, &error)) return std::nullopt;
-  const absl::CivilDay day = absl::ToCivilDay(instant, *helsinki);
-  return std::chrono::year_month_day{std::chrono::year(static_cast<int>(day.year())),
-                                     std::chrono::month(static_cast<unsigned>(day.month())),
-                                     std::chrono::day(static_cast<unsigned>(day.day()))};
+  return DateOf(absl::ToCivilDay(instant, *zone));
 }
 
 }  // namespace yhteys::calendar

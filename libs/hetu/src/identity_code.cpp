@@ -129,8 +129,9 @@ std::string NormalizeIdentityCode(std::string_view code) {
   return std::string(code.substr(first, last - first + 1));
 }
 
-int AgeOn(const IdentityCode& code, std::chrono::year_month_day on) {
-  const auto& birth = code.birth_date;
+int AgeOn(const IdentityCode& code, std::chrono::year_month_day on) { return AgeOn(code.birth_date, on); }
+
+int AgeOn(std::chrono::year_month_day birth, std::chrono::year_month_day on) {
   int years = static_cast<int>(on.year()) - static_cast<int>(birth.year());
   if (on.month() < birth.month() ||
       (on.month() == birth.month() && on.day() < birth.day())) {

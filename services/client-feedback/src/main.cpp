@@ -30,7 +30,7 @@ absl::StatusOr<feedback::FeedbackSettings> SettingsFrom(server::Runtime& rt) {
   feedback::FeedbackSettings settings;
   settings.source = rt.event_source();
   settings.idempotency_ttl = rt.idempotency_ttl();
-  settings.today = &calendar::TodayLocal;
+  settings.today = &calendar::TodayInFinland;
   settings.token_expiry = std::chrono::hours(c.GetInt("feedback.token_expiry_hours"));
   settings.free_text_retention = std::chrono::days(c.GetInt("feedback.free_text_retention_days"));
   settings.free_text_max_chars = static_cast<int>(c.GetInt("feedback.free_text_max_chars"));

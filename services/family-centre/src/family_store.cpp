@@ -22,6 +22,8 @@ constexpr int kMaxReasons = 5;
 constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr int kAdultAge = 18;
+
+std::string BornField(const std::string& member_id) { return "born:" + member_id; }
 // A screening is recorded from the form within a month of the parent answering it.
 constexpr int kEpdsBackdateDays = 30;
 
@@ -88,7 +90,8 @@ absl::Status FamilyStore::CheckUnit(const std::string& unit_id) const {
   return validate::KnownUnit("unit_id", unit_id, settings_.units);
 }
 
-absl::StatusOr<v1::Member> FamilyStore::MemberFrom(const std::string& field, const v1::NewMember& input) {
+absl::StatusOr<v1::Member> FamilyStore::MemberFrom(const std::string& field, const v1::NewMember& input,
+                                                    std::chrono::year_month_day* born) {
   std::string code = hetu::NormalizeIdentityCode(input.identity_code());
   if (code.empty()) return absl::InvalidArgumentError(field + ".identity_code: required");
   auto today = settings_.today();
@@ -102,6 +105,7 @@ absl::StatusOr<v1::Member> FamilyStore::MemberFrom(const std::string& field, con
   member.set_member_id(pseudonymizer_.Pseudonym(code));
   member.set_role(input.role());
   member.set_age_years(hetu::AgeOn(*parsed, today));
+  *born = parsed->birth_date;
   if (input.role() == v1::MEMBER_ROLE_CHILD && member.age_years() >= kAdultAge) {
     return absl::InvalidArgumentError(field + ".role: a child member is under 18");
   }
@@ -176,9 +180,11 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::OpenCase(const std::string& idempote
   v1::FamilyCase family_case;
   v1::OpenCaseRequest for_fingerprint = request;
   bool has_parent = false;
+  std::vector<std::pair<std::string, std::string>> births;
   for (int i = 0; i < request.members_size(); ++i) {
     std::string field = "members[" + std::to_string(i) + "]";
-    auto member = MemberFrom(field, request.members(i));
+    std::chrono::year_month_day born;
+    auto member = MemberFrom(field, request.members(i), &born);
     if (!member.ok()) return member.status();
     if (FindMember(family_case, member->member_id()) != nullptr) {
       return absl::InvalidArgumentError(field + ".identity_code: the same person twice");
@@ -187,6 +193,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::OpenCase(const std::string& idempote
     // Never fingerprint an identity code (a small, searchable space).
     for_fingerprint.mutable_members(i)->set_identity_code(member->member_id());
     *family_case.add_members() = *member;
+    births.emplace_back(BornField(member->member_id()), calendar::FormatDate(born));
   }
   if (!has_parent) return absl::InvalidArgumentError("members: at least one parent or guardian");
 
@@ -219,8 +226,9 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::OpenCase(const std::string& idempote
   step.RequireAbsent(CaseKey(family_case.case_id()), absl::AbortedError("case id collision; retry"))
       .HSet(CaseKey(family_case.case_id()), "case", family_case.SerializeAsString())
       .HSet(CaseKey(family_case.case_id()), "status", kOpen)
-      .HSet(CaseKey(family_case.case_id()), "version", "1")
-      .ZAddInOrder(OpenKey(unit_key), family_case.case_id())
+      .HSet(CaseKey(family_case.case_id()), "version", "1");
+  for (const auto& [field, date] : births) step.HSet(CaseKey(family_case.case_id()), field, date);
+  step.ZAddInOrder(OpenKey(unit_key), family_case.case_id())
       .Publish(redis::EventFor(event, settings_.source, kTopic, family_case.case_id()));
   return step.ExecuteFor<v1::FamilyCase>(pool_);
 }
@@ -244,7 +252,8 @@ absl::StatusOr<FamilyStore::Loaded> FamilyStore::Load(const std::string& case_id
 absl::StatusOr<v1::FamilyCase> FamilyStore::Apply(
     std::string_view scope, const std::string& idempotency_key, const std::string& fingerprint, const Loaded& loaded,
     const v1::FamilyCase& updated,
-    const std::vector<std::pair<const google::protobuf::Message*, std::string>>& events) {
+    const std::vector<std::pair<const google::protobuf::Message*, std::string>>& events,
+    const std::vector<std::pair<std::string, std::string>>& extra_fields) {
   const std::string& id = updated.case_id();
   std::string unit_key = ids::ShardKeyOfId(id, "case");
   redis::AtomicStep step(keyspace_, keyspace_.ShardFor(unit_key));
@@ -256,6 +265,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::Apply(
       .RequireFieldIn(CaseKey(id), "status", {kOpen}, absl::FailedPreconditionError("case_id: the case is closed"))
       .CompareAndBumpVersion(CaseKey(id), loaded.version, "case_id")
       .HSet(CaseKey(id), "case", updated.SerializeAsString());
+  for (const auto& [field, value] : extra_fields) step.HSet(CaseKey(id), field, value);
   if (updated.state() == v1::CASE_STATE_CLOSED) {
     step.HSet(CaseKey(id), "status", kClosed).ZRem(OpenKey(unit_key), id);
   }
@@ -268,7 +278,8 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::Apply(
 absl::StatusOr<v1::FamilyCase> FamilyStore::AddMember(const std::string& idempotency_key,
                                                       const v1::AddMemberRequest& request) {
   if (auto st = ValidateCaseId(request.case_id()); !st.ok()) return st;
-  auto member = MemberFrom("member", request.member());
+  std::chrono::year_month_day born;
+  auto member = MemberFrom("member", request.member(), &born);
   if (!member.ok()) return member.status();
   auto loaded = Load(request.case_id());
   if (!loaded.ok()) return loaded.status();
@@ -289,7 +300,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::AddMember(const std::string& idempot
   event.set_case_id(updated.case_id());
   *event.mutable_member() = *member;
   return Apply("AddMember", idempotency_key, server::RequestFingerprint(for_fingerprint), *loaded, updated,
-               {{&event, updated.case_id()}});
+               {{&event, updated.case_id()}}, {{BornField(member->member_id()), calendar::FormatDate(born)}});
 }
 
 absl::StatusOr<v1::FamilyCase> FamilyStore::AssignWorker(const std::string& idempotency_key,
@@ -376,9 +387,8 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::RecordEpds(const std::string& idempo
   if (auto invalid = ValidateEpds(answers)) return absl::InvalidArgumentError("answers: " + *invalid);
   const auto today = settings_.today();
   std::string screened_on = request.screened_on().empty() ? calendar::FormatDate(today) : request.screened_on();
-  if (auto date = calendar::ParsePastDate("screened_on", screened_on, today, kEpdsBackdateDays); !date.ok()) {
-    return date.status();
-  }
+  auto screened = calendar::ParsePastDate("screened_on", screened_on, today, kEpdsBackdateDays);
+  if (!screened.ok()) return screened.status();
   auto loaded = Load(request.case_id());
   if (!loaded.ok()) return loaded.status();
   v1::FamilyCase updated = loaded->family_case;
@@ -386,6 +396,9 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::RecordEpds(const std::string& idempo
   if (parent == nullptr || parent->role() != v1::MEMBER_ROLE_PARENT) {
     return absl::InvalidArgumentError("member_id: not a parent or guardian in this case");
   }
+  // The rules by age (TervHL § 51 a: under 23) read the parent's age on the screening's own date.
+  auto age = MemberAgeOn(request.case_id(), *parent, *screened);
+  if (!age.ok()) return age.status();
   const std::vector<int> item_scores = EpdsItemScores(
       answers, request.encoding() == v1::EPDS_ANSWER_ENCODING_OPTION_POSITIONS ? EpdsEncoding::kOptionPositions
                                                                               : EpdsEncoding::kScoredPoints);
@@ -410,7 +423,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::RecordEpds(const std::string& idempo
   event.set_municipality_code(updated.municipality_code());
   event.set_language(updated.language());
   event.set_unit_id(updated.unit_id());
-  event.set_age_years(parent->age_years());
+  event.set_age_years(*age);
   *event.mutable_item_scores() = screening->item_scores();
   event.set_encoding(request.encoding());
   event.set_screened_on(screened_on);
@@ -418,6 +431,17 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::RecordEpds(const std::string& idempo
   // child's pseudonym.
   return Apply("RecordEpds", idempotency_key, server::RequestFingerprint(request), *loaded, updated,
                {{&event, parent->member_id()}});
+}
+
+absl::StatusOr<int> FamilyStore::MemberAgeOn(const std::string& case_id, const v1::Member& member,
+                                             std::chrono::year_month_day day) {
+  int shard = keyspace_.ShardFor(ids::ShardKeyOfId(case_id, "case"));
+  auto reply = pool_.Command({"HGET", keyspace_.Key(shard, CaseKey(case_id)), BornField(member.member_id())});
+  if (!reply.ok()) return reply.status();
+  if ((*reply)->type != REDIS_REPLY_STRING) return member.age_years();
+  auto born = calendar::ParseDate(redis::ReplyString(reply->get()));
+  if (!born.ok()) return absl::InternalError("stored birth date is corrupt");
+  return hetu::AgeOn(*born, day);
 }
 
 absl::StatusOr<v1::FamilyCase> FamilyStore::CloseCase(const std::string& idempotency_key,

@@ -5,7 +5,8 @@
 // Keys, sharded by the unit (the first 16 hex characters of SHA-256 of the
 // unit id, which case and contact ids carry, so an id alone finds its shard):
 //   case:<id>       hash: case (serialized FamilyCase), status (OPEN or
-//                   CLOSED), version
+//                   CLOSED), version, born:<member id> (each member's birth
+//                   date, YYYY-MM-DD; never answered or published)
 //   contact:<id>    hash: contact
 //   unit:<u>:open   sorted set of the unit's open case ids by opening time
 // Thread-safe; blocking (run on worker threads).
@@ -64,16 +65,24 @@ class FamilyStore {
     v1::FamilyCase family_case;
     std::string version;
   };
-  // A new member from its identity code: validated, pseudonymised, aged.
-  absl::StatusOr<v1::Member> MemberFrom(const std::string& field, const v1::NewMember& input);
+  // A new member from its identity code: validated, pseudonymised, aged;
+  // `born` gets the birth date.
+  absl::StatusOr<v1::Member> MemberFrom(const std::string& field, const v1::NewMember& input,
+                                        std::chrono::year_month_day* born);
   absl::Status CheckUnit(const std::string& unit_id) const;
   absl::StatusOr<Loaded> Load(const std::string& case_id);
   // Writes `updated` over `loaded` if the case is still open and unchanged,
-  // with `events` (each with its partition key).
+  // with `events` (each with its partition key) and any `extra_fields` of
+  // the case hash.
   absl::StatusOr<v1::FamilyCase> Apply(std::string_view scope, const std::string& idempotency_key,
                                        const std::string& fingerprint, const Loaded& loaded,
                                        const v1::FamilyCase& updated,
-                                       const std::vector<std::pair<const google::protobuf::Message*, std::string>>& events);
+                                       const std::vector<std::pair<const google::protobuf::Message*, std::string>>& events,
+                                       const std::vector<std::pair<std::string, std::string>>& extra_fields = {});
+  // A member's age on `day`: from the stored birth date, else (a case opened
+  // before birth dates were kept) the age recorded when they were added.
+  absl::StatusOr<int> MemberAgeOn(const std::string& case_id, const v1::Member& member,
+                                  std::chrono::year_month_day day);
 
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;

@@ -13,7 +13,7 @@ struct Family {
   explicit Family(server::Runtime& rt)
       : store(rt.redis(), rt.keyspace(), rt.pseudonymizer(),
               {rt.event_source(), rt.config().GetBool("identity.accept_temporary_codes"), rt.idempotency_ttl(),
-               &calendar::TodayLocal, validate::IdList(rt.config().GetString("family_centre.units")),
+               &calendar::TodayInFinland, validate::IdList(rt.config().GetString("family_centre.units")),
                {static_cast<int>(rt.config().GetInt("family_centre.epds_possible_from")),
                 static_cast<int>(rt.config().GetInt("family_centre.epds_probable_from"))}}),
         service(store, rt.rpc_env(), &rt.relay()) {}

@@ -104,6 +104,8 @@ absl::StatusOr<v1::RegisterClientResponse> HomeCareStore::RegisterClient(const s
       .Response(response.SerializeAsString())
       .RequireAbsent(ClientKey(pseudonym), absl::AlreadyExistsError("identity_code: client already registered"))
       .HSet(ClientKey(pseudonym), "profile", client.SerializeAsString())
+      // The birth date, so that rules by age read the age on each assessment's date; never answered or published.
+      .HSet(ClientKey(pseudonym), "born", calendar::FormatDate(parsed->birth_date))
       .Publish(redis::EventFor(event, settings_.source, kTopic, pseudonym));
   auto answer = step.ExecuteFor<v1::RegisterClientResponse>(pool_);
   if (answer.status().code() == absl::StatusCode::kAlreadyExists) {
@@ -126,8 +128,10 @@ absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
 
   auto loaded = LoadClient(request.client_id(), /*with_referrals=*/false);
   if (!loaded.ok()) return loaded.status();
-  v1::Client client = loaded->first;
-  if (auto st = ValidateCareAllowance(request.care_allowance(), client.age_years()); !st.ok()) return st;
+  v1::Client client = loaded->client;
+  // The rules by age (23, 75) and the allowance's age limit read the age on the assessment's own date.
+  const int age_on_assessment = loaded->AgeOn(*assessed_on);
+  if (auto st = ValidateCareAllowance(request.care_allowance(), age_on_assessment); !st.ok()) return st;
   const bool allowance_changed = request.care_allowance() != v1::CARE_ALLOWANCE_UNSPECIFIED &&
                                  request.care_allowance() != client.care_allowance();
   if (allowance_changed) client.set_care_allowance(request.care_allowance());
@@ -150,7 +154,7 @@ absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
   *event.mutable_scales() = assessment.scales();
   event.set_municipality_code(client.municipality_code());
   event.set_language(client.language());
-  event.set_age_years(client.age_years());
+  event.set_age_years(age_on_assessment);
   event.set_unit_id(client.unit_id());
   event.set_scales_source(assessment.scales_source());
   *event.mutable_computed_scales() = assessment.computed_scales();
@@ -175,7 +179,7 @@ absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
       .RequireExists(ClientKey(request.client_id()), NoSuchClient());
   // A changed allowance rewrites the profile: guard it against a concurrent writer.
   if (allowance_changed) {
-    step.CompareAndBumpVersion(ClientKey(request.client_id()), loaded->second, "client_id")
+    step.CompareAndBumpVersion(ClientKey(request.client_id()), loaded->version, "client_id")
         .HSet(ClientKey(request.client_id()), "profile", client.SerializeAsString());
   }
   step.HSet(ClientKey(request.client_id()), "latest_assessment", assessment.SerializeAsString())
@@ -195,20 +199,25 @@ absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
 absl::StatusOr<v1::Client> HomeCareStore::GetClient(const std::string& client_id) {
   auto loaded = LoadClient(client_id, /*with_referrals=*/true);
   if (!loaded.ok()) return loaded.status();
-  return std::move(loaded->first);
+  return std::move(loaded->client);
 }
 
-absl::StatusOr<std::pair<v1::Client, std::string>> HomeCareStore::LoadClient(const std::string& client_id,
-                                                                            bool with_referrals) {
+int HomeCareStore::LoadedClient::AgeOn(std::chrono::year_month_day day) const {
+  return born ? hetu::AgeOn(*born, day) : client.age_years();
+}
+
+absl::StatusOr<HomeCareStore::LoadedClient> HomeCareStore::LoadClient(const std::string& client_id,
+                                                                      bool with_referrals) {
   if (auto st = validate::Pseudonym("client_id", client_id); !st.ok()) return st;
   int shard = keyspace_.ShardFor(client_id);
   std::vector<std::vector<std::string>> commands = {{"HMGET", keyspace_.Key(shard, ClientKey(client_id)), "profile",
-                                                     "latest_assessment", "care_plan", "missed_streak", "version"}};
+                                                     "latest_assessment", "care_plan", "missed_streak", "version",
+                                                     "born"}};
   if (with_referrals) commands.push_back({"HVALS", keyspace_.Key(shard, ReferralsKey(client_id))});
   auto replies = pool_.Pipeline(commands);
   if (!replies.ok()) return replies.status();
   const redisReply* fields = (*replies)[0].get();
-  if (fields->type != REDIS_REPLY_ARRAY || fields->elements != 5 || fields->element[0]->type != REDIS_REPLY_STRING) {
+  if (fields->type != REDIS_REPLY_ARRAY || fields->elements != 6 || fields->element[0]->type != REDIS_REPLY_STRING) {
     return NoSuchClient();
   }
   v1::Client client;
@@ -226,7 +235,14 @@ absl::StatusOr<std::pair<v1::Client, std::string>> HomeCareStore::LoadClient(con
   for (size_t i = 0; referrals != nullptr && referrals->type == REDIS_REPLY_ARRAY && i < referrals->elements; ++i) {
     client.add_referrals()->ParseFromString(redis::ReplyString(referrals->element[i]));
   }
-  return std::make_pair(std::move(client), redis::ReplyString(fields->element[4]));
+  LoadedClient loaded{std::move(client), redis::ReplyString(fields->element[4]), std::nullopt};
+  if (fields->element[5]->type == REDIS_REPLY_STRING) {
+    auto born = calendar::ParseDate(redis::ReplyString(fields->element[5]));
+    if (!born.ok()) return absl::InternalError("stored birth date is corrupt");
+    loaded.born = *born;
+    loaded.client.set_age_years(loaded.AgeOn(settings_.today()));
+  }
+  return loaded;
 }
 
 absl::StatusOr<v1::ListAssessmentsResponse> HomeCareStore::ListAssessments(const std::string& client_id) {
@@ -278,7 +294,7 @@ absl::StatusOr<v1::Client> HomeCareStore::SetCarePlan(const std::string& idempot
   // The answer is the whole client, its referrals included.
   auto loaded = LoadClient(request.client_id(), /*with_referrals=*/true);
   if (!loaded.ok()) return loaded.status();
-  v1::Client client = std::move(loaded->first);
+  v1::Client client = std::move(loaded->client);
   *client.mutable_care_plan() = plan;
 
   v1::CarePlanSet event;
@@ -312,7 +328,7 @@ absl::StatusOr<v1::RecordVisitResponse> HomeCareStore::RecordVisit(const std::st
   }
   auto loaded = LoadClient(request.client_id(), /*with_referrals=*/false);
   if (!loaded.ok()) return loaded.status();
-  const v1::Client& client = loaded->first;
+  const v1::Client& client = loaded->client;
   bool missed = request.outcome() == v1::VISIT_OUTCOME_MISSED;
   int streak = missed ? client.consecutive_missed_visits() + 1 : 0;
   // Once per run of missed visits: exactly when the run reaches the
@@ -338,7 +354,7 @@ absl::StatusOr<v1::RecordVisitResponse> HomeCareStore::RecordVisit(const std::st
       .RecordTtl(settings_.idempotency_ttl)
       .Response(response.SerializeAsString())
       .RequireExists(ClientKey(p), NoSuchClient())
-      .CompareAndBumpVersion(ClientKey(p), loaded->second, "client_id")
+      .CompareAndBumpVersion(ClientKey(p), loaded->version, "client_id")
       .HSet(ClientKey(p), "missed_streak", std::to_string(streak))
       .Publish(redis::EventFor(recorded, settings_.source, kTopic, p));
   if (alert) {

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -58,9 +59,19 @@ class HomeCareStore {
                                              const referral::v1::ReferralStateChanged& change);
 
  private:
-  // The client and the version its record was read at; its referral
-  // outcomes only when asked for (a write needs the profile alone).
-  absl::StatusOr<std::pair<v1::Client, std::string>> LoadClient(const std::string& client_id, bool with_referrals);
+  // The client (age_years as of today when the birth date is known), the
+  // version its record was read at, and the birth date (kept apart from the
+  // profile: never answered or published; absent for clients registered
+  // before it was kept); its referral outcomes only when asked for (a write
+  // needs the profile alone).
+  struct LoadedClient {
+    v1::Client client;
+    std::string version;
+    std::optional<std::chrono::year_month_day> born;
+    // The client's age on `day`: from the birth date, else the age recorded at registration.
+    int AgeOn(std::chrono::year_month_day day) const;
+  };
+  absl::StatusOr<LoadedClient> LoadClient(const std::string& client_id, bool with_referrals);
 
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;

@@ -22,7 +22,7 @@ struct HomeCare {
                           .Register(rt.registry())),
         store(rt.redis(), rt.keyspace(), rt.pseudonymizer(),
               {rt.event_source(), rt.config().GetBool("identity.accept_temporary_codes"), rt.idempotency_ttl(),
-               &calendar::TodayLocal, static_cast<int>(rt.config().GetInt("homecare.missed_visits_alert_after")),
+               &calendar::TodayInFinland, static_cast<int>(rt.config().GetInt("homecare.missed_visits_alert_after")),
                validate::IdList(rt.config().GetString("homecare.units")),
                [this](const std::string& scale) { disagreements.Add({{"scale", scale}}).Increment(); }}),
         service(store, rt.rpc_env(), &rt.relay()) {

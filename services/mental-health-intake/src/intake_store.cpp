@@ -394,8 +394,10 @@ absl::StatusOr<v1::Intake> IntakeStore::CompleteIntake(const std::string& idempo
   // The care need is assessed today: the day every clock of what follows starts from.
   const auto completed_on = settings_.today();
   intake.set_completed_on(calendar::FormatDate(completed_on));
-  // Age 0 is "unknown" here: an intake started from a referral's pseudonym has no identity code to read it from.
-  std::optional<int> age = intake.age_known() ? std::optional<int>(intake.age_years()) : std::nullopt;
+  // An intake started from a referral's pseudonym has no identity code to read an age from. (An intake stored before
+  // age_known existed has it unset: its age is known exactly when it is above 0.)
+  std::optional<int> age =
+      intake.age_known() || intake.age_years() > 0 ? std::optional<int>(intake.age_years()) : std::nullopt;
   if (TherapyGuaranteeApplies(static_cast<CareLevel>(intake.chosen_level()), age)) {
     auto* clock = intake.mutable_therapy_guarantee_deadline();
     clock->set_due_date(calendar::FormatDate(std::chrono::year_month_day{

@@ -13,7 +13,7 @@ struct Intake {
   explicit Intake(server::Runtime& rt)
       : store(rt.redis(), rt.keyspace(), rt.pseudonymizer(),
               {rt.event_source(), rt.config().GetBool("identity.accept_temporary_codes"), rt.idempotency_ttl(),
-               &calendar::TodayLocal,
+               &calendar::TodayInFinland,
                {static_cast<int>(rt.config().GetInt("intake.audit_c_threshold_men")),
                 static_cast<int>(rt.config().GetInt("intake.audit_c_threshold_women"))},
                validate::IdList(rt.config().GetString("intake.units"))}),

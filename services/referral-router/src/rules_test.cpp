@@ -378,8 +378,14 @@ TEST_F(RuleSelectionTest, ServiceNeedAssessmentByAgeAndCareAllowance) {
   EXPECT_EQ(Selected(Rai(0, 0, 4, 80)), priority);
   EXPECT_EQ(Selected(Rai(0, 0, 4, 75)), priority);
   EXPECT_EQ(Selected(Rai(0, 0, 4, 60, true)), priority);
-  EXPECT_EQ(Selected(Rai(0, 0, 4, 17, true)), priority);
+  EXPECT_EQ(Selected(Rai(0, 0, 4, 18, true)), priority);
   EXPECT_EQ(Selected(Rai(0, 0, 4, 74)), V{"homecare-maple-social-care -/-/months:3"});
+  EXPECT_EQ(Selected(Rai(0, 0, 4, 18)), V{"homecare-maple-social-care -/-/months:3"});
+  // A child: start and completion clocks, with or without an allowance, and only that one rule.
+  const V child{"homecare-maple-social-care-child working_days:7/months:3/-"};
+  EXPECT_EQ(Selected(Rai(0, 0, 4, 17)), child);
+  EXPECT_EQ(Selected(Rai(0, 0, 4, 17, true)), child);
+  EXPECT_EQ(Selected(Rai(0, 0, 4, 6)), child);
   EXPECT_EQ(Selected(Rai(0, 0, 3, 80, true)), V{});
   const Rule& other = Get("homecare-maple-social-care");
   EXPECT_NE(other.target_clock->basis.find("a target, not a statute"), std::string::npos);
@@ -417,7 +423,7 @@ TEST_F(ShippedRulesTest, EveryRuleStartsItsClocksFromTheEventsDate) {
   for (const Rule& rule : rules_) {
     EXPECT_FALSE(rule.clock_start_field.empty()) << rule.id;
   }
-  EXPECT_EQ(rules_.size(), 10u);
+  EXPECT_EQ(rules_.size(), 11u);
 }
 
 TEST(ServiceNamesTest, RoundTrip) {

@@ -1,7 +1,10 @@
 #pragma once
-// Today's date on the local calendar. Finnish deadlines run on Finnish
-// dates: services set TZ=Europe/Helsinki at start-up unless TZ is set
-// (see UseFinnishTimeZoneUnlessSet). Thread-safe.
+// Finnish dates. Deadlines, assessment dates and the days clocks start from
+// are dates in Europe/Helsinki whatever the process's TZ says (a pod with
+// TZ=UTC still dates an assessment made at 00:30 Helsinki time on the
+// Finnish day). Services also set TZ=Europe/Helsinki at start-up unless TZ
+// is set (UseFinnishTimeZoneUnlessSet), for anything else that reads local
+// time. Thread-safe.
 
 #include <chrono>
 #include <optional>
@@ -9,7 +12,8 @@
 
 namespace yhteys::calendar {
 
-std::chrono::year_month_day TodayLocal();
+// Today in Europe/Helsinki (the local date only if tzdata is missing).
+std::chrono::year_month_day TodayInFinland();
 // Sets TZ=Europe/Helsinki when the environment names no time zone.
 void UseFinnishTimeZoneUnlessSet();
 

@@ -12,9 +12,12 @@
 //
 // The Eves: Midsummer Eve (Fri 19-25 Jun) Juhannusaatto and 24 Dec
 // Jouluaatto. They are not public holidays; the Act on the computation of
-// statutory time limits (150/1930 § 5) names them beside the holy days,
-// which is why the working-day calendar (working_days.hpp) treats them as
-// non-working by default, as a stated setting (WorkingDayPolicy).
+// statutory time limits (150/1930 § 5) names them beside the holy days (a
+// time limit ending on one of them moves to the next weekday), which is why
+// the working-day calendar (working_days.hpp) does not count them as working
+// days by default, as a stated setting (WorkingDayPolicy). Yhteys applies
+// this to counting working days only: a days:N or months:N due date that
+// ends on a holiday or an Eve is not moved.
 // New Year's Eve is an ordinary day.
 //
 // Thread-safety: pure functions; safe to call concurrently.

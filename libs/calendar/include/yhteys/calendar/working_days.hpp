@@ -18,8 +18,8 @@ namespace yhteys::calendar {
 struct WorkingDayPolicy {
   // Midsummer Eve and Christmas Eve are not public holidays, but the Act on
   // the computation of statutory time limits (150/1930 § 5) names them beside
-  // the holy days, and public offices are closed on them: by default they
-  // are not working days.
+  // the holy days (a time limit ending on one moves to the next weekday):
+  // by default they are not counted as working days.
   bool eves_are_non_working = true;
 };
 

@@ -55,6 +55,8 @@ std::string NormalizeIdentityCode(std::string_view code);
 // older on 1 March in non-leap years. Negative if `on` is before the birthday
 // of the birth year (i.e. before birth).
 int AgeOn(const IdentityCode& code, std::chrono::year_month_day on);
+// The same from a birth date.
+int AgeOn(std::chrono::year_month_day birth, std::chrono::year_month_day on);
 
 }  // namespace yhteys::hetu
 
