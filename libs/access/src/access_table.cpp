@@ -188,6 +188,20 @@ const AccessRule* FindRule(std::string_view service, std::string_view method) {
   return any;
 }
 
+const AccessRule* FindRuleBySuffix(std::string_view service, std::string_view service_and_method) {
+  const AccessRule* any = nullptr;
+  for (const AccessRule& rule : AccessTable()) {
+    std::string_view m = rule.method;
+    if (m.size() <= service_and_method.size() || m.substr(m.size() - service_and_method.size()) != service_and_method ||
+        m[m.size() - service_and_method.size() - 1] != '.') {
+      continue;
+    }
+    if (rule.service == service) return &rule;
+    if (rule.service == "*") any = &rule;
+  }
+  return any;
+}
+
 Decision Authorize(std::string_view service, const Identity& identity, std::string_view method) {
   Decision d;
   d.rule = FindRule(service, method);

@@ -20,7 +20,7 @@ InboxService::InboxService(InboxStore& store, server::RpcEnv env, kafka::OutboxR
 grpc::ServerUnaryReactor* InboxService::OfferReferral(grpc::CallbackServerContext* ctx,
                                                       const referral::v1::OfferReferralRequest* req,
                                                       referral::v1::InboxEntry* resp) {
-  return server::RunUnary(ctx, env_, "ReferralInbox/OfferReferral", [=, this] {
+  return server::RunUnary(ctx, env_, "ReferralInbox/OfferReferral", req, resp, [=, this] {
     return Assign(store_.Offer(req->offer()), resp);
   });
 }
@@ -28,7 +28,7 @@ grpc::ServerUnaryReactor* InboxService::OfferReferral(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* InboxService::AcceptReferral(grpc::CallbackServerContext* ctx,
                                                        const referral::v1::AcceptReferralRequest* req,
                                                        referral::v1::InboxEntry* resp) {
-  return server::RunUnary(ctx, env_, "ReferralInbox/AcceptReferral", [=, this] {
+  return server::RunUnary(ctx, env_, "ReferralInbox/AcceptReferral", req, resp, [=, this] {
     auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
     if (!key.ok()) return key.status();
     auto st = Assign(store_.Accept(*key, server::RequestFingerprint(*req), req->referral_id(), req->unit_id()), resp);
@@ -40,7 +40,7 @@ grpc::ServerUnaryReactor* InboxService::AcceptReferral(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* InboxService::DeclineReferral(grpc::CallbackServerContext* ctx,
                                                         const referral::v1::DeclineReferralRequest* req,
                                                         referral::v1::InboxEntry* resp) {
-  return server::RunUnary(ctx, env_, "ReferralInbox/DeclineReferral", [=, this] {
+  return server::RunUnary(ctx, env_, "ReferralInbox/DeclineReferral", req, resp, [=, this] {
     auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
     if (!key.ok()) return key.status();
     auto st = Assign(store_.Decline(*key, server::RequestFingerprint(*req), req->referral_id(), req->reason()), resp);
@@ -52,7 +52,7 @@ grpc::ServerUnaryReactor* InboxService::DeclineReferral(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* InboxService::CompleteReferral(grpc::CallbackServerContext* ctx,
                                                          const referral::v1::CompleteReferralRequest* req,
                                                          referral::v1::InboxEntry* resp) {
-  return server::RunUnary(ctx, env_, "ReferralInbox/CompleteReferral", [=, this] {
+  return server::RunUnary(ctx, env_, "ReferralInbox/CompleteReferral", req, resp, [=, this] {
     auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
     if (!key.ok()) return key.status();
     auto st = Assign(store_.Complete(*key, server::RequestFingerprint(*req), req->referral_id()), resp);
@@ -64,7 +64,7 @@ grpc::ServerUnaryReactor* InboxService::CompleteReferral(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* InboxService::GetInboxEntry(grpc::CallbackServerContext* ctx,
                                                       const referral::v1::GetInboxEntryRequest* req,
                                                       referral::v1::InboxEntry* resp) {
-  return server::RunUnary(ctx, env_, "ReferralInbox/GetInboxEntry", [=, this] {
+  return server::RunUnary(ctx, env_, "ReferralInbox/GetInboxEntry", req, resp, [=, this] {
     return Assign(store_.Get(req->referral_id()), resp);
   });
 }
@@ -72,7 +72,7 @@ grpc::ServerUnaryReactor* InboxService::GetInboxEntry(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* InboxService::ListInbox(grpc::CallbackServerContext* ctx,
                                                   const referral::v1::ListInboxRequest* req,
                                                   referral::v1::ListInboxResponse* resp) {
-  return server::RunUnary(ctx, env_, "ReferralInbox/ListInbox", [=, this] {
+  return server::RunUnary(ctx, env_, "ReferralInbox/ListInbox", req, resp, [=, this] {
     return Assign(store_.List(req->page_size(), req->page_token()), resp);
   });
 }

@@ -20,7 +20,7 @@ class CountingHomeCare final : public hc::HomeCare::CallbackService {
   explicit CountingHomeCare(RpcEnv env) : env_(env) {}
   grpc::ServerUnaryReactor* RecordAssessment(grpc::CallbackServerContext* ctx, const hc::RecordAssessmentRequest* req,
                                              hc::RecordAssessmentResponse* resp) override {
-    return RunUnary(ctx, env_, "HomeCare/RecordAssessment", [this, req, resp] {
+    return RunUnary(ctx, env_, "HomeCare/RecordAssessment", req, resp, [this, req, resp] {
       runs.fetch_add(1);
       resp->set_assessment_id("a-" + req->client_id());
       return absl::OkStatus();

@@ -193,6 +193,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec
   rt->executor_ = std::make_unique<Executor>(static_cast<int>(c.GetInt("server.workers")),
                                              static_cast<size_t>(c.GetInt("server.max_queue")));
   rt->rpc_metrics_ = std::make_unique<RpcMetrics>(*rt->registry_, spec.name);
+  rt->audit_ = std::make_unique<AuditLog>(*rt->pool_, *rt->keyspace_, rt->event_source(), spec.name,
+                                          [relay = rt->relay_.get()] { relay->Notify(); });
   return rt;
 }
 
@@ -273,6 +275,13 @@ int Runtime::Run() {
   if (!credentials.ok()) {
     log::Error("invalid TLS configuration", {{"error", std::string(credentials.status().message())}});
     return 2;
+  }
+  // Under TLS every call passes the access table before any handler runs
+  // (plaintext is for local development: no identity, no roles).
+  if (c.GetString("server.tls.mode") != "plaintext") {
+    (*credentials)->SetAuthMetadataProcessor(std::make_shared<AccessProcessor>(*audit_, *registry_));
+  } else {
+    log::Warn("plaintext gRPC: no caller identity, every role allowed (local development only)");
   }
   grpc::EnableDefaultHealthCheckService(true);
   if (c.GetBool("server.reflection")) grpc::reflection::InitProtoReflectionServerBuilderPlugin();

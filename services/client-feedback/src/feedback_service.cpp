@@ -25,7 +25,7 @@ grpc::ServerUnaryReactor* FeedbackService::SubmitFeedback(grpc::CallbackServerCo
 
 grpc::ServerUnaryReactor* FeedbackService::GetUnitSummary(grpc::CallbackServerContext* ctx,
                                                           const v1::GetUnitSummaryRequest* req, v1::UnitSummary* resp) {
-  return server::RunRead(ctx, env_, "ClientFeedback/GetUnitSummary", resp,
+  return server::RunRead(ctx, env_, "ClientFeedback/GetUnitSummary", req, resp,
                          [=, this] { return store_.GetUnitSummary(*req); });
 }
 

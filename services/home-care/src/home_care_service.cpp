@@ -39,13 +39,13 @@ grpc::ServerUnaryReactor* HomeCareService::RecordVisit(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* HomeCareService::ListAssessments(grpc::CallbackServerContext* ctx,
                                                            const v1::ListAssessmentsRequest* req,
                                                            v1::ListAssessmentsResponse* resp) {
-  return server::RunRead(ctx, env_, "HomeCare/ListAssessments", resp,
+  return server::RunRead(ctx, env_, "HomeCare/ListAssessments", req, resp,
                          [=, this] { return store_.ListAssessments(req->client_id()); });
 }
 
 grpc::ServerUnaryReactor* HomeCareService::GetClient(grpc::CallbackServerContext* ctx, const v1::GetClientRequest* req,
                                                      v1::Client* resp) {
-  return server::RunRead(ctx, env_, "HomeCare/GetClient", resp,
+  return server::RunRead(ctx, env_, "HomeCare/GetClient", req, resp,
                          [=, this] { return store_.GetClient(req->client_id()); });
 }
 

@@ -43,7 +43,7 @@ grpc::ServerUnaryReactor* IntakeService::CompleteIntake(grpc::CallbackServerCont
 
 grpc::ServerUnaryReactor* IntakeService::GetIntake(grpc::CallbackServerContext* ctx, const v1::GetIntakeRequest* req,
                                                    v1::Intake* resp) {
-  return server::RunRead(ctx, env_, "MentalHealthIntake/GetIntake", resp,
+  return server::RunRead(ctx, env_, "MentalHealthIntake/GetIntake", req, resp,
                          [=, this] { return store_.GetIntake(req->intake_id()); });
 }
 

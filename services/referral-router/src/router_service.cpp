@@ -62,7 +62,7 @@ RouterService::RouterService(ReferralStore& store, server::RpcEnv env, std::func
 
 grpc::ServerUnaryReactor* RouterService::GetReferral(grpc::CallbackServerContext* ctx,
                                                      const v1::GetReferralRequest* req, v1::Referral* resp) {
-  return server::RunUnary(ctx, env_, "ReferralRouter/GetReferral", [=, this]() -> absl::Status {
+  return server::RunUnary(ctx, env_, "ReferralRouter/GetReferral", req, resp, [=, this]() -> absl::Status {
     if (req->referral_id().empty()) return absl::InvalidArgumentError("referral_id: required");
     auto result = store_.Get(req->referral_id());
     if (!result.ok()) return result.status();
@@ -74,7 +74,7 @@ grpc::ServerUnaryReactor* RouterService::GetReferral(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* RouterService::ListClientReferrals(grpc::CallbackServerContext* ctx,
                                                              const v1::ListClientReferralsRequest* req,
                                                              v1::ListClientReferralsResponse* resp) {
-  return server::RunUnary(ctx, env_, "ReferralRouter/ListClientReferrals", [=, this]() -> absl::Status {
+  return server::RunUnary(ctx, env_, "ReferralRouter/ListClientReferrals", req, resp, [=, this]() -> absl::Status {
     if (auto st = validate::Pseudonym("client_pseudonym", req->client_pseudonym()); !st.ok()) return st;
     auto result = store_.ListForClient(req->client_pseudonym());
     if (!result.ok()) return result.status();
@@ -86,7 +86,7 @@ grpc::ServerUnaryReactor* RouterService::ListClientReferrals(grpc::CallbackServe
 grpc::ServerUnaryReactor* RouterService::RespondToExternalReferral(grpc::CallbackServerContext* ctx,
                                                                    const v1::RespondToExternalReferralRequest* req,
                                                                    v1::Referral* resp) {
-  return server::RunUnary(ctx, env_, "ReferralRouter/RespondToExternalReferral", [=, this]() -> absl::Status {
+  return server::RunUnary(ctx, env_, "ReferralRouter/RespondToExternalReferral", req, resp, [=, this]() -> absl::Status {
     auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
     if (!key.ok()) return key.status();
     auto result = RespondToExternal(store_, *key, *req);

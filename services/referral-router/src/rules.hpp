@@ -34,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "yhteys/calendar/deadline.hpp"
 #include "yhteys/common/v1/common.pb.h"
+#include "yhteys/server/service_names.hpp"
 
 namespace yhteys::router {
 
@@ -75,11 +76,9 @@ absl::StatusOr<std::vector<Rule>> LoadRulesFile(const std::string& path);
 // if there are `any` conditions, at least one of them does.
 bool Matches(const Rule& rule, const google::protobuf::Message& event);
 
-// "mental-health-intake" <-> SERVICE_NAME_MENTAL_HEALTH_INTAKE, and so on.
-common::v1::ServiceName ServiceFromName(const std::string& name);
-std::string ServiceToName(common::v1::ServiceName service);
-// "/yhteys/home-care" -> SERVICE_NAME_HOME_CARE.
-common::v1::ServiceName ServiceFromSource(const std::string& ce_source);
+using server::ServiceFromName;
+using server::ServiceFromSource;
+using server::ServiceToName;
 
 // Reads a scalar field by dotted path; nullopt when absent or not scalar.
 std::optional<double> NumericField(const google::protobuf::Message& message, const std::string& path);

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string_view>
 #include <thread>
@@ -290,6 +291,39 @@ bool ProduceRecord(const std::string& bootstrap, const std::string& topic, const
   bool ok = e == RD_KAFKA_RESP_ERR_NO_ERROR && rd_kafka_flush(rk, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR;
   rd_kafka_destroy(rk);
   return ok;
+}
+
+}  // namespace yhteys::testing
+
+namespace yhteys::testing {
+namespace {
+
+void Run(const std::string& cmd) {
+  if (std::system((cmd + " >/dev/null 2>&1").c_str()) != 0) throw std::runtime_error("failed: " + cmd);
+}
+
+}  // namespace
+
+TestCa::TestCa(std::string dir, std::string name) : dir_(std::move(dir)), name_(std::move(name)) {
+  ca_file_ = dir_ + "/" + name_ + ".pem";
+  ca_key_ = dir_ + "/" + name_ + ".key";
+  Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=" + name_ +
+      " -keyout " + ca_key_ + " -out " + ca_file_);
+}
+
+TestCa::Issued TestCa::Issue(const std::string& name, const std::string& san) const {
+  Issued out{dir_ + "/" + name + ".pem", dir_ + "/" + name + ".key"};
+  const std::string csr = dir_ + "/" + name + ".csr";
+  const std::string ext = dir_ + "/" + name + ".ext";
+  Run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=" + name + " -keyout " +
+      out.key_file + " -out " + csr);
+  {
+    std::ofstream(ext) << "subjectAltName=" << san << "\nbasicConstraints=CA:FALSE\n"
+                       << "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\n";
+  }
+  Run("openssl x509 -req -in " + csr + " -CA " + ca_file_ + " -CAkey " + ca_key_ + " -CAcreateserial -days 1 -out " +
+      out.cert_file + " -extfile " + ext);
+  return out;
 }
 
 }  // namespace yhteys::testing

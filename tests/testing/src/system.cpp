@@ -37,6 +37,54 @@ std::string Binary(std::string name) {
 
 YhteysSystem::YhteysSystem(std::vector<std::string> services, std::map<std::string, std::string> env)
     : env_(std::move(env)) {
+  Init(services, "");
+}
+
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+std::shared_ptr<grpc::ChannelCredentials> MtlsCredentials(const std::string& ca, const TestCa::Issued& client) {
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = ReadFile(ca);
+  options.pem_cert_chain = ReadFile(client.cert_file);
+  options.pem_private_key = ReadFile(client.key_file);
+  return grpc::SslCredentials(options);
+}
+
+}  // namespace
+
+YhteysSystem::YhteysSystem(MutualTls, std::vector<std::string> services) {
+  ca_ = std::make_unique<TestCa>(dir_.path());
+  auto server = ca_->Issue("server", "IP:127.0.0.1,DNS:localhost");
+  auto router = ca_->Issue("router", "URI:spiffe://test.fi/role/router");
+  auto operator_cert = ca_->Issue("operator", "URI:spiffe://test.fi/role/operator");
+  env_ = {{"YHTEYS_SERVER_TLS_MODE", "mtls"},
+          {"YHTEYS_SERVER_TLS_CERT_FILE", server.cert_file},
+          {"YHTEYS_SERVER_TLS_KEY_FILE", server.key_file},
+          {"YHTEYS_SERVER_TLS_CA_FILE", ca_->ca_file()}};
+  credentials_ = MtlsCredentials(ca_->ca_file(), operator_cert);
+  Init(services, "  client_tls:\n    mode: mtls\n    ca_file: " + ca_->ca_file() + "\n    cert_file: " +
+                     router.cert_file + "\n    key_file: " + router.key_file + "\n");
+}
+
+std::shared_ptr<grpc::Channel> YhteysSystem::ChannelAs(const std::string& service, const std::string& san) {
+  static int n = 0;
+  auto issued = ca_->Issue("client-" + std::to_string(n++), san);
+  return Channel(service, MtlsCredentials(ca_->ca_file(), issued));
+}
+
+std::shared_ptr<grpc::Channel> YhteysSystem::Channel(const std::string& name,
+                                                     const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
+  return grpc::CreateChannel("127.0.0.1:" + std::to_string(ports_.at(name)), credentials);
+}
+
+void YhteysSystem::Init(const std::vector<std::string>& services, const std::string& router_tls) {
   std::ofstream(dir_.path() + "/pseudonym.key") << "0123456789abcdef0123456789abcdef-e2e-test-key\n";
   for (int i = 0; i < 3; ++i) broker_ports_ += (i ? "," : "") + std::to_string(FreePort());
   StartBroker();
@@ -46,7 +94,7 @@ YhteysSystem::YhteysSystem(std::vector<std::string> services, std::map<std::stri
   }
   std::ofstream router(dir_.path() + "/router.yaml");
   router << "router:\n  rules_file: " << YHTEYS_SOURCE_DIR << "/services/referral-router/config/rules.yaml\n"
-         << "  offer_timeout_ms: 1000\n  offer_max_backoff_ms: 2000\n  targets:\n";
+         << "  offer_timeout_ms: 1000\n  offer_max_backoff_ms: 2000\n" << router_tls << "  targets:\n";
   for (const auto& name : AllServices()) {
     if (name != "referral-router") router << "    " << name << ": 127.0.0.1:" << ports_[name] << "\n";
   }
@@ -131,7 +179,7 @@ int YhteysSystem::WaitExit(const std::string& name, std::chrono::milliseconds ti
 }
 
 std::shared_ptr<grpc::Channel> YhteysSystem::Channel(const std::string& name) {
-  return grpc::CreateChannel("127.0.0.1:" + std::to_string(ports_.at(name)), grpc::InsecureChannelCredentials());
+  return Channel(name, credentials_ ? credentials_ : grpc::InsecureChannelCredentials());
 }
 
 std::string YhteysSystem::Bootstrap() const {

@@ -49,6 +49,10 @@ const std::vector<AccessRule>& AccessTable();
 // "*" row; nullptr when there is none.
 const AccessRule* FindRule(std::string_view service, std::string_view method);
 
+// The same by "Service/Method" (e.g. "HomeCare/GetClient"), as handlers name
+// their methods.
+const AccessRule* FindRuleBySuffix(std::string_view service, std::string_view service_and_method);
+
 struct Decision {
   bool allowed = false;
   std::string reason;               // why it was denied

@@ -3,6 +3,7 @@
 // the handler body runs on the Executor and finishes the reactor when done.
 // Every RPC is counted and timed per method and status code.
 
+#include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 #include <prometheus/counter.h>
 #include <prometheus/histogram.h>
@@ -57,17 +58,33 @@ class ServingGate {
   std::atomic<bool> closed_{false};
 };
 
+class AuditLog;
+
 struct RpcEnv {
   Executor& executor;
   RpcMetrics& metrics;
   const ServingGate* gate = nullptr;
+  const AuditLog* audit = nullptr;  // records the calls that touch client data (access_control.hpp)
 };
+
+// Writes the audit record of a call that ran, when the access table says
+// the method reads or changes client data: who (from the connection's
+// certificate), what, which clients (from `request` and, after a success,
+// `response`), why, the outcome. Blocking. Defined in access_control.cpp.
+absl::Status AuditCall(const AuditLog& audit, const grpc::ServerContextBase& ctx, const char* method,
+                       const google::protobuf::Message* request, const google::protobuf::Message* response,
+                       const grpc::Status& status);
 
 // Runs `body` (returning absl::Status) on the executor. A full executor
 // answers RESOURCE_EXHAUSTED; an internal exception answers INTERNAL with no
-// detail (the detail is logged).
+// detail (the detail is logged). A call that ran is audited (AuditCall);
+// when its audit record cannot be written the caller gets UNAVAILABLE
+// instead of the answer (a read is never answered unaudited; a write is
+// answered on its retry with the same idempotency key).
 template <typename Body>
-grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, RpcEnv env, const char* method, Body body) {
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, RpcEnv env, const char* method,
+                                   const google::protobuf::Message* request, const google::protobuf::Message* response,
+                                   Body body) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   auto start = std::chrono::steady_clock::now();
   auto finish = [reactor, env, method, start](const grpc::Status& status) {
@@ -81,7 +98,7 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, RpcEnv env,
       return reactor;
     }
   }
-  bool queued = env.executor.Submit([ctx, body = std::move(body), finish]() mutable {
+  bool queued = env.executor.Submit([ctx, env, method, request, response, body = std::move(body), finish]() mutable {
     grpc::Status status;
     if (ctx->IsCancelled()) {
       status = grpc::Status(grpc::StatusCode::CANCELLED, "cancelled before it ran");
@@ -90,6 +107,11 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, RpcEnv env,
         status = status::ToGrpc(body());
       } catch (const std::exception& e) {
         status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+      }
+      if (env.audit != nullptr) {
+        if (absl::Status audited = AuditCall(*env.audit, *ctx, method, request, response, status); !audited.ok()) {
+          status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the audit log cannot be written; retry");
+        }
       }
     }
     finish(status);

@@ -46,6 +46,7 @@
 #include "yhteys/kafka/outbox_relay.hpp"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
+#include "yhteys/server/access_control.hpp"
 #include "yhteys/server/executor.hpp"
 #include "yhteys/server/rpc.hpp"
 
@@ -79,7 +80,8 @@ class Runtime {
   const redis::Keyspace& keyspace() const { return *keyspace_; }
   kafka::OutboxRelay& relay() { return *relay_; }
   prometheus::Registry& registry() { return *registry_; }
-  RpcEnv rpc_env() { return RpcEnv{*executor_, *rpc_metrics_, &gate_}; }
+  RpcEnv rpc_env() { return RpcEnv{*executor_, *rpc_metrics_, &gate_, audit_.get()}; }
+  const AuditLog& audit() const { return *audit_; }
   const hetu::Pseudonymizer& pseudonymizer() const { return *pseudonymizer_; }
   const std::string& kafka_bootstrap() const { return kafka_bootstrap_; }
   std::chrono::seconds idempotency_ttl() const;
@@ -115,6 +117,7 @@ class Runtime {
   std::unique_ptr<kafka::OutboxRelay> relay_;
   std::unique_ptr<Executor> executor_;
   std::unique_ptr<RpcMetrics> rpc_metrics_;
+  std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<hetu::Pseudonymizer> pseudonymizer_;
   std::string kafka_bootstrap_;
   std::vector<grpc::Service*> services_;

@@ -6,6 +6,7 @@
 //    (store.*op)(key, request) on a worker, answers its result, and calls
 //    `changed` after a success (to wake the outbox relay).
 //  * RunRead: runs `read()` on a worker and answers its result.
+// Both audit the call through RunUnary.
 
 #include <functional>
 #include <string>
@@ -22,7 +23,7 @@ grpc::ServerUnaryReactor* RunMutation(grpc::CallbackServerContext* ctx, RpcEnv e
                                       const Request* req, Response* resp, Store& store,
                                       absl::StatusOr<Response> (Store::*op)(const std::string&, const Request&),
                                       const std::function<void()>& changed) {
-  return RunUnary(ctx, env, method, [ctx, req, resp, &store, op, changed]() -> absl::Status {
+  return RunUnary(ctx, env, method, req, resp, [ctx, req, resp, &store, op, changed]() -> absl::Status {
     auto key = ResolveIdempotencyKey(*ctx, req->idempotency_key());
     if (!key.ok()) return key.status();
     auto result = (store.*op)(*key, *req);
@@ -34,9 +35,9 @@ grpc::ServerUnaryReactor* RunMutation(grpc::CallbackServerContext* ctx, RpcEnv e
 }
 
 template <typename Response, typename Read>
-grpc::ServerUnaryReactor* RunRead(grpc::CallbackServerContext* ctx, RpcEnv env, const char* method, Response* resp,
-                                  Read read) {
-  return RunUnary(ctx, env, method, [resp, read = std::move(read)]() -> absl::Status {
+grpc::ServerUnaryReactor* RunRead(grpc::CallbackServerContext* ctx, RpcEnv env, const char* method,
+                                  const google::protobuf::Message* req, Response* resp, Read read) {
+  return RunUnary(ctx, env, method, req, resp, [resp, read = std::move(read)]() -> absl::Status {
     absl::StatusOr<Response> result = read();
     if (!result.ok()) return result.status();
     *resp = std::move(*result);

@@ -29,6 +29,28 @@ class TempDir {
   std::string path_;
 };
 
+// A certificate authority for tests, made with the openssl command line in
+// `dir`: a CA, and certificates it signs (EC P-256, one day). Throws
+// std::runtime_error when openssl fails.
+class TestCa {
+ public:
+  struct Issued {
+    std::string cert_file;
+    std::string key_file;
+  };
+  explicit TestCa(std::string dir, std::string name = "ca");
+  const std::string& ca_file() const { return ca_file_; }
+  // A certificate named `name` with the subjectAltName entries `san`
+  // (e.g. "URI:spiffe://test.fi/role/router" or "IP:127.0.0.1").
+  Issued Issue(const std::string& name, const std::string& san) const;
+
+ private:
+  std::string dir_;
+  std::string name_;
+  std::string ca_file_;
+  std::string ca_key_;
+};
+
 // A child process; killed with SIGKILL by the destructor if still running.
 class Process {
  public:

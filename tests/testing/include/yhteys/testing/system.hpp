@@ -27,6 +27,18 @@ class YhteysSystem {
   // short server.shutdown_delay_ms for a fault test).
   explicit YhteysSystem(std::vector<std::string> services = AllServices(),
                         std::map<std::string, std::string> env = {});
+
+  // The production shape: every service serves mTLS with certificates from
+  // a test CA made at start (TestCa), the router offers referrals with its
+  // own certificate (role router), and Channel() connects as an operator.
+  struct MutualTls {};
+  YhteysSystem(MutualTls, std::vector<std::string> services = AllServices());
+  // Under MutualTls: the CA, and a channel to `service` that presents a
+  // certificate with the given SAN (e.g. "URI:spiffe://test.fi/role/homecare-nurse/unit/hc-lahti-1").
+  const TestCa& ca() const { return *ca_; }
+  std::shared_ptr<grpc::Channel> ChannelAs(const std::string& service, const std::string& san);
+  std::shared_ptr<grpc::Channel> Channel(const std::string& service,
+                                         const std::shared_ptr<grpc::ChannelCredentials>& credentials);
   ~YhteysSystem();
 
   // Starts a service (again) on its port; returns when the process runs.
@@ -65,6 +77,10 @@ class YhteysSystem {
   std::map<std::string, int> metrics_ports_;
   std::map<std::string, Process> processes_;
   std::map<std::string, std::string> env_;
+  std::unique_ptr<TestCa> ca_;
+  std::shared_ptr<grpc::ChannelCredentials> credentials_;  // nullptr: plaintext
+
+  void Init(const std::vector<std::string>& services, const std::string& router_tls);
 };
 
 // GET http://127.0.0.1:<port>/metrics, or "" on failure.

@@ -1,0 +1,76 @@
+#pragma once
+// Who may call what, enforced before any handler runs, and the audit log.
+//
+//  * AuditLog writes yhteys.audit.v1 events through the service's outbox (a
+//    Redis step), so an audit record is as durable as the data it is about.
+//  * AccessProcessor is the gRPC AuthMetadataProcessor of a TLS server: for
+//    every call it reads the caller's identity from the client certificate
+//    (yhteys/access/identity.hpp) and the method from `:path`, looks both up
+//    in the access table and either lets the call through or answers
+//    PERMISSION_DENIED (UNAUTHENTICATED without a certificate) with the
+//    reason, writing exactly one DENIED audit event. Handlers never see a
+//    denied call.
+//  * CallerOf reads the caller's identity in a handler (from the
+//    connection's certificate; nothing per call is written to the
+//    connection's auth context).
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/security/auth_metadata_processor.h>
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "yhteys/access/access_table.hpp"
+#include "yhteys/audit/v1/audit_events.pb.h"
+#include "yhteys/redis/keyspace.hpp"
+#include "yhteys/redis/pool.hpp"
+
+namespace yhteys::server {
+
+inline constexpr char kAuditTopic[] = "yhteys.audit.v1";
+
+class AuditLog {
+ public:
+  // `notify` wakes the outbox relay after a record was written.
+  AuditLog(redis::Pool& pool, const redis::Keyspace& keyspace, std::string source, std::string service,
+           std::function<void()> notify);
+  // Writes one event (stamped with the time and this service). Blocking.
+  absl::Status Record(audit::v1::ClientDataAccessed event) const;
+  const std::string& service() const { return service_; }
+
+ private:
+  redis::Pool& pool_;
+  const redis::Keyspace& keyspace_;
+  std::string source_;
+  std::string service_;
+  std::function<void()> notify_;
+};
+
+// The caller as the audit log names it. Without TLS (local development)
+// there is no identity: the actor is "unauthenticated" with no role.
+struct Caller {
+  std::string actor = "unauthenticated";
+  std::string role;
+  std::string unit;
+  std::string county;
+};
+Caller CallerOf(const grpc::ServerContextBase& ctx);
+
+class AccessProcessor : public grpc::AuthMetadataProcessor {
+ public:
+  AccessProcessor(const AuditLog& audit, prometheus::Registry& registry);
+  bool IsBlocking() const override { return true; }
+  grpc::Status Process(const InputMetadata& auth_metadata, grpc::AuthContext* context,
+                       OutputMetadata* consumed_auth_metadata, OutputMetadata* response_metadata) override;
+
+ private:
+  grpc::Status Deny(grpc::StatusCode code, const std::string& reason, const std::string& method,
+                    const std::optional<access::Identity>& identity) const;
+  const AuditLog& audit_;
+  prometheus::Family<prometheus::Counter>& denials_;
+};
+
+}  // namespace yhteys::server

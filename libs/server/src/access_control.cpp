@@ -1,0 +1,138 @@
+#include "yhteys/server/access_control.hpp"
+
+#include "yhteys/server/rpc.hpp"
+#include "yhteys/status/grpc_status.hpp"
+
+#include "yhteys/ids/proto_time.hpp"
+#include "yhteys/log/log.hpp"
+#include "yhteys/redis/atomic_step.hpp"
+#include "yhteys/server/service_names.hpp"
+
+namespace yhteys::server {
+namespace {
+
+std::string First(const grpc::AuthContext& context, const char* property) {
+  auto values = context.FindPropertyValues(property);
+  return values.empty() ? std::string() : std::string(values.front().data(), values.front().size());
+}
+
+}  // namespace
+
+AuditLog::AuditLog(redis::Pool& pool, const redis::Keyspace& keyspace, std::string source, std::string service,
+                   std::function<void()> notify)
+    : pool_(pool), keyspace_(keyspace), source_(std::move(source)), service_(std::move(service)),
+      notify_(std::move(notify)) {}
+
+absl::Status AuditLog::Record(audit::v1::ClientDataAccessed event) const {
+  event.set_service(ServiceFromName(service_));
+  *event.mutable_at() = ids::NowTimestamp();
+  const std::string key = event.client_pseudonyms().empty() ? event.actor() : event.client_pseudonyms(0);
+  redis::AtomicStep step(keyspace_, keyspace_.ShardFor(key));
+  redis::OutboxEvent outbox = redis::EventFor(event, source_, kAuditTopic, key);
+  // A step needs a record of what it applied: the audit event's own id, kept a minute.
+  step.EventDedup("audit", outbox.id).RecordTtl(std::chrono::seconds(60)).Publish(std::move(outbox));
+  auto done = step.Execute(pool_);
+  if (!done.ok()) return done.status();
+  if (notify_) notify_();
+  return absl::OkStatus();
+}
+
+Caller CallerOf(const grpc::ServerContextBase& ctx) {
+  Caller caller;
+  auto context = ctx.auth_context();
+  if (context == nullptr) return caller;
+  // The certificate is read again rather than stored on the context: the
+  // context belongs to the connection, shared by concurrent calls.
+  std::string pem = First(*context, "x509_pem_cert");
+  if (pem.empty()) return caller;
+  auto identity = access::IdentityFromCertificate(pem);
+  if (!identity.ok()) return caller;
+  caller.actor = identity->uri;
+  caller.role = std::string(access::RoleName(identity->role));
+  caller.unit = identity->unit;
+  caller.county = identity->county;
+  return caller;
+}
+
+AccessProcessor::AccessProcessor(const AuditLog& audit, prometheus::Registry& registry)
+    : audit_(audit),
+      denials_(prometheus::BuildCounter()
+                   .Name("yhteys_access_denials_total")
+                   .Help("Calls refused before any handler ran, by the caller's role ('none' without an identity)")
+                   .Register(registry)) {}
+
+grpc::Status AccessProcessor::Deny(grpc::StatusCode code, const std::string& reason, const std::string& method,
+                                   const std::optional<access::Identity>& identity) const {
+  audit::v1::ClientDataAccessed event;
+  event.set_actor(identity ? identity->uri : "unidentified");
+  if (identity) {
+    event.set_actor_role(std::string(access::RoleName(identity->role)));
+    event.set_actor_unit(identity->unit);
+    event.set_actor_county(identity->county);
+  }
+  event.set_rpc(method);
+  event.set_action(audit::v1::AUDIT_ACTION_DENIED);
+  event.set_denial_reason(reason);
+  event.set_outcome(code == grpc::StatusCode::UNAUTHENTICATED ? "UNAUTHENTICATED" : "PERMISSION_DENIED");
+  if (const access::AccessRule* rule = access::FindRule(audit_.service(), method)) {
+    event.set_purpose(std::string(rule->purpose));
+  }
+  if (auto st = audit_.Record(event); !st.ok()) {
+    // The call is refused either way; the missing record is an error to see.
+    log::Error("cannot write the audit record of a denial", {{"error", std::string(st.message())}, {"rpc", method}});
+  }
+  denials_.Add({{"role", identity ? std::string(access::RoleName(identity->role)) : "none"}}).Increment();
+  log::Warn("call denied", {{"rpc", method}, {"reason", reason}});
+  return grpc::Status(code, reason);
+}
+
+grpc::Status AccessProcessor::Process(const InputMetadata& auth_metadata, grpc::AuthContext* context,
+                                      OutputMetadata*, OutputMetadata*) {
+  std::string method;
+  if (auto it = auth_metadata.find(":path"); it != auth_metadata.end()) {
+    method.assign(it->second.data(), it->second.size());
+  }
+  const std::string pem = First(*context, "x509_pem_cert");
+  if (pem.empty()) {
+    return Deny(grpc::StatusCode::UNAUTHENTICATED, "a client certificate is required", method, std::nullopt);
+  }
+  auto identity = access::IdentityFromCertificate(pem);
+  if (!identity.ok()) {
+    return Deny(grpc::StatusCode::PERMISSION_DENIED, std::string(identity.status().message()), method, std::nullopt);
+  }
+  access::Decision decision = access::Authorize(audit_.service(), *identity, method);
+  if (!decision.allowed) return Deny(grpc::StatusCode::PERMISSION_DENIED, decision.reason, method, *identity);
+  return grpc::Status::OK;
+}
+
+absl::Status AuditCall(const AuditLog& audit, const grpc::ServerContextBase& ctx, const char* method,
+                       const google::protobuf::Message* request, const google::protobuf::Message* response,
+                       const grpc::Status& status) {
+  const access::AccessRule* rule = access::FindRuleBySuffix(audit.service(), method);
+  if (rule == nullptr || rule->audit == access::AuditAction::kNone) return absl::OkStatus();
+  const google::protobuf::Message* answered = status.ok() ? response : nullptr;
+  Caller caller = CallerOf(ctx);
+  audit::v1::ClientDataAccessed event;
+  event.set_actor(caller.actor);
+  event.set_actor_role(caller.role);
+  event.set_actor_unit(caller.unit);
+  event.set_actor_county(caller.county);
+  event.set_rpc(std::string(rule->method));
+  switch (rule->audit) {
+    case access::AuditAction::kRead: event.set_action(audit::v1::AUDIT_ACTION_READ); break;
+    case access::AuditAction::kCreate: event.set_action(audit::v1::AUDIT_ACTION_CREATE); break;
+    default: event.set_action(audit::v1::AUDIT_ACTION_UPDATE); break;
+  }
+  for (std::string& client : access::ClientsOf(*rule, request, answered)) event.add_client_pseudonyms(std::move(client));
+  event.set_subject_id(access::SubjectOf(*rule, request, answered));
+  event.set_purpose(std::string(rule->purpose));
+  event.set_outcome(absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())));
+  absl::Status written = audit.Record(event);
+  if (!written.ok()) {
+    log::Error("cannot write an audit record; the call is answered UNAVAILABLE",
+               {{"rpc", std::string(rule->method)}, {"error", std::string(written.message())}});
+  }
+  return written;
+}
+
+}  // namespace yhteys::server

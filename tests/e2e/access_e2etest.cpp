@@ -1,0 +1,285 @@
+// Who may see what, over real processes in the production shape: every
+// service serves mutual TLS with certificates from a CA made at test start,
+// the router offers with its own identity, and each caller's role comes from
+// its certificate. Rows S1 (unauthenticated callers) and S2 (a certificate of
+// each role against an RPC it may not call) of the fault list, and the audit
+// count of a scripted session: every call that touched client data and every
+// denial is exactly one event on yhteys.audit.v1.
+#include <gtest/gtest.h>
+#include <grpcpp/grpcpp.h>
+
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "clients.hpp"
+#include "yhteys/audit/v1/audit_events.pb.h"
+#include "yhteys/feedback/v1/client_feedback_service.grpc.pb.h"
+#include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
+#include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
+#include "yhteys/router/v1/referral_router_service.grpc.pb.h"
+#include "yhteys/testing/system.hpp"
+
+namespace yhteys {
+namespace {
+
+using namespace std::chrono_literals;
+using e2e::Ctx;
+using testing::WaitFor;
+
+namespace hc = homecare::v1;
+
+constexpr char kAuditTopic[] = "yhteys.audit.v1";
+const std::string kNurse = "spiffe://test.fi/role/homecare-nurse/unit/hc-lahti-1";
+const std::string kKiosk = "spiffe://test.fi/role/feedback-kiosk";
+const std::string kClinician = "spiffe://test.fi/role/intake-clinician/unit/mhi-lahti-1";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+class AccessTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { system_ = new testing::YhteysSystem(testing::YhteysSystem::MutualTls{}); }
+  static void TearDownTestSuite() {
+    delete system_;
+    system_ = nullptr;
+  }
+
+  // Every audit event, decoded, by actor.
+  static std::map<std::string, std::vector<audit::v1::ClientDataAccessed>> AuditByActor() {
+    std::map<std::string, std::vector<audit::v1::ClientDataAccessed>> out;
+    for (const auto& r : testing::ReadAll(system_->Bootstrap(), {kAuditTopic}, static_cast<size_t>(-1), 2s)) {
+      audit::v1::ClientDataAccessed e;
+      if (e.ParseFromString(r.value)) out[e.actor()].push_back(e);
+    }
+    return out;
+  }
+  // The audit events by this actor.
+  static std::vector<audit::v1::ClientDataAccessed> AuditOf(const std::string& actor) { return AuditByActor()[actor]; }
+  // Waits until `actor` has at least `count` audit events, then returns them all.
+  static std::vector<audit::v1::ClientDataAccessed> AuditOnceThereAre(const std::string& actor, size_t count) {
+    std::vector<audit::v1::ClientDataAccessed> events;
+    WaitFor([&] {
+      events = AuditOf(actor);
+      return events.size() >= count;
+    }, 30s);
+    return events;
+  }
+
+  static testing::YhteysSystem* system_;
+};
+
+testing::YhteysSystem* AccessTest::system_ = nullptr;
+
+// S1: no certificate, no TLS, or a certificate from another CA: the
+// handshake fails and no handler runs.
+TEST_F(AccessTest, UnauthenticatedCallersNeverReachAHandler) {
+  hc::GetClientRequest get;
+  get.set_client_id(std::string(64, 'a'));
+  hc::Client out;
+
+  auto plaintext = hc::HomeCare::NewStub(system_->Channel("home-care", grpc::InsecureChannelCredentials()));
+  EXPECT_EQ(plaintext->GetClient(Ctx().get(), get, &out).error_code(), grpc::StatusCode::UNAVAILABLE);
+
+  grpc::SslCredentialsOptions server_only;
+  server_only.pem_root_certs = ReadFile(system_->ca().ca_file());
+  auto no_cert = hc::HomeCare::NewStub(system_->Channel("home-care", grpc::SslCredentials(server_only)));
+  EXPECT_EQ(no_cert->GetClient(Ctx().get(), get, &out).error_code(), grpc::StatusCode::UNAVAILABLE);
+
+  testing::TestCa other(system_->dir(), "other-ca");
+  auto foreign = other.Issue("foreign-nurse", "URI:" + kNurse);
+  grpc::SslCredentialsOptions foreign_options = server_only;
+  foreign_options.pem_cert_chain = ReadFile(foreign.cert_file);
+  foreign_options.pem_private_key = ReadFile(foreign.key_file);
+  auto foreign_stub = hc::HomeCare::NewStub(system_->Channel("home-care", grpc::SslCredentials(foreign_options)));
+  EXPECT_EQ(foreign_stub->GetClient(Ctx().get(), get, &out).error_code(), grpc::StatusCode::UNAVAILABLE);
+
+  // None of them reached the access check either: no audit record names the nurse.
+  EXPECT_TRUE(AuditOf(kNurse).empty());
+}
+
+// S2: a valid certificate of each role against an RPC that role may not
+// call: PERMISSION_DENIED with the reason, and exactly one DENIED event.
+TEST_F(AccessTest, EachRoleIsDeniedWhatItMayNotCallAndEachDenialIsAuditedOnce) {
+  struct Case {
+    std::string service;
+    std::string role_uri;
+    std::function<grpc::Status(std::shared_ptr<grpc::Channel>)> call;
+    std::string rpc;
+  };
+  auto get_client = [](std::shared_ptr<grpc::Channel> ch) {
+    hc::GetClientRequest req;
+    req.set_client_id(std::string(64, 'a'));
+    hc::Client out;
+    return hc::HomeCare::NewStub(ch)->GetClient(Ctx().get(), req, &out);
+  };
+  auto offer = [](std::shared_ptr<grpc::Channel> ch) {
+    referral::v1::OfferReferralRequest req;
+    referral::v1::InboxEntry out;
+    return referral::v1::ReferralInbox::NewStub(ch)->OfferReferral(Ctx().get(), req, &out);
+  };
+  auto summary = [](std::shared_ptr<grpc::Channel> ch) {
+    feedback::v1::GetUnitSummaryRequest req;
+    req.set_unit_id("hc-lahti-1");
+    feedback::v1::UnitSummary out;
+    return feedback::v1::ClientFeedback::NewStub(ch)->GetUnitSummary(Ctx().get(), req, &out);
+  };
+  auto respond = [](std::shared_ptr<grpc::Channel> ch) {
+    router::v1::RespondToExternalReferralRequest req;
+    router::v1::Referral out;
+    return router::v1::ReferralRouter::NewStub(ch)->RespondToExternalReferral(Ctx().get(), req, &out);
+  };
+  const std::vector<Case> cases = {
+      {"home-care", "spiffe://test.fi/role/feedback-kiosk/unit/kiosk-1", get_client,
+       "/yhteys.homecare.v1.HomeCare/GetClient"},
+      {"home-care", "spiffe://test.fi/role/feedback-analyst", get_client, "/yhteys.homecare.v1.HomeCare/GetClient"},
+      {"home-care", "spiffe://test.fi/role/operator/unit/ops", get_client, "/yhteys.homecare.v1.HomeCare/GetClient"},
+      {"home-care", "spiffe://test.fi/role/auditor/unit/audit", get_client, "/yhteys.homecare.v1.HomeCare/GetClient"},
+      {"home-care", "spiffe://test.fi/role/intake-clinician/unit/mhi-x", get_client,
+       "/yhteys.homecare.v1.HomeCare/GetClient"},
+      {"home-care", "spiffe://test.fi/role/homecare-nurse/unit/hc-x", offer,
+       "/yhteys.referral.v1.ReferralInbox/OfferReferral"},
+      {"mental-health-intake", "spiffe://test.fi/role/service-counsellor/unit/sc-x", offer,
+       "/yhteys.referral.v1.ReferralInbox/OfferReferral"},
+      {"client-feedback", "spiffe://test.fi/role/feedback-kiosk/unit/kiosk-2", summary,
+       "/yhteys.feedback.v1.ClientFeedback/GetUnitSummary"},
+      {"referral-router", "spiffe://test.fi/role/familycentre-worker/unit/fc-x", respond,
+       "/yhteys.router.v1.ReferralRouter/RespondToExternalReferral"},
+      {"referral-router", "spiffe://test.fi/role/external-unit/unit/ext-x",
+       [](std::shared_ptr<grpc::Channel> ch) {
+         router::v1::ListClientReferralsRequest req;
+         req.set_client_pseudonym(std::string(64, 'a'));
+         router::v1::ListClientReferralsResponse out;
+         return router::v1::ReferralRouter::NewStub(ch)->ListClientReferrals(Ctx().get(), req, &out);
+       },
+       "/yhteys.router.v1.ReferralRouter/ListClientReferrals"},
+  };
+  for (const auto& c : cases) {
+    grpc::Status st = c.call(system_->ChannelAs(c.service, "URI:" + c.role_uri));
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << c.role_uri << " " << c.rpc;
+    EXPECT_NE(st.error_message().find("may not call"), std::string::npos) << st.error_message();
+  }
+  std::map<std::string, std::vector<audit::v1::ClientDataAccessed>> audit;
+  ASSERT_TRUE(WaitFor([&] {
+    audit = AuditByActor();
+    for (const auto& c : cases) {
+      if (audit[c.role_uri].empty()) return false;
+    }
+    return true;
+  }, 30s));
+  for (const auto& c : cases) {
+    const auto& events = audit[c.role_uri];
+    ASSERT_EQ(events.size(), 1u) << c.role_uri;
+    EXPECT_EQ(events[0].action(), audit::v1::AUDIT_ACTION_DENIED);
+    EXPECT_EQ(events[0].rpc(), c.rpc);
+    EXPECT_EQ(events[0].outcome(), "PERMISSION_DENIED");
+    EXPECT_FALSE(events[0].denial_reason().empty());
+  }
+
+  // A certificate of the right CA that names no Yhteys identity: denied, audited as unidentified.
+  auto anonymous = hc::HomeCare::NewStub(system_->ChannelAs("home-care", "DNS:some-laptop.test"));
+  hc::GetClientRequest req;
+  req.set_client_id(std::string(64, 'a'));
+  hc::Client out;
+  grpc::Status st = anonymous->GetClient(Ctx().get(), req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(st.error_message().find("no spiffe:// identity"), std::string::npos) << st.error_message();
+  auto unidentified = AuditOnceThereAre("unidentified", 1);
+  EXPECT_EQ(unidentified.size(), 1u);
+}
+
+// The audit count of a scripted session: a nurse registers a client, records
+// an assessment, reads the client twice and their history once, and is
+// denied one call; the router offers the resulting referral to the intake,
+// whose clinician reads it. Every one is exactly one audit event.
+TEST_F(AccessTest, AScriptedSessionLeavesExactlyOneAuditEventPerCall) {
+  auto nurse = hc::HomeCare::NewStub(system_->ChannelAs("home-care", "URI:" + kNurse));
+  hc::RegisterClientResponse registered;
+  grpc::Status st = nurse->RegisterClient(
+      Ctx().get(), e2e::RegisterRequest(hetu::SyntheticIdentityCode(9500), "access-register"), &registered);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  const std::string client = registered.client_id();
+  hc::RecordAssessmentResponse assessed;
+  ASSERT_TRUE(nurse->RecordAssessment(Ctx().get(), e2e::AssessmentRequest(client, "access-assess", e2e::kDepressedMood),
+                                      &assessed)
+                  .ok());
+  hc::GetClientRequest get;
+  get.set_client_id(client);
+  hc::Client read;
+  ASSERT_TRUE(nurse->GetClient(Ctx().get(), get, &read).ok());
+  ASSERT_TRUE(nurse->GetClient(Ctx().get(), get, &read).ok());
+  hc::ListAssessmentsRequest list;
+  list.set_client_id(client);
+  hc::ListAssessmentsResponse history;
+  ASSERT_TRUE(nurse->ListAssessments(Ctx().get(), list, &history).ok());
+  referral::v1::OfferReferralRequest offer;  // the nurse may not offer referrals
+  referral::v1::InboxEntry entry;
+  EXPECT_EQ(referral::v1::ReferralInbox::NewStub(system_->ChannelAs("home-care", "URI:" + kNurse))
+                ->OfferReferral(Ctx().get(), offer, &entry)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  auto events = AuditOnceThereAre(kNurse, 6);
+  ASSERT_EQ(events.size(), 6u);
+  std::map<std::string, int> by_rpc;
+  for (const auto& e : events) {
+    ++by_rpc[e.rpc() + " " + audit::v1::AuditAction_Name(e.action())];
+    EXPECT_EQ(e.actor_role(), e.action() == audit::v1::AUDIT_ACTION_DENIED ? "homecare-nurse" : "homecare-nurse");
+    EXPECT_EQ(e.actor_unit(), "hc-lahti-1");
+    if (e.action() != audit::v1::AUDIT_ACTION_DENIED) {
+      ASSERT_EQ(e.client_pseudonyms_size(), 1) << e.rpc();
+      EXPECT_EQ(e.client_pseudonyms(0), client);
+      EXPECT_EQ(e.outcome(), "OK");
+      EXPECT_EQ(e.purpose(), "care-relationship");
+    }
+  }
+  EXPECT_EQ(by_rpc, (std::map<std::string, int>{
+                        {"/yhteys.homecare.v1.HomeCare/RegisterClient AUDIT_ACTION_CREATE", 1},
+                        {"/yhteys.homecare.v1.HomeCare/RecordAssessment AUDIT_ACTION_CREATE", 1},
+                        {"/yhteys.homecare.v1.HomeCare/GetClient AUDIT_ACTION_READ", 2},
+                        {"/yhteys.homecare.v1.HomeCare/ListAssessments AUDIT_ACTION_READ", 1},
+                        {"/yhteys.referral.v1.ReferralInbox/OfferReferral AUDIT_ACTION_DENIED", 1},
+                    }));
+
+  // The router, with its own certificate, offered the DRS referral to the
+  // intake: one audited offer; the clinician's read of it: one more.
+  auto intake = referral::v1::ReferralInbox::NewStub(system_->ChannelAs("mental-health-intake", "URI:" + kClinician));
+  std::string referral_id;
+  auto router_events = [&] {
+    std::vector<audit::v1::ClientDataAccessed> out;
+    for (const auto& e : AuditOf("spiffe://test.fi/role/router")) {
+      if (!e.client_pseudonyms().empty() && e.client_pseudonyms(0) == client) out.push_back(e);
+    }
+    return out;
+  };
+  std::vector<audit::v1::ClientDataAccessed> offers;
+  ASSERT_TRUE(WaitFor([&] {
+    offers = router_events();
+    return !offers.empty();
+  }, 30s));
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].rpc(), "/yhteys.referral.v1.ReferralInbox/OfferReferral");
+  EXPECT_EQ(offers[0].service(), common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE);
+  EXPECT_EQ(offers[0].purpose(), "referral");
+  referral_id = offers[0].subject_id();
+  ASSERT_FALSE(referral_id.empty());
+  referral::v1::GetInboxEntryRequest get_entry;
+  get_entry.set_referral_id(referral_id);
+  ASSERT_TRUE(intake->GetInboxEntry(Ctx().get(), get_entry, &entry).ok());
+  EXPECT_EQ(entry.offer().client_pseudonym(), client);
+  auto clinician = AuditOnceThereAre(kClinician, 1);
+  ASSERT_EQ(clinician.size(), 1u);
+  EXPECT_EQ(clinician[0].action(), audit::v1::AUDIT_ACTION_READ);
+  EXPECT_EQ(clinician[0].subject_id(), referral_id);
+  EXPECT_EQ(AuditOf(kNurse).size(), 6u);  // nothing more for the nurse meanwhile
+}
+
+}  // namespace
+}  // namespace yhteys
