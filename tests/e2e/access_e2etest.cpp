@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -279,6 +282,40 @@ TEST_F(AccessTest, AScriptedSessionLeavesExactlyOneAuditEventPerCall) {
   EXPECT_EQ(clinician[0].action(), audit::v1::AUDIT_ACTION_READ);
   EXPECT_EQ(clinician[0].subject_id(), referral_id);
   EXPECT_EQ(AuditOf(kNurse).size(), 6u);  // nothing more for the nurse meanwhile
+}
+
+// An operator works against the mTLS cluster with yhteysctl presenting a
+// certificate: health answers; client data is refused to the operator role;
+// without a certificate nothing connects.
+TEST_F(AccessTest, YhteysctlPresentsACertificate) {
+  auto op = system_->ca().Issue("ctl-operator", "URI:spiffe://test.fi/role/operator");
+  // A nurse of another unit than the scripted session's, so that its audit count stays its own.
+  auto nurse = system_->ca().Issue("ctl-nurse", "URI:spiffe://test.fi/role/homecare-nurse/unit/hc-ctl");
+  const std::string address = "127.0.0.1:" + std::to_string(system_->Port("home-care"));
+  auto run = [&](const std::string& tls, const std::string& command) {
+    std::string cmd = std::string(YHTEYS_CTL_BIN) + " --address " + address + " " + tls + " " + command + " 2>&1";
+    std::string out;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    char buf[512];
+    while (pipe != nullptr && std::fgets(buf, sizeof buf, pipe) != nullptr) out += buf;
+    int rc = pipe != nullptr ? pclose(pipe) : -1;
+    return std::make_pair(WEXITSTATUS(rc), out);
+  };
+  const std::string ca = "--ca " + system_->ca().ca_file();
+  auto health = run(ca + " --cert " + op.cert_file + " --key " + op.key_file, "health");
+  EXPECT_EQ(health.first, 0) << health.second;
+  EXPECT_NE(health.second.find("SERVING"), std::string::npos) << health.second;
+
+  const std::string get = "home-care get-client --client " + std::string(64, 'c');
+  auto as_operator = run(ca + " --cert " + op.cert_file + " --key " + op.key_file, get);
+  EXPECT_NE(as_operator.first, 0);
+  EXPECT_NE(as_operator.second.find("may not call"), std::string::npos) << as_operator.second;
+  auto as_nurse = run(ca + " --cert " + nurse.cert_file + " --key " + nurse.key_file, get);
+  EXPECT_NE(as_nurse.second.find("no such client"), std::string::npos) << as_nurse.second;  // allowed, and absent
+  auto no_cert = run(ca, "health");
+  EXPECT_NE(no_cert.first, 0) << no_cert.second;
+  auto half = run(ca + " --cert " + nurse.cert_file, "health");
+  EXPECT_NE(half.second.find("--cert and --key go together"), std::string::npos) << half.second;
 }
 
 }  // namespace

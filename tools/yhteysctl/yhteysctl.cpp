@@ -34,7 +34,7 @@ namespace {
 
 using namespace yhteys;
 
-constexpr char kUsage[] = R"(usage: yhteysctl [--address HOST:PORT] [--timeout-ms N] [--get FIELD] COMMAND [flags]
+constexpr char kUsage[] = R"(usage: yhteysctl [--address HOST:PORT] [--timeout-ms N] [--get FIELD] [--ca F [--cert F --key F]] COMMAND [flags]
 
 Service calls (answers are printed as JSON; --get prints one field):
   health [--wait-s N]                       grpc.health.v1 of --address (or --service)
@@ -60,7 +60,14 @@ Kafka:
 
 --service family-centre|home-care|mental-health-intake|client-feedback|referral-router picks the
 default local address of that service. Mutating calls send an idempotency key (--key, or a new one).
+
+TLS: --ca FILE (PEM CA that signed the services' certificates) connects over TLS; with --cert FILE
+--key FILE too, yhteysctl presents that client certificate (mutual TLS, as production requires). The
+certificate's spiffe:// URI SAN is the identity the services authorise: an operator certificate
+(spiffe://<county>/role/operator) may call health and reflection only. Without --ca: plaintext
+(local development).
 )";
+
 
 std::map<std::string, std::string> DefaultAddresses() {
   return {{"family-centre", "127.0.0.1:50051"},        {"home-care", "127.0.0.1:50052"},
@@ -454,6 +461,30 @@ int Call(const Args& args, const std::string& method_name, std::string* service_
   return Print(args, status, *response);
 }
 
+std::string ReadPemOrFail(const Args& args, const std::string& flag) {
+  std::ifstream in(args.Flag(flag));
+  if (!in) Fail("--" + flag + ": cannot read " + args.Flag(flag));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+// Plaintext without --ca; TLS with --ca; mutual TLS with --ca, --cert and --key.
+std::shared_ptr<grpc::ChannelCredentials> CredentialsFrom(const Args& args) {
+  if (args.Has("cert") != args.Has("key")) Fail("--cert and --key go together");
+  if (!args.Has("ca")) {
+    if (args.Has("cert")) Fail("--cert needs --ca (the CA that signed the services' certificates)");
+    return grpc::InsecureChannelCredentials();
+  }
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = ReadPemOrFail(args, "ca");
+  if (args.Has("cert")) {
+    options.pem_cert_chain = ReadPemOrFail(args, "cert");
+    options.pem_private_key = ReadPemOrFail(args, "key");
+  }
+  return grpc::SslCredentials(options);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -484,13 +515,14 @@ int main(int argc, char** argv) {
                                                                   : "mental-health-intake");
   if (!defaults.count(service)) Fail("--service: unknown service " + service);
   std::string address = args.Flag("address", defaults[service]);
-  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  auto credentials = CredentialsFrom(args);
+  auto channel = grpc::CreateChannel(address, credentials);
   if (group == "call") {
     if (args.positional.size() < 2) Fail("call: expected Service/Method [JSON]");
     return Call(args, args.positional[1], &service, [&](const std::string& name) {
       return args.Has("address") || !defaults.count(name)
                  ? channel
-                 : grpc::CreateChannel(defaults[name], grpc::InsecureChannelCredentials());
+                 : grpc::CreateChannel(defaults[name], credentials);
     });
   }
   if (group == "health") return Health(args, channel, address);
