@@ -318,5 +318,28 @@ TEST_F(AccessTest, YhteysctlPresentsACertificate) {
   EXPECT_NE(half.second.find("--cert and --key go together"), std::string::npos) << half.second;
 }
 
+// Per-caller rate limits: a caller over its role's rate gets
+// RESOURCE_EXHAUSTED saying how long to wait; another caller of the same role
+// is not held back.
+TEST(RateLimitTest, ACallerOverItsRateIsToldHowLongToWait) {
+  testing::YhteysSystem system(testing::YhteysSystem::MutualTls{}, {"client-feedback"},
+                               {{"YHTEYS_ACCESS_DEFAULT_RATE_LIMIT", "0.5/3"}});
+  auto submit = [](const std::shared_ptr<grpc::Channel>& channel) {
+    feedback::v1::SubmitFeedbackRequest req;  // refused by validation, but only after the rate check
+    feedback::v1::SubmitFeedbackResponse out;
+    return feedback::v1::ClientFeedback::NewStub(channel)->SubmitFeedback(Ctx().get(), req, &out);
+  };
+  auto kiosk = system.ChannelAs("client-feedback", "URI:spiffe://test.fi/role/feedback-kiosk/unit/k-1");
+  for (int i = 0; i < 3; ++i) EXPECT_NE(submit(kiosk).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << i;
+  grpc::Status limited = submit(kiosk);
+  EXPECT_EQ(limited.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_NE(limited.error_message().find("retry in"), std::string::npos) << limited.error_message();
+  auto other = system.ChannelAs("client-feedback", "URI:spiffe://test.fi/role/feedback-kiosk/unit/k-2");
+  EXPECT_NE(submit(other).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_GE(testing::MetricSum(testing::ScrapeMetrics(system.MetricsPort("client-feedback")), "yhteys_rate_limited_total",
+                               {"role=\"feedback-kiosk\""}),
+            1.0);
+}
+
 }  // namespace
 }  // namespace yhteys

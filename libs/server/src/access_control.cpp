@@ -54,12 +54,17 @@ Caller CallerOf(const grpc::ServerContextBase& ctx) {
   return caller;
 }
 
-AccessProcessor::AccessProcessor(const AuditLog& audit, prometheus::Registry& registry)
+AccessProcessor::AccessProcessor(const AuditLog& audit, prometheus::Registry& registry, access::RateLimiter* limiter)
     : audit_(audit),
+      limiter_(limiter),
       denials_(prometheus::BuildCounter()
                    .Name("yhteys_access_denials_total")
                    .Help("Calls refused before any handler ran, by the caller's role ('none' without an identity)")
-                   .Register(registry)) {}
+                   .Register(registry)),
+      rate_limited_(prometheus::BuildCounter()
+                        .Name("yhteys_rate_limited_total")
+                        .Help("Calls refused RESOURCE_EXHAUSTED because the caller was over its role's rate")
+                        .Register(registry)) {}
 
 grpc::Status AccessProcessor::Deny(grpc::StatusCode code, const std::string& reason, const std::string& method,
                                    const std::optional<access::Identity>& identity) const {
@@ -102,6 +107,15 @@ grpc::Status AccessProcessor::Process(const InputMetadata& auth_metadata, grpc::
   }
   access::Decision decision = access::Authorize(audit_.service(), *identity, method);
   if (!decision.allowed) return Deny(grpc::StatusCode::PERMISSION_DENIED, decision.reason, method, *identity);
+  // Health checks are never held back (load balancers and operators must see the truth).
+  if (limiter_ != nullptr && method.rfind("/grpc.health.v1.Health/", 0) != 0) {
+    if (auto wait = limiter_->Take(identity->uri, identity->role); wait.count() > 0) {
+      const std::string role(access::RoleName(identity->role));
+      rate_limited_.Add({{"role", role}}).Increment();
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          "rate limit of role " + role + ": retry in " + std::to_string(wait.count()) + " ms");
+    }
+  }
   return grpc::Status::OK;
 }
 

@@ -50,6 +50,10 @@ std::vector<KeySpec> CommonKeys(const ServiceSpec& spec) {
       {"server.tls.key_file", KeyType::kString, "", "PEM private key (tls, mtls)", true},
       {"server.tls.ca_file", KeyType::kString, "", "PEM CA bundle that signs client certificates (mtls)"},
       {"server.reflection", KeyType::kBool, "true", "Serve gRPC server reflection"},
+      {"access.default_rate_limit", KeyType::kString, "200/400",
+       "Under TLS: calls per second / burst allowed per caller identity, for roles without their own limit"},
+      {"access.rate_limits.*", KeyType::kString, "",
+       "Under TLS: calls per second / burst per caller identity of a role, e.g. feedback-kiosk: \"2/10\""},
       {"server.max_message_bytes", KeyType::kInt, "1048576", "Largest accepted request message"},
       {"server.workers", KeyType::kInt, "16", "Worker threads that run request bodies (Redis calls)"},
       {"server.max_queue", KeyType::kInt, "4096", "Queued requests before RESOURCE_EXHAUSTED"},
@@ -141,6 +145,19 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec
     return absl::InvalidArgumentError("config key log.level: expected debug, info, warn or error");
   }
   log::SetLevel(level);
+
+  auto default_limit = access::ParseRateLimit("config key access.default_rate_limit",
+                                              c.GetString("access.default_rate_limit"));
+  if (!default_limit.ok()) return default_limit.status();
+  std::map<access::Role, access::RateLimit> role_limits;
+  for (const auto& [role_name, text] : c.Children("access.rate_limits")) {
+    auto role = access::RoleFromName(role_name);
+    if (!role) return absl::InvalidArgumentError("config key access.rate_limits." + role_name + ": no such role");
+    auto limit = access::ParseRateLimit("config key access.rate_limits." + role_name, text);
+    if (!limit.ok()) return limit.status();
+    role_limits[*role] = *limit;
+  }
+  rt->rate_limiter_ = std::make_unique<access::RateLimiter>(*default_limit, std::move(role_limits));
 
   const std::string& key_file = c.GetString("pseudonym.key_file");
   if (key_file.empty()) return absl::InvalidArgumentError("config key pseudonym.key_file: required");
@@ -279,7 +296,7 @@ int Runtime::Run() {
   // Under TLS every call passes the access table before any handler runs
   // (plaintext is for local development: no identity, no roles).
   if (c.GetString("server.tls.mode") != "plaintext") {
-    (*credentials)->SetAuthMetadataProcessor(std::make_shared<AccessProcessor>(*audit_, *registry_));
+    (*credentials)->SetAuthMetadataProcessor(std::make_shared<AccessProcessor>(*audit_, *registry_, rate_limiter_.get()));
   } else {
     log::Warn("plaintext gRPC: no caller identity, every role allowed (local development only)");
   }

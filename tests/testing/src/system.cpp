@@ -59,15 +59,16 @@ std::shared_ptr<grpc::ChannelCredentials> MtlsCredentials(const std::string& ca,
 
 }  // namespace
 
-YhteysSystem::YhteysSystem(MutualTls, std::vector<std::string> services) {
+YhteysSystem::YhteysSystem(MutualTls, std::vector<std::string> services, std::map<std::string, std::string> env)
+    : env_(std::move(env)) {
   ca_ = std::make_unique<TestCa>(dir_.path());
   auto server = ca_->Issue("server", "IP:127.0.0.1,DNS:localhost");
   auto router = ca_->Issue("router", "URI:spiffe://test.fi/role/router");
   auto operator_cert = ca_->Issue("operator", "URI:spiffe://test.fi/role/operator");
-  env_ = {{"YHTEYS_SERVER_TLS_MODE", "mtls"},
-          {"YHTEYS_SERVER_TLS_CERT_FILE", server.cert_file},
-          {"YHTEYS_SERVER_TLS_KEY_FILE", server.key_file},
-          {"YHTEYS_SERVER_TLS_CA_FILE", ca_->ca_file()}};
+  env_.insert({{"YHTEYS_SERVER_TLS_MODE", "mtls"},
+               {"YHTEYS_SERVER_TLS_CERT_FILE", server.cert_file},
+               {"YHTEYS_SERVER_TLS_KEY_FILE", server.key_file},
+               {"YHTEYS_SERVER_TLS_CA_FILE", ca_->ca_file()}});
   credentials_ = MtlsCredentials(ca_->ca_file(), operator_cert);
   Init(services, "  client_tls:\n    mode: mtls\n    ca_file: " + ca_->ca_file() + "\n    cert_file: " +
                      router.cert_file + "\n    key_file: " + router.key_file + "\n");

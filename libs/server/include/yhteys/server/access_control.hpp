@@ -24,6 +24,7 @@
 
 #include "absl/status/status.h"
 #include "yhteys/access/access_table.hpp"
+#include "yhteys/access/rate_limiter.hpp"
 #include "yhteys/audit/v1/audit_events.pb.h"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
@@ -61,7 +62,9 @@ Caller CallerOf(const grpc::ServerContextBase& ctx);
 
 class AccessProcessor : public grpc::AuthMetadataProcessor {
  public:
-  AccessProcessor(const AuditLog& audit, prometheus::Registry& registry);
+  // `limiter` (optional) refuses a caller over its role's rate with
+  // RESOURCE_EXHAUSTED saying how long to wait (not an access denial: not audited, counted).
+  AccessProcessor(const AuditLog& audit, prometheus::Registry& registry, access::RateLimiter* limiter = nullptr);
   bool IsBlocking() const override { return true; }
   grpc::Status Process(const InputMetadata& auth_metadata, grpc::AuthContext* context,
                        OutputMetadata* consumed_auth_metadata, OutputMetadata* response_metadata) override;
@@ -70,7 +73,9 @@ class AccessProcessor : public grpc::AuthMetadataProcessor {
   grpc::Status Deny(grpc::StatusCode code, const std::string& reason, const std::string& method,
                     const std::optional<access::Identity>& identity) const;
   const AuditLog& audit_;
+  access::RateLimiter* limiter_;
   prometheus::Family<prometheus::Counter>& denials_;
+  prometheus::Family<prometheus::Counter>& rate_limited_;
 };
 
 }  // namespace yhteys::server

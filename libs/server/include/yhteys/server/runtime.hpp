@@ -46,6 +46,7 @@
 #include "yhteys/kafka/outbox_relay.hpp"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
+#include "yhteys/access/rate_limiter.hpp"
 #include "yhteys/server/access_control.hpp"
 #include "yhteys/server/executor.hpp"
 #include "yhteys/server/rpc.hpp"
@@ -118,6 +119,7 @@ class Runtime {
   std::unique_ptr<Executor> executor_;
   std::unique_ptr<RpcMetrics> rpc_metrics_;
   std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<access::RateLimiter> rate_limiter_;
   std::unique_ptr<hetu::Pseudonymizer> pseudonymizer_;
   std::string kafka_bootstrap_;
   std::vector<grpc::Service*> services_;

@@ -32,7 +32,8 @@ class YhteysSystem {
   // a test CA made at start (TestCa), the router offers referrals with its
   // own certificate (role router), and Channel() connects as an operator.
   struct MutualTls {};
-  YhteysSystem(MutualTls, std::vector<std::string> services = AllServices());
+  YhteysSystem(MutualTls, std::vector<std::string> services = AllServices(),
+               std::map<std::string, std::string> env = {});
   // Under MutualTls: the CA, and a channel to `service` that presents a
   // certificate with the given SAN (e.g. "URI:spiffe://test.fi/role/homecare-nurse/unit/hc-lahti-1").
   const TestCa& ca() const { return *ca_; }
