@@ -6,6 +6,7 @@
 // count of a scripted session: every call that touched client data and every
 // denial is exactly one event on yhteys.audit.v1.
 #include <gtest/gtest.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <sys/wait.h>
@@ -24,6 +25,7 @@
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
 #include "yhteys/router/v1/referral_router_service.grpc.pb.h"
+#include "yhteys/server/health_client.hpp"
 #include "yhteys/testing/system.hpp"
 
 namespace yhteys {
@@ -45,6 +47,35 @@ std::string ReadFile(const std::string& path) {
   std::stringstream buf;
   buf << in.rdbuf();
   return buf.str();
+}
+
+// One ServerReflectionInfo exchange (list_services) over `channel`: the
+// status, and whether an answer came back.
+grpc::Status ReflectionListServices(const std::shared_ptr<grpc::Channel>& channel, bool* answered) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + 5s);
+  grpc::CompletionQueue cq;
+  auto call = stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  void* tag = nullptr;
+  bool ok = false;
+  call->StartCall(reinterpret_cast<void*>(1));
+  cq.Next(&tag, &ok);
+  const std::string list_services("\x3a\x00", 2);  // ServerReflectionRequest{list_services: ""}
+  grpc::Slice slice(list_services);
+  grpc::ByteBuffer request(&slice, 1);
+  call->Write(request, reinterpret_cast<void*>(2));
+  cq.Next(&tag, &ok);
+  call->WritesDone(reinterpret_cast<void*>(3));
+  cq.Next(&tag, &ok);
+  grpc::ByteBuffer response;
+  call->Read(&response, reinterpret_cast<void*>(4));
+  cq.Next(&tag, &ok);
+  *answered = ok && response.Length() > 0;
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  cq.Next(&tag, &ok);
+  return status;
 }
 
 class AccessTest : public ::testing::Test {
@@ -318,12 +349,44 @@ TEST_F(AccessTest, YhteysctlPresentsACertificate) {
   EXPECT_NE(half.second.find("--cert and --key go together"), std::string::npos) << half.second;
 }
 
-// Per-caller rate limits: a caller over its role's rate gets
-// RESOURCE_EXHAUSTED saying how long to wait; another caller of the same role
-// is not held back.
-TEST(RateLimitTest, ACallerOverItsRateIsToldHowLongToWait) {
+// S10: reflection is for operators only; the plaintext health port serves
+// health and nothing else.
+TEST_F(AccessTest, ReflectionIsForOperatorsAndTheHealthPortServesOnlyHealth) {
+  bool answered = false;
+  grpc::Status as_operator = ReflectionListServices(system_->Channel("home-care"), &answered);
+  EXPECT_TRUE(as_operator.ok()) << as_operator.error_message();
+  EXPECT_TRUE(answered);
+  const std::string nurse_uri = "spiffe://test.fi/role/homecare-nurse/unit/hc-reflect";
+  grpc::Status as_nurse = ReflectionListServices(system_->ChannelAs("home-care", "URI:" + nurse_uri), &answered);
+  EXPECT_EQ(as_nurse.error_code(), grpc::StatusCode::PERMISSION_DENIED) << as_nurse.error_message();
+  EXPECT_FALSE(answered);
+  auto denied = AuditOnceThereAre(nurse_uri, 1);
+  ASSERT_EQ(denied.size(), 1u);
+  EXPECT_EQ(denied[0].rpc(), "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo");
+
+  auto health_port = grpc::CreateChannel("127.0.0.1:" + std::to_string(system_->HealthPort("home-care")),
+                                         grpc::InsecureChannelCredentials());
+  auto serving = server::CheckHealth(health_port, std::chrono::milliseconds(2000));
+  ASSERT_TRUE(serving.ok()) << serving.status();
+  EXPECT_TRUE(*serving);
+  hc::GetClientRequest get;
+  get.set_client_id(std::string(64, 'a'));
+  hc::Client out;
+  EXPECT_EQ(hc::HomeCare::NewStub(health_port)->GetClient(Ctx().get(), get, &out).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(ReflectionListServices(health_port, &answered).error_code(), grpc::StatusCode::UNIMPLEMENTED);
+}
+
+// The production settings on a small system: per-caller rate limits (a
+// caller over its role's rate gets RESOURCE_EXHAUSTED saying how long to
+// wait; another caller of the same role is not held back) and reflection
+// off (UNIMPLEMENTED even for an operator).
+TEST(ProductionSettingsTest, RateLimitsAndReflectionOff) {
   testing::YhteysSystem system(testing::YhteysSystem::MutualTls{}, {"client-feedback"},
-                               {{"YHTEYS_ACCESS_DEFAULT_RATE_LIMIT", "0.5/3"}});
+                               {{"YHTEYS_ACCESS_DEFAULT_RATE_LIMIT", "0.5/3"}, {"YHTEYS_SERVER_REFLECTION", "false"}});
+  bool answered = false;
+  EXPECT_EQ(ReflectionListServices(system.Channel("client-feedback"), &answered).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
   auto submit = [](const std::shared_ptr<grpc::Channel>& channel) {
     feedback::v1::SubmitFeedbackRequest req;  // refused by validation, but only after the rate check
     feedback::v1::SubmitFeedbackResponse out;

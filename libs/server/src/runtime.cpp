@@ -1,7 +1,10 @@
 #include "yhteys/server/runtime.hpp"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
 #include <prometheus/exposer.h>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
@@ -36,6 +39,17 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
   return s;
 }
+
+// Takes gRPC's server reflection plugin off a builder.
+class WithoutReflection : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    std::erase_if(*plugins, [](const std::unique_ptr<grpc::ServerBuilderPlugin>& plugin) {
+      return plugin->name().find("reflection") != std::string::npos;
+    });
+  }
+};
 
 }  // namespace
 
@@ -301,8 +315,11 @@ int Runtime::Run() {
     log::Warn("plaintext gRPC: no caller identity, every role allowed (local development only)");
   }
   grpc::EnableDefaultHealthCheckService(true);
-  if (c.GetBool("server.reflection")) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // Loading gRPC's reflection library registers its plugin for every server
+  // of the process: reflection is taken out again unless configured.
+  if (!c.GetBool("server.reflection")) builder.SetOption(std::make_unique<WithoutReflection>());
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   int bound_port = 0;
   builder.AddListeningPort(c.GetString("server.address"), *credentials, &bound_port);
@@ -316,9 +333,14 @@ int Runtime::Run() {
     log::Error("cannot listen", {{"address", c.GetString("server.address")}});
     return 2;
   }
+  // Every other method on the health port: gRPC's generic service, which
+  // answers UNIMPLEMENTED (and gives the server the callback queue it needs).
+  grpc::CallbackGenericService unimplemented;
   std::unique_ptr<grpc::Server> health_server;
   if (const auto& addr = c.GetString("server.health_address"); !addr.empty()) {
     grpc::ServerBuilder hb;
+    hb.SetOption(std::make_unique<WithoutReflection>());  // health and nothing else
+    hb.RegisterCallbackGenericService(&unimplemented);
     hb.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     int hp = 0;
     hb.AddListeningPort(addr, grpc::InsecureServerCredentials(), &hp);

@@ -70,6 +70,7 @@ YhteysSystem::YhteysSystem(MutualTls, std::vector<std::string> services, std::ma
                {"YHTEYS_SERVER_TLS_KEY_FILE", server.key_file},
                {"YHTEYS_SERVER_TLS_CA_FILE", ca_->ca_file()}});
   credentials_ = MtlsCredentials(ca_->ca_file(), operator_cert);
+  for (const auto& name : AllServices()) health_ports_[name] = FreePort();
   Init(services, "  client_tls:\n    mode: mtls\n    ca_file: " + ca_->ca_file() + "\n    cert_file: " +
                      router.cert_file + "\n    key_file: " + router.key_file + "\n");
 }
@@ -143,6 +144,9 @@ void YhteysSystem::Start(const std::string& name) {
       {"YHTEYS_KAFKA_SESSION_TIMEOUT_MS", "6000"},
   };
   for (const auto& [k, v] : env_) env[k] = v;
+  if (auto it = health_ports_.find(name); it != health_ports_.end()) {
+    env["YHTEYS_SERVER_HEALTH_ADDRESS"] = "127.0.0.1:" + std::to_string(it->second);
+  }
   // Processes run in the test's directory: data files by absolute path.
   if (name == "client-feedback") {
     env["YHTEYS_FEEDBACK_UNITS_FILE"] = std::string(YHTEYS_SOURCE_DIR) + "/services/client-feedback/config/units.yaml";

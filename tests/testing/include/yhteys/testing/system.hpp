@@ -37,6 +37,9 @@ class YhteysSystem {
   // Under MutualTls: the CA, and a channel to `service` that presents a
   // certificate with the given SAN (e.g. "URI:spiffe://test.fi/role/homecare-nurse/unit/hc-lahti-1").
   const TestCa& ca() const { return *ca_; }
+  // Under MutualTls each service also serves grpc.health.v1 alone on a
+  // plaintext port (server.health_address), as for Kubernetes probes.
+  int HealthPort(const std::string& service) const { return health_ports_.at(service); }
   std::shared_ptr<grpc::Channel> ChannelAs(const std::string& service, const std::string& san);
   std::shared_ptr<grpc::Channel> Channel(const std::string& service,
                                          const std::shared_ptr<grpc::ChannelCredentials>& credentials);
@@ -79,6 +82,7 @@ class YhteysSystem {
   std::map<std::string, Process> processes_;
   std::map<std::string, std::string> env_;
   std::unique_ptr<TestCa> ca_;
+  std::map<std::string, int> health_ports_;
   std::shared_ptr<grpc::ChannelCredentials> credentials_;  // nullptr: plaintext
 
   void Init(const std::vector<std::string>& services, const std::string& router_tls);
