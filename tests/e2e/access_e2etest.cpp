@@ -349,6 +349,24 @@ TEST_F(AccessTest, YhteysctlPresentsACertificate) {
   EXPECT_NE(half.second.find("--cert and --key go together"), std::string::npos) << half.second;
 }
 
+// What a caller typed is recorded only when it has the shape of a
+// pseudonym: an identity code sent as a client_id is refused and never
+// reaches the audit log, though the call is recorded.
+TEST_F(AccessTest, AnIdentityCodeSentAsAClientIdNeverReachesTheAuditLog) {
+  const std::string uri = "spiffe://test.fi/role/homecare-nurse/unit/hc-typo";
+  auto nurse = hc::HomeCare::NewStub(system_->ChannelAs("home-care", "URI:" + uri));
+  const std::string code = hetu::SyntheticIdentityCode(9600);
+  hc::GetClientRequest get;
+  get.set_client_id(code);
+  hc::Client out;
+  EXPECT_EQ(nurse->GetClient(Ctx().get(), get, &out).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  auto events = AuditOnceThereAre(uri, 1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].outcome(), "INVALID_ARGUMENT");
+  EXPECT_EQ(events[0].client_pseudonyms_size(), 0);
+  EXPECT_EQ(events[0].SerializeAsString().find(code), std::string::npos);
+}
+
 // S10: reflection is for operators only; the plaintext health port serves
 // health and nothing else.
 TEST_F(AccessTest, ReflectionIsForOperatorsAndTheHealthPortServesOnlyHealth) {
@@ -383,15 +401,22 @@ TEST_F(AccessTest, ReflectionIsForOperatorsAndTheHealthPortServesOnlyHealth) {
 // off (UNIMPLEMENTED even for an operator).
 TEST(ProductionSettingsTest, RateLimitsAndReflectionOff) {
   testing::YhteysSystem system(testing::YhteysSystem::MutualTls{}, {"client-feedback"},
-                               {{"YHTEYS_ACCESS_DEFAULT_RATE_LIMIT", "0.5/3"}, {"YHTEYS_SERVER_REFLECTION", "false"}});
+                               {{"YHTEYS_ACCESS_DEFAULT_RATE_LIMIT", "0.5/3"},
+                                {"YHTEYS_SERVER_REFLECTION", "false"},
+                                {"YHTEYS_ACCESS_TRUST_DOMAIN", "test.fi"}});
   bool answered = false;
   EXPECT_EQ(ReflectionListServices(system.Channel("client-feedback"), &answered).error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
-  auto submit = [](const std::shared_ptr<grpc::Channel>& channel) {
+  auto submit = [](const std::shared_ptr<grpc::Channel>& channel) -> grpc::Status {
     feedback::v1::SubmitFeedbackRequest req;  // refused by validation, but only after the rate check
     feedback::v1::SubmitFeedbackResponse out;
     return feedback::v1::ClientFeedback::NewStub(channel)->SubmitFeedback(Ctx().get(), req, &out);
   };
+  // Another county's certificate, though signed by the same CA: refused.
+  auto foreign = system.ChannelAs("client-feedback", "URI:spiffe://other-county.fi/role/feedback-kiosk/unit/k-9");
+  grpc::Status other_county = submit(foreign);
+  EXPECT_EQ(other_county.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(other_county.error_message().find("another trust domain"), std::string::npos) << other_county.error_message();
   auto kiosk = system.ChannelAs("client-feedback", "URI:spiffe://test.fi/role/feedback-kiosk/unit/k-1");
   for (int i = 0; i < 3; ++i) EXPECT_NE(submit(kiosk).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << i;
   grpc::Status limited = submit(kiosk);

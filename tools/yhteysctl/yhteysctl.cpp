@@ -38,16 +38,16 @@ constexpr char kUsage[] = R"(usage: yhteysctl [--address HOST:PORT] [--timeout-m
 
 Service calls (answers are printed as JSON; --get prints one field):
   health [--wait-s N]                       grpc.health.v1 of --address (or --service)
-  home-care register-client --identity-code C --municipality NNN --language fi|sv|se|smn|sms --unit U [--key K]
-  home-care record-assessment --client ID [--mood a,b,c,d,e,f,g] [--items JSON] [--assessed-on YYYY-MM-DD] [--key K]
+  home-care register-client --identity-code C --municipality NNN --language fi|sv|se|smn|sms --unit U [--idempotency-key K]
+  home-care record-assessment --client ID [--mood a,b,c,d,e,f,g] [--items JSON] [--assessed-on YYYY-MM-DD] [--idempotency-key K]
                                             mood: interRAI E1a-E1g codes 0-3; items: RaiHcItems as JSON,
                                             e.g. '{"health":{"dyspnea":3,"vomiting":2}}'; items not given are 0
   home-care get-client --client ID
   inbox list                                the ReferralInbox of --service (default mental-health-intake)
   inbox get --referral R
-  inbox accept --referral R [--unit U] [--key K]
-  inbox decline --referral R --reason no_capacity|not_our_service|client_declined|language_not_served|already_in_care [--key K]
-  inbox complete --referral R [--key K]
+  inbox accept --referral R [--unit U] [--idempotency-key K]
+  inbox decline --referral R --reason no_capacity|not_our_service|client_declined|language_not_served|already_in_care [--idempotency-key K]
+  inbox complete --referral R [--idempotency-key K]
   call Service/Method [JSON]                 any RPC, e.g. call MentalHealthIntake/StartIntake '{"identityCode": ...}'
                                             (request as proto3 JSON; the service's default address unless
                                             --address or --service; a fresh idempotency key unless given)
@@ -59,7 +59,8 @@ Kafka:
                                             prints every event of the topic from the beginning
 
 --service family-centre|home-care|mental-health-intake|client-feedback|referral-router picks the
-default local address of that service. Mutating calls send an idempotency key (--key, or a new one).
+default local address of that service. Mutating calls send an idempotency key (--idempotency-key, or a
+new one).
 
 TLS: --ca FILE (PEM CA that signed the services' certificates) connects over TLS; with --cert FILE
 --key FILE too, yhteysctl presents that client certificate (mutual TLS, as production requires). The
@@ -146,7 +147,7 @@ void Prepare(grpc::ClientContext* ctx, const Args& args) {
   ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout));
 }
 
-std::string Key(const Args& args) { return args.Flag("key", "ctl-" + ids::NewUuid()); }
+std::string Key(const Args& args) { return args.Flag("idempotency-key", "ctl-" + ids::NewUuid()); }
 
 common::v1::Language ParseLanguage(const std::string& s) {
   if (s == "fi") return common::v1::LANGUAGE_FI;

@@ -111,7 +111,7 @@ std::vector<AccessRule> BuildTable() {
       {"home-care", {kNurse}},
       {"family-centre", {kFamilyWorker}},
       {"mental-health-intake", {kClinician}},
-      {"client-feedback", {kAnalyst}},
+      {"client-feedback", {kCounsellor}},
   };
   for (const auto& inbox : kInboxes) {
     t.push_back({inbox.service, "/yhteys.referral.v1.ReferralInbox/OfferReferral", {kRouter}, kCreate,

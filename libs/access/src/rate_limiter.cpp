@@ -38,18 +38,19 @@ RateLimit RateLimiter::LimitOf(Role role) const {
 
 std::chrono::milliseconds RateLimiter::Take(const std::string& caller, Role role) {
   const RateLimit limit = LimitOf(role);
-  const auto now = now_();
   std::lock_guard lock(mutex_);
+  const auto now = now_();  // read under the lock, so a bucket's time never runs backwards
   auto it = buckets_.find(caller);
   if (it == buckets_.end()) {
     if (buckets_.size() >= kMaxBuckets) {
       // Drop the buckets that have refilled: forgetting them changes nothing.
       std::erase_if(buckets_, [&](const auto& entry) {
-        const double refill = std::chrono::duration<double>(now - entry.second.at).count() * limit.per_second;
-        return entry.second.tokens + refill >= limit.burst;
+        const Bucket& b = entry.second;
+        const double refill = std::chrono::duration<double>(now - b.at).count() * b.limit.per_second;
+        return b.tokens + refill >= b.limit.burst;
       });
     }
-    it = buckets_.emplace(caller, Bucket{limit.burst, now}).first;
+    it = buckets_.emplace(caller, Bucket{limit.burst, now, limit}).first;
   }
   Bucket& b = it->second;
   const double elapsed = std::chrono::duration<double>(now - b.at).count();

@@ -7,6 +7,7 @@
 #include "yhteys/log/log.hpp"
 #include "yhteys/redis/atomic_step.hpp"
 #include "yhteys/server/service_names.hpp"
+#include "yhteys/validate/validate.hpp"
 
 namespace yhteys::server {
 namespace {
@@ -54,9 +55,11 @@ Caller CallerOf(const grpc::ServerContextBase& ctx) {
   return caller;
 }
 
-AccessProcessor::AccessProcessor(const AuditLog& audit, prometheus::Registry& registry, access::RateLimiter* limiter)
+AccessProcessor::AccessProcessor(const AuditLog& audit, prometheus::Registry& registry, access::RateLimiter* limiter,
+                                 std::string trust_domain)
     : audit_(audit),
       limiter_(limiter),
+      trust_domain_(std::move(trust_domain)),
       denials_(prometheus::BuildCounter()
                    .Name("yhteys_access_denials_total")
                    .Help("Calls refused before any handler ran, by the caller's role ('none' without an identity)")
@@ -95,27 +98,39 @@ grpc::Status AccessProcessor::Process(const InputMetadata& auth_metadata, grpc::
                                       OutputMetadata*, OutputMetadata*) {
   std::string method;
   if (auto it = auth_metadata.find(":path"); it != auth_metadata.end()) {
-    method.assign(it->second.data(), it->second.size());
+    method.assign(it->second.data(), std::min<size_t>(it->second.size(), 256));
   }
   const std::string pem = First(*context, "x509_pem_cert");
+  std::optional<access::Identity> identity;
+  grpc::StatusCode denial = grpc::StatusCode::OK;
+  std::string reason;
   if (pem.empty()) {
-    return Deny(grpc::StatusCode::UNAUTHENTICATED, "a client certificate is required", method, std::nullopt);
+    denial = grpc::StatusCode::UNAUTHENTICATED;
+    reason = "a client certificate is required";
+  } else if (auto parsed = access::IdentityFromCertificate(pem); !parsed.ok()) {
+    denial = grpc::StatusCode::PERMISSION_DENIED;
+    reason = std::string(parsed.status().message());
+  } else if (!trust_domain_.empty() && parsed->county != trust_domain_) {
+    denial = grpc::StatusCode::PERMISSION_DENIED;
+    reason = "identity: the certificate is of another trust domain";
+  } else {
+    identity = *parsed;
   }
-  auto identity = access::IdentityFromCertificate(pem);
-  if (!identity.ok()) {
-    return Deny(grpc::StatusCode::PERMISSION_DENIED, std::string(identity.status().message()), method, std::nullopt);
-  }
-  access::Decision decision = access::Authorize(audit_.service(), *identity, method);
-  if (!decision.allowed) return Deny(grpc::StatusCode::PERMISSION_DENIED, decision.reason, method, *identity);
-  // Health checks are never held back (load balancers and operators must see the truth).
+  // Rate limits come first, for denied callers too: every denial costs an
+  // audit write. Callers without an identity share one bucket. Health checks
+  // are never held back (load balancers and operators must see the truth).
   if (limiter_ != nullptr && method.rfind("/grpc.health.v1.Health/", 0) != 0) {
-    if (auto wait = limiter_->Take(identity->uri, identity->role); wait.count() > 0) {
-      const std::string role(access::RoleName(identity->role));
-      rate_limited_.Add({{"role", role}}).Increment();
+    const access::Role role = identity ? identity->role : access::Role::kOperator;
+    if (auto wait = limiter_->Take(identity ? identity->uri : "unidentified", role); wait.count() > 0) {
+      const std::string role_name = identity ? std::string(access::RoleName(role)) : "none";
+      rate_limited_.Add({{"role", role_name}}).Increment();
       return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                          "rate limit of role " + role + ": retry in " + std::to_string(wait.count()) + " ms");
+                          "rate limit of role " + role_name + ": retry in " + std::to_string(wait.count()) + " ms");
     }
   }
+  if (denial != grpc::StatusCode::OK) return Deny(denial, reason, method, std::nullopt);
+  access::Decision decision = access::Authorize(audit_.service(), *identity, method);
+  if (!decision.allowed) return Deny(grpc::StatusCode::PERMISSION_DENIED, decision.reason, method, *identity);
   return grpc::Status::OK;
 }
 
@@ -137,8 +152,16 @@ absl::Status AuditCall(const AuditLog& audit, const grpc::ServerContextBase& ctx
     case access::AuditAction::kCreate: event.set_action(audit::v1::AUDIT_ACTION_CREATE); break;
     default: event.set_action(audit::v1::AUDIT_ACTION_UPDATE); break;
   }
-  for (std::string& client : access::ClientsOf(*rule, request, answered)) event.add_client_pseudonyms(std::move(client));
-  event.set_subject_id(access::SubjectOf(*rule, request, answered));
+  // Values a caller sent are recorded only when they have the shape of a
+  // pseudonym or an id: a mistyped identity code or a megabyte of text in
+  // client_id never reaches the audit log.
+  for (std::string& client : access::ClientsOf(*rule, request, answered)) {
+    if (validate::Pseudonym("client", client).ok()) event.add_client_pseudonyms(std::move(client));
+  }
+  if (std::string subject = access::SubjectOf(*rule, request, answered);
+      validate::Identifier("subject", subject, 128).ok()) {
+    event.set_subject_id(std::move(subject));
+  }
   event.set_purpose(std::string(rule->purpose));
   event.set_outcome(absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())));
   absl::Status written = audit.Record(event);

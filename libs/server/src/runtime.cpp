@@ -64,6 +64,9 @@ std::vector<KeySpec> CommonKeys(const ServiceSpec& spec) {
       {"server.tls.key_file", KeyType::kString, "", "PEM private key (tls, mtls)", true},
       {"server.tls.ca_file", KeyType::kString, "", "PEM CA bundle that signs client certificates (mtls)"},
       {"server.reflection", KeyType::kBool, "true", "Serve gRPC server reflection"},
+      {"access.trust_domain", KeyType::kString, "",
+       "Under TLS: the county's trust domain; a certificate naming another county is refused (empty: any county "
+       "the CA signs)"},
       {"access.default_rate_limit", KeyType::kString, "200/400",
        "Under TLS: calls per second / burst allowed per caller identity, for roles without their own limit"},
       {"access.rate_limits.*", KeyType::kString, "",
@@ -310,7 +313,8 @@ int Runtime::Run() {
   // Under TLS every call passes the access table before any handler runs
   // (plaintext is for local development: no identity, no roles).
   if (c.GetString("server.tls.mode") != "plaintext") {
-    (*credentials)->SetAuthMetadataProcessor(std::make_shared<AccessProcessor>(*audit_, *registry_, rate_limiter_.get()));
+    (*credentials)->SetAuthMetadataProcessor(std::make_shared<AccessProcessor>(*audit_, *registry_, rate_limiter_.get(),
+                                                                c.GetString("access.trust_domain")));
   } else {
     log::Warn("plaintext gRPC: no caller identity, every role allowed (local development only)");
   }

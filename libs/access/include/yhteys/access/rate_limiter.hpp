@@ -39,6 +39,7 @@ class RateLimiter {
   struct Bucket {
     double tokens = 0;
     std::chrono::steady_clock::time_point at;
+    RateLimit limit;
   };
   static constexpr size_t kMaxBuckets = 100000;  // full buckets are dropped beyond this (they hold no state)
 

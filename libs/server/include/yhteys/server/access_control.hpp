@@ -64,7 +64,9 @@ class AccessProcessor : public grpc::AuthMetadataProcessor {
  public:
   // `limiter` (optional) refuses a caller over its role's rate with
   // RESOURCE_EXHAUSTED saying how long to wait (not an access denial: not audited, counted).
-  AccessProcessor(const AuditLog& audit, prometheus::Registry& registry, access::RateLimiter* limiter = nullptr);
+  // `trust_domain` (when not empty) is the only county whose identities are accepted.
+  AccessProcessor(const AuditLog& audit, prometheus::Registry& registry, access::RateLimiter* limiter = nullptr,
+                  std::string trust_domain = "");
   bool IsBlocking() const override { return true; }
   grpc::Status Process(const InputMetadata& auth_metadata, grpc::AuthContext* context,
                        OutputMetadata* consumed_auth_metadata, OutputMetadata* response_metadata) override;
@@ -74,6 +76,7 @@ class AccessProcessor : public grpc::AuthMetadataProcessor {
                     const std::optional<access::Identity>& identity) const;
   const AuditLog& audit_;
   access::RateLimiter* limiter_;
+  std::string trust_domain_;
   prometheus::Family<prometheus::Counter>& denials_;
   prometheus::Family<prometheus::Counter>& rate_limited_;
 };

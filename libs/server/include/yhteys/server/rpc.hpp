@@ -109,9 +109,13 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, RpcEnv env,
         status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
       }
       if (env.audit != nullptr) {
-        if (absl::Status audited = AuditCall(*env.audit, *ctx, method, request, response, status); !audited.ok()) {
-          status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the audit log cannot be written; retry");
+        absl::Status audited;
+        try {
+          audited = AuditCall(*env.audit, *ctx, method, request, response, status);
+        } catch (const std::exception& e) {
+          audited = absl::InternalError(e.what());
         }
+        if (!audited.ok()) status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the audit log cannot be written; retry");
       }
     }
     finish(status);
