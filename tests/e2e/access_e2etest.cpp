@@ -367,6 +367,58 @@ TEST_F(AccessTest, AnIdentityCodeSentAsAClientIdNeverReachesTheAuditLog) {
   EXPECT_EQ(events[0].SerializeAsString().find(code), std::string::npos);
 }
 
+// Unit scope: a caller bound to a unit acts only in it. Registering a client
+// into another unit, reading another unit's client, and accepting a referral
+// for another unit are refused before anything is written or answered, and
+// each refusal is one DENIED audit event.
+TEST_F(AccessTest, ACallerBoundToAUnitActsOnlyInThatUnit) {
+  const std::string lahti_uri = "spiffe://test.fi/role/homecare-nurse/unit/hc-lahti-1";
+  const std::string heinola_uri = "spiffe://test.fi/role/homecare-nurse/unit/hc-heinola-1";
+  auto lahti = hc::HomeCare::NewStub(system_->ChannelAs("home-care", "URI:" + lahti_uri));
+  auto heinola = hc::HomeCare::NewStub(system_->ChannelAs("home-care", "URI:" + heinola_uri));
+
+  // The Heinola nurse may not register a client into Lahti's unit; nothing is written.
+  hc::RegisterClientResponse registered;
+  auto into_lahti = e2e::RegisterRequest(hetu::SyntheticIdentityCode(9700), "scope-register");  // unit hc-lahti-1
+  grpc::Status refused = heinola->RegisterClient(Ctx().get(), into_lahti, &registered);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(refused.error_message().find("unit scope"), std::string::npos) << refused.error_message();
+  into_lahti.set_idempotency_key("scope-register-2");
+  ASSERT_TRUE(lahti->RegisterClient(Ctx().get(), into_lahti, &registered).ok());
+  EXPECT_FALSE(registered.already_registered());
+
+  // Lahti's client is not Heinola's to read.
+  hc::GetClientRequest get;
+  get.set_client_id(registered.client_id());
+  hc::Client client;
+  EXPECT_TRUE(lahti->GetClient(Ctx().get(), get, &client).ok());
+  grpc::Status not_yours = heinola->GetClient(Ctx().get(), get, &client);
+  EXPECT_EQ(not_yours.error_code(), grpc::StatusCode::PERMISSION_DENIED) << not_yours.error_message();
+
+  // An intake clinician of one unit accepting for another.
+  const std::string clinician_uri = "spiffe://test.fi/role/intake-clinician/unit/mhi-scope-1";
+  auto inbox = referral::v1::ReferralInbox::NewStub(system_->ChannelAs("mental-health-intake", "URI:" + clinician_uri));
+  referral::v1::AcceptReferralRequest accept;
+  accept.set_idempotency_key("scope-accept");
+  accept.set_referral_id("ref-0000000000000000-0000000000000000");
+  accept.set_unit_id("mhi-rovaniemi-1");
+  referral::v1::InboxEntry entry;
+  EXPECT_EQ(inbox->AcceptReferral(Ctx().get(), accept, &entry).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  std::map<std::string, std::vector<audit::v1::ClientDataAccessed>> audit;
+  ASSERT_TRUE(WaitFor([&] {
+    audit = AuditByActor();
+    return audit[heinola_uri].size() >= 2 && !audit[clinician_uri].empty();
+  }, 30s));
+  ASSERT_EQ(audit[heinola_uri].size(), 2u);
+  for (const auto& e : audit[heinola_uri]) {
+    EXPECT_EQ(e.action(), audit::v1::AUDIT_ACTION_DENIED) << e.rpc();
+    EXPECT_NE(e.denial_reason().find("unit scope"), std::string::npos);
+  }
+  ASSERT_EQ(audit[clinician_uri].size(), 1u);
+  EXPECT_EQ(audit[clinician_uri][0].action(), audit::v1::AUDIT_ACTION_DENIED);
+}
+
 // S10: reflection is for operators only; the plaintext health port serves
 // health and nothing else.
 TEST_F(AccessTest, ReflectionIsForOperatorsAndTheHealthPortServesOnlyHealth) {

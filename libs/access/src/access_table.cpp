@@ -37,11 +37,11 @@ std::vector<AccessRule> BuildTable() {
   std::vector<AccessRule> t = {
       // ---- home-care ---------------------------------------------------------
       {"home-care", "/yhteys.homecare.v1.HomeCare/RegisterClient", {kNurse}, kCreate, {"response.client_id"}, "",
-       "care-relationship"},
+       "care-relationship", {"request.unit_id"}},
       {"home-care", "/yhteys.homecare.v1.HomeCare/RecordAssessment", {kNurse}, kCreate, {"request.client_id"},
        "response.assessment_id", "care-relationship"},
       {"home-care", "/yhteys.homecare.v1.HomeCare/GetClient", {kNurse}, kRead, {"request.client_id"}, "",
-       "care-relationship"},
+       "care-relationship", {"response.unit_id"}},
       {"home-care", "/yhteys.homecare.v1.HomeCare/ListAssessments", {kNurse}, kRead, {"request.client_id"}, "",
        "care-relationship"},
       {"home-care", "/yhteys.homecare.v1.HomeCare/SetCarePlan", {kNurse}, kUpdate, {"request.client_id"}, "",
@@ -52,9 +52,9 @@ std::vector<AccessRule> BuildTable() {
       // ---- family-centre -----------------------------------------------------
       // A contact may be anonymous: it names no client.
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/RecordContact", {kFamilyWorker}, kCreate, {},
-       "response.contact_id", "case"},
+       "response.contact_id", "case", {"request.unit_id"}},
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/OpenCase", {kFamilyWorker}, kCreate,
-       {"response.members.member_id"}, "response.case_id", "case"},
+       {"response.members.member_id"}, "response.case_id", "case", {"request.unit_id"}},
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/AddMember", {kFamilyWorker}, kUpdate,
        {"response.members.member_id"}, "request.case_id", "case"},
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/AssignWorker", {kFamilyWorker}, kUpdate,
@@ -68,13 +68,13 @@ std::vector<AccessRule> BuildTable() {
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/CloseCase", {kFamilyWorker}, kUpdate,
        {"response.members.member_id"}, "request.case_id", "case"},
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/GetCase", {kFamilyWorker}, kRead,
-       {"response.members.member_id"}, "request.case_id", "case"},
+       {"response.members.member_id"}, "request.case_id", "case", {"response.unit_id"}},
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/ListOpenCases", {kFamilyWorker}, kRead,
-       {"response.cases.members.member_id"}, "", "case"},
+       {"response.cases.members.member_id"}, "", "case", {"request.unit_id"}},
 
       // ---- mental-health-intake ------------------------------------------------
       {"mental-health-intake", "/yhteys.mentalhealth.v1.MentalHealthIntake/StartIntake", {kClinician}, kCreate,
-       {"response.client_id"}, "response.intake_id", "intake"},
+       {"response.client_id"}, "response.intake_id", "intake", {"request.unit_id"}},
       {"mental-health-intake", "/yhteys.mentalhealth.v1.MentalHealthIntake/SubmitScreening", {kClinician}, kCreate,
        {"response.client_id"}, "request.intake_id", "intake"},
       {"mental-health-intake", "/yhteys.mentalhealth.v1.MentalHealthIntake/RecordRiskAssessment", {kClinician},
@@ -84,12 +84,13 @@ std::vector<AccessRule> BuildTable() {
       {"mental-health-intake", "/yhteys.mentalhealth.v1.MentalHealthIntake/CompleteIntake", {kClinician}, kUpdate,
        {"response.client_id"}, "request.intake_id", "intake"},
       {"mental-health-intake", "/yhteys.mentalhealth.v1.MentalHealthIntake/GetIntake", {kClinician}, kRead,
-       {"response.client_id"}, "request.intake_id", "intake"},
+       {"response.client_id"}, "request.intake_id", "intake", {"response.unit_id"}},
 
       // ---- client-feedback: anonymous answers; no client is named -------------
       {"client-feedback", "/yhteys.feedback.v1.ClientFeedback/IssueFeedbackToken",
-       {kNurse, kFamilyWorker, kClinician, kCounsellor}, kNone, {}, "", "feedback"},
-      {"client-feedback", "/yhteys.feedback.v1.ClientFeedback/SubmitFeedback", {kKiosk}, kNone, {}, "", "feedback"},
+       {kNurse, kFamilyWorker, kClinician, kCounsellor}, kNone, {}, "", "feedback", {"request.unit_id"}},
+      {"client-feedback", "/yhteys.feedback.v1.ClientFeedback/SubmitFeedback", {kKiosk}, kNone, {}, "", "feedback",
+       {"request.unit_id"}},
       {"client-feedback", "/yhteys.feedback.v1.ClientFeedback/GetUnitSummary", {kAnalyst}, kNone, {}, "",
        "feedback"},
 
@@ -99,7 +100,7 @@ std::vector<AccessRule> BuildTable() {
       {"referral-router", "/yhteys.router.v1.ReferralRouter/ListClientReferrals", {kCounsellor}, kRead,
        {"request.client_pseudonym"}, "", "referral"},
       {"referral-router", "/yhteys.router.v1.ReferralRouter/RespondToExternalReferral", {kExternal}, kUpdate,
-       {"response.offer.client_pseudonym"}, "request.referral_id", "referral"},
+       {"response.offer.client_pseudonym"}, "request.referral_id", "referral", {"request.unit_id"}},
   };
 
   // ---- ReferralInbox: the router offers; the receiving service's staff decide.
@@ -116,8 +117,10 @@ std::vector<AccessRule> BuildTable() {
   for (const auto& inbox : kInboxes) {
     t.push_back({inbox.service, "/yhteys.referral.v1.ReferralInbox/OfferReferral", {kRouter}, kCreate,
                  {"request.offer.client_pseudonym"}, "request.offer.referral_id", "referral"});
-    for (std::string_view method : {"/yhteys.referral.v1.ReferralInbox/AcceptReferral",
-                                    "/yhteys.referral.v1.ReferralInbox/DeclineReferral",
+    // The unit that takes the client in is the caller's own.
+    t.push_back({inbox.service, "/yhteys.referral.v1.ReferralInbox/AcceptReferral", inbox.staff, kUpdate,
+                 {"response.offer.client_pseudonym"}, "request.referral_id", "referral", {"request.unit_id"}});
+    for (std::string_view method : {"/yhteys.referral.v1.ReferralInbox/DeclineReferral",
                                     "/yhteys.referral.v1.ReferralInbox/CompleteReferral"}) {
       t.push_back({inbox.service, method, inbox.staff, kUpdate, {"response.offer.client_pseudonym"},
                    "request.referral_id", "referral"});
@@ -222,6 +225,16 @@ std::vector<std::string> ClientsOf(const AccessRule& rule, const Message* reques
   for (std::string_view spec : rule.clients) {
     for (std::string& value : Read(spec, request, response)) {
       if (!value.empty() && std::find(out.begin(), out.end(), value) == out.end()) out.push_back(std::move(value));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> UnitsOf(const AccessRule& rule, const Message* request, const Message* response) {
+  std::vector<std::string> out;
+  for (std::string_view spec : rule.units) {
+    for (std::string& value : Read(spec, request, response)) {
+      if (!value.empty()) out.push_back(std::move(value));
     }
   }
   return out;

@@ -161,6 +161,11 @@ TEST(AccessTableTest, EveryRowNamesARealMethodAndItsPathsResolve) {
     ASSERT_NE(method, nullptr) << m;
     for (std::string_view spec : rule.clients) EXPECT_TRUE(PathResolves(method, spec)) << m << " " << spec;
     if (!rule.subject.empty()) EXPECT_TRUE(PathResolves(method, rule.subject)) << m << " " << rule.subject;
+    for (std::string_view spec : rule.units) {
+      EXPECT_TRUE(PathResolves(method, spec)) << m << " " << spec;
+      // A response's unit can only stop a read: a write has happened by then.
+      if (spec.rfind("response.", 0) == 0) EXPECT_EQ(rule.audit, AuditAction::kRead) << m << " " << spec;
+    }
     // Whatever reads or changes client data names the clients (a contact may be anonymous).
     if (rule.audit != AuditAction::kNone && m.find("RecordContact") == std::string_view::npos) {
       EXPECT_FALSE(rule.clients.empty()) << m;

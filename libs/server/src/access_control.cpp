@@ -134,6 +134,23 @@ grpc::Status AccessProcessor::Process(const InputMetadata& auth_metadata, grpc::
   return grpc::Status::OK;
 }
 
+absl::Status CheckUnitScope(const AuditLog& audit, const grpc::ServerContextBase& ctx, const char* method,
+                            const google::protobuf::Message* request, const google::protobuf::Message* response) {
+  const access::AccessRule* rule = access::FindRuleBySuffix(audit.service(), method);
+  if (rule == nullptr || rule->units.empty()) return absl::OkStatus();
+  if (response != nullptr && rule->audit != access::AuditAction::kRead) return absl::OkStatus();
+  Caller caller = CallerOf(ctx);
+  if (caller.unit.empty()) return absl::OkStatus();  // not bound to a unit
+  for (const std::string& unit : access::UnitsOf(*rule, request, response)) {
+    if (unit != caller.unit) {
+      return absl::PermissionDeniedError("unit scope: a caller of unit " + caller.unit +
+                                         " acts only in that unit, not in " +
+                                         (validate::Identifier("unit", unit).ok() ? unit : std::string("another")));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status AuditCall(const AuditLog& audit, const grpc::ServerContextBase& ctx, const char* method,
                        const google::protobuf::Message* request, const google::protobuf::Message* response,
                        const grpc::Status& status) {
@@ -151,6 +168,10 @@ absl::Status AuditCall(const AuditLog& audit, const grpc::ServerContextBase& ctx
     case access::AuditAction::kRead: event.set_action(audit::v1::AUDIT_ACTION_READ); break;
     case access::AuditAction::kCreate: event.set_action(audit::v1::AUDIT_ACTION_CREATE); break;
     default: event.set_action(audit::v1::AUDIT_ACTION_UPDATE); break;
+  }
+  if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+    event.set_action(audit::v1::AUDIT_ACTION_DENIED);
+    event.set_denial_reason(status.error_message());
   }
   // Values a caller sent are recorded only when they have the shape of a
   // pseudonym or an id: a mistyped identity code or a megabyte of text in

@@ -41,6 +41,10 @@ struct AccessRule {
   // referral), the same way; may be empty.
   std::string_view subject;
   std::string_view purpose;  // why the data is processed: care-relationship, case, referral, ...
+  // Where the call names the unit it acts in, the same way: a caller bound
+  // to a unit may act only in that unit (request paths are checked before
+  // the handler runs; response paths, for reads, before the answer leaves).
+  std::vector<std::string_view> units = {};
 };
 
 const std::vector<AccessRule>& AccessTable();
@@ -67,6 +71,10 @@ Decision Authorize(std::string_view service, const Identity& identity, std::stri
 // and empty values dropped, in the order found.
 std::vector<std::string> ClientsOf(const AccessRule& rule, const google::protobuf::Message* request,
                                    const google::protobuf::Message* response);
+// The units a call names by the rule's `units` paths rooted at `request` or
+// `response` (either may be nullptr), empty values dropped.
+std::vector<std::string> UnitsOf(const AccessRule& rule, const google::protobuf::Message* request,
+                                 const google::protobuf::Message* response);
 // The rule's subject (a case, intake or referral id), or "".
 std::string SubjectOf(const AccessRule& rule, const google::protobuf::Message* request,
                       const google::protobuf::Message* response);

@@ -75,9 +75,19 @@ absl::Status AuditCall(const AuditLog& audit, const grpc::ServerContextBase& ctx
                        const google::protobuf::Message* request, const google::protobuf::Message* response,
                        const grpc::Status& status);
 
+// Unit scope: PERMISSION_DENIED when the caller is bound to a unit and the
+// call names another, per the access table's `units` paths: those in
+// `request` (pass response = nullptr, before the handler) or, for a read,
+// those in `response` (pass request = nullptr, before the answer leaves).
+// OK for a caller not bound to a unit. Defined in access_control.cpp.
+absl::Status CheckUnitScope(const AuditLog& audit, const grpc::ServerContextBase& ctx, const char* method,
+                            const google::protobuf::Message* request, const google::protobuf::Message* response);
+
 // Runs `body` (returning absl::Status) on the executor. A full executor
 // answers RESOURCE_EXHAUSTED; an internal exception answers INTERNAL with no
-// detail (the detail is logged). A call that ran is audited (AuditCall);
+// detail (the detail is logged). A caller bound to a unit is held to it
+// (CheckUnitScope) before the body runs and, for reads, before the answer
+// leaves. A call that ran is audited (AuditCall);
 // when its audit record cannot be written the caller gets UNAVAILABLE
 // instead of the answer (a read is never answered unaudited; a write is
 // answered on its retry with the same idempotency key).
@@ -104,7 +114,11 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, RpcEnv env,
       status = grpc::Status(grpc::StatusCode::CANCELLED, "cancelled before it ran");
     } else {
       try {
-        status = status::ToGrpc(body());
+        absl::Status scoped = env.audit != nullptr ? CheckUnitScope(*env.audit, *ctx, method, request, nullptr)
+                                                   : absl::OkStatus();
+        if (scoped.ok()) scoped = body();
+        if (scoped.ok() && env.audit != nullptr) scoped = CheckUnitScope(*env.audit, *ctx, method, nullptr, response);
+        status = status::ToGrpc(scoped);
       } catch (const std::exception& e) {
         status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
       }
