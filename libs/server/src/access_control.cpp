@@ -134,16 +134,20 @@ grpc::Status AccessProcessor::Process(const InputMetadata& auth_metadata, grpc::
   return grpc::Status::OK;
 }
 
-absl::Status CheckUnitScope(const AuditLog& audit, const grpc::ServerContextBase& ctx, const char* method,
-                            const google::protobuf::Message* request, const google::protobuf::Message* response) {
-  const access::AccessRule* rule = access::FindRuleBySuffix(audit.service(), method);
-  if (rule == nullptr || rule->units.empty()) return absl::OkStatus();
-  if (response != nullptr && rule->audit != access::AuditAction::kRead) return absl::OkStatus();
-  Caller caller = CallerOf(ctx);
-  if (caller.unit.empty()) return absl::OkStatus();  // not bound to a unit
-  for (const std::string& unit : access::UnitsOf(*rule, request, response)) {
-    if (unit != caller.unit) {
-      return absl::PermissionDeniedError("unit scope: a caller of unit " + caller.unit +
+CallAudit::CallAudit(const AuditLog& audit, const grpc::ServerContextBase& ctx, const char* method)
+    : audit_(audit), rule_(access::FindRuleBySuffix(audit.service(), method)) {
+  // The certificate is parsed only for a call the table audits or scopes.
+  if (rule_ != nullptr && (rule_->audit != access::AuditAction::kNone || !rule_->units.empty())) caller_ = CallerOf(ctx);
+}
+
+absl::Status CallAudit::CheckUnitScope(const google::protobuf::Message* request,
+                                       const google::protobuf::Message* response) const {
+  if (rule_ == nullptr || rule_->units.empty()) return absl::OkStatus();
+  if (response != nullptr && rule_->audit != access::AuditAction::kRead) return absl::OkStatus();
+  if (caller_.unit.empty()) return absl::OkStatus();  // not bound to a unit
+  for (const std::string& unit : access::UnitsOf(*rule_, request, response)) {
+    if (unit != caller_.unit) {
+      return absl::PermissionDeniedError("unit scope: a caller of unit " + caller_.unit +
                                          " acts only in that unit, not in " +
                                          (validate::Identifier("unit", unit).ok() ? unit : std::string("another")));
     }
@@ -151,13 +155,12 @@ absl::Status CheckUnitScope(const AuditLog& audit, const grpc::ServerContextBase
   return absl::OkStatus();
 }
 
-absl::Status AuditCall(const AuditLog& audit, const grpc::ServerContextBase& ctx, const char* method,
-                       const google::protobuf::Message* request, const google::protobuf::Message* response,
-                       const grpc::Status& status) {
-  const access::AccessRule* rule = access::FindRuleBySuffix(audit.service(), method);
-  if (rule == nullptr || rule->audit == access::AuditAction::kNone) return absl::OkStatus();
+absl::Status CallAudit::Record(const google::protobuf::Message* request, const google::protobuf::Message* response,
+                               const grpc::Status& status) const {
+  if (rule_ == nullptr || rule_->audit == access::AuditAction::kNone) return absl::OkStatus();
+  const access::AccessRule* rule = rule_;
+  const Caller& caller = caller_;
   const google::protobuf::Message* answered = status.ok() ? response : nullptr;
-  Caller caller = CallerOf(ctx);
   audit::v1::ClientDataAccessed event;
   event.set_actor(caller.actor);
   event.set_actor_role(caller.role);
@@ -185,7 +188,7 @@ absl::Status AuditCall(const AuditLog& audit, const grpc::ServerContextBase& ctx
   }
   event.set_purpose(std::string(rule->purpose));
   event.set_outcome(absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())));
-  absl::Status written = audit.Record(event);
+  absl::Status written = audit_.Record(event);
   if (!written.ok()) {
     log::Error("cannot write an audit record; the call is answered UNAVAILABLE",
                {{"rpc", std::string(rule->method)}, {"error", std::string(written.message())}});

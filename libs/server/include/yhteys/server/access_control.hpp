@@ -60,6 +60,33 @@ struct Caller {
 };
 Caller CallerOf(const grpc::ServerContextBase& ctx);
 
+// One handled call's row of the access table and its caller, looked up once
+// (the certificate is parsed only when the row audits or scopes the call).
+class CallAudit {
+ public:
+  CallAudit(const AuditLog& audit, const grpc::ServerContextBase& ctx, const char* method);
+
+  // Unit scope: PERMISSION_DENIED when the caller is bound to a unit and the
+  // call names another, per the row's `units` paths: those in `request`
+  // (pass response = nullptr, before the handler) or, for a read, those in
+  // `response` (pass request = nullptr, before the answer leaves). OK for a
+  // caller not bound to a unit.
+  absl::Status CheckUnitScope(const google::protobuf::Message* request,
+                              const google::protobuf::Message* response) const;
+
+  // Writes the audit record of the call, when the row says it reads or
+  // changes client data: who, what, which clients (from `request` and, after
+  // a success, `response`), why, the outcome (a PERMISSION_DENIED outcome is
+  // a DENIED record). Blocking.
+  absl::Status Record(const google::protobuf::Message* request, const google::protobuf::Message* response,
+                      const grpc::Status& status) const;
+
+ private:
+  const AuditLog& audit_;
+  const access::AccessRule* rule_;
+  Caller caller_;
+};
+
 class AccessProcessor : public grpc::AuthMetadataProcessor {
  public:
   // `limiter` (optional) refuses a caller over its role's rate with

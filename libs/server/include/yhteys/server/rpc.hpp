@@ -12,9 +12,11 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
+#include "yhteys/server/access_control.hpp"
 #include "yhteys/server/executor.hpp"
 #include "yhteys/status/grpc_status.hpp"
 
@@ -58,36 +60,18 @@ class ServingGate {
   std::atomic<bool> closed_{false};
 };
 
-class AuditLog;
-
 struct RpcEnv {
   Executor& executor;
   RpcMetrics& metrics;
   const ServingGate* gate = nullptr;
-  const AuditLog* audit = nullptr;  // records the calls that touch client data (access_control.hpp)
+  const AuditLog* audit = nullptr;  // scopes and records the calls that touch client data (access_control.hpp)
 };
-
-// Writes the audit record of a call that ran, when the access table says
-// the method reads or changes client data: who (from the connection's
-// certificate), what, which clients (from `request` and, after a success,
-// `response`), why, the outcome. Blocking. Defined in access_control.cpp.
-absl::Status AuditCall(const AuditLog& audit, const grpc::ServerContextBase& ctx, const char* method,
-                       const google::protobuf::Message* request, const google::protobuf::Message* response,
-                       const grpc::Status& status);
-
-// Unit scope: PERMISSION_DENIED when the caller is bound to a unit and the
-// call names another, per the access table's `units` paths: those in
-// `request` (pass response = nullptr, before the handler) or, for a read,
-// those in `response` (pass request = nullptr, before the answer leaves).
-// OK for a caller not bound to a unit. Defined in access_control.cpp.
-absl::Status CheckUnitScope(const AuditLog& audit, const grpc::ServerContextBase& ctx, const char* method,
-                            const google::protobuf::Message* request, const google::protobuf::Message* response);
 
 // Runs `body` (returning absl::Status) on the executor. A full executor
 // answers RESOURCE_EXHAUSTED; an internal exception answers INTERNAL with no
 // detail (the detail is logged). A caller bound to a unit is held to it
-// (CheckUnitScope) before the body runs and, for reads, before the answer
-// leaves. A call that ran is audited (AuditCall);
+// (CallAudit::CheckUnitScope) before the body runs and, for reads, before
+// the answer leaves. A call that ran is audited (CallAudit::Record);
 // when its audit record cannot be written the caller gets UNAVAILABLE
 // instead of the answer (a read is never answered unaudited; a write is
 // answered on its retry with the same idempotency key).
@@ -113,19 +97,20 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, RpcEnv env,
     if (ctx->IsCancelled()) {
       status = grpc::Status(grpc::StatusCode::CANCELLED, "cancelled before it ran");
     } else {
+      std::optional<CallAudit> audit;
+      if (env.audit != nullptr) audit.emplace(*env.audit, *ctx, method);
       try {
-        absl::Status scoped = env.audit != nullptr ? CheckUnitScope(*env.audit, *ctx, method, request, nullptr)
-                                                   : absl::OkStatus();
+        absl::Status scoped = audit ? audit->CheckUnitScope(request, nullptr) : absl::OkStatus();
         if (scoped.ok()) scoped = body();
-        if (scoped.ok() && env.audit != nullptr) scoped = CheckUnitScope(*env.audit, *ctx, method, nullptr, response);
+        if (scoped.ok() && audit) scoped = audit->CheckUnitScope(nullptr, response);
         status = status::ToGrpc(scoped);
       } catch (const std::exception& e) {
         status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
       }
-      if (env.audit != nullptr) {
+      if (audit) {
         absl::Status audited;
         try {
-          audited = AuditCall(*env.audit, *ctx, method, request, response, status);
+          audited = audit->Record(request, response, status);
         } catch (const std::exception& e) {
           audited = absl::InternalError(e.what());
         }
