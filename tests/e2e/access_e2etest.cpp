@@ -12,10 +12,8 @@
 #include <sys/wait.h>
 
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -41,13 +39,6 @@ constexpr char kAuditTopic[] = "yhteys.audit.v1";
 const std::string kNurse = "spiffe://test.fi/role/homecare-nurse/unit/hc-lahti-1";
 const std::string kKiosk = "spiffe://test.fi/role/feedback-kiosk";
 const std::string kClinician = "spiffe://test.fi/role/intake-clinician/unit/mhi-lahti-1";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
 
 // One ServerReflectionInfo exchange (list_services) over `channel`: the
 // status, and whether an answer came back.
@@ -123,16 +114,14 @@ TEST_F(AccessTest, UnauthenticatedCallersNeverReachAHandler) {
   EXPECT_EQ(plaintext->GetClient(Ctx().get(), get, &out).error_code(), grpc::StatusCode::UNAVAILABLE);
 
   grpc::SslCredentialsOptions server_only;
-  server_only.pem_root_certs = ReadFile(system_->ca().ca_file());
+  server_only.pem_root_certs = testing::ReadFile(system_->ca().ca_file());
   auto no_cert = hc::HomeCare::NewStub(system_->Channel("home-care", grpc::SslCredentials(server_only)));
   EXPECT_EQ(no_cert->GetClient(Ctx().get(), get, &out).error_code(), grpc::StatusCode::UNAVAILABLE);
 
   testing::TestCa other(system_->dir(), "other-ca");
   auto foreign = other.Issue("foreign-nurse", "URI:" + kNurse);
-  grpc::SslCredentialsOptions foreign_options = server_only;
-  foreign_options.pem_cert_chain = ReadFile(foreign.cert_file);
-  foreign_options.pem_private_key = ReadFile(foreign.key_file);
-  auto foreign_stub = hc::HomeCare::NewStub(system_->Channel("home-care", grpc::SslCredentials(foreign_options)));
+  auto foreign_stub = hc::HomeCare::NewStub(
+      system_->Channel("home-care", testing::MtlsCredentials(system_->ca().ca_file(), foreign)));
   EXPECT_EQ(foreign_stub->GetClient(Ctx().get(), get, &out).error_code(), grpc::StatusCode::UNAVAILABLE);
 
   // None of them reached the access check either: no audit record names the nurse.

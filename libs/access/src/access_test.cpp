@@ -1,20 +1,17 @@
 #include <google/protobuf/descriptor.h>
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "all_contracts.hpp"
+#include "split.hpp"
 #include "yhteys/access/access_table.hpp"
 #include "yhteys/access/identity.hpp"
 #include "yhteys/familycentre/v1/family_centre_service.pb.h"
 #include "yhteys/referral/v1/referral_inbox_service.pb.h"
+#include "yhteys/testing/fixtures.hpp"
 
 namespace yhteys::access {
 namespace {
@@ -48,37 +45,27 @@ TEST(IdentityTest, RefusesEverythingElse) {
   }
 }
 
-// A self-signed certificate made with the openssl command line, with the
-// given URI SANs (none when empty).
-std::string CertificateWith(const std::vector<std::string>& uris) {
+// A certificate from a test CA with the given subjectAltName entries.
+std::string CertificateWith(const std::string& san) {
+  static testing::TempDir dir;
+  static testing::TestCa ca(dir.path());
   static int n = 0;
-  auto dir = std::filesystem::temp_directory_path() / ("yhteys-access-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  std::string base = (dir / ("c" + std::to_string(n++))).string();
-  std::string san;
-  for (const auto& uri : uris) san += (san.empty() ? "" : ",") + std::string("URI:") + uri;
-  std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=t "
-                    "-keyout " + base + ".key -out " + base + ".pem";
-  if (!san.empty()) cmd += " -addext subjectAltName=" + san;
-  cmd += " 2>/dev/null";
-  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
-  std::ifstream in(base + ".pem");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+  return testing::ReadFile(ca.Issue("c" + std::to_string(n++), san).cert_file);
 }
 
 TEST(IdentityTest, FromACertificatesUriSan) {
-  auto identity = IdentityFromCertificate(CertificateWith({"spiffe://lappi.fi/role/intake-clinician/unit/mhi-1"}));
+  auto identity = IdentityFromCertificate(CertificateWith("URI:spiffe://lappi.fi/role/intake-clinician/unit/mhi-1"));
   ASSERT_TRUE(identity.ok()) << identity.status();
   EXPECT_EQ(identity->role, Role::kIntakeClinician);
   EXPECT_EQ(identity->unit, "mhi-1");
-  EXPECT_EQ(IdentityFromCertificate(CertificateWith({})).status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(IdentityFromCertificate(CertificateWith({"spiffe://lappi.fi/role/router", "spiffe://lappi.fi/role/operator"}))
+  // No URI SAN at all (a DNS name only).
+  EXPECT_EQ(IdentityFromCertificate(CertificateWith("DNS:laptop.test")).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(IdentityFromCertificate(CertificateWith("URI:spiffe://lappi.fi/role/router,URI:spiffe://lappi.fi/role/operator"))
                 .status()
                 .code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(IdentityFromCertificate(CertificateWith({"spiffe://lappi.fi/role/superuser"})).status().code(),
+  EXPECT_EQ(IdentityFromCertificate(CertificateWith("URI:spiffe://lappi.fi/role/superuser")).status().code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(IdentityFromCertificate("not a certificate").status().code(), absl::StatusCode::kInvalidArgument);
 }
@@ -128,15 +115,13 @@ TEST(AccessTableTest, EveryRpcOfEveryServiceIsInTheTable) {
 // Resolves "request.a.b" / "response.a.b" on the method's types: every step a
 // field, the last a string.
 bool PathResolves(const google::protobuf::MethodDescriptor* method, std::string_view spec) {
-  std::vector<std::string> parts;
-  std::stringstream ss{std::string(spec)};
-  for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+  const std::vector<std::string_view> parts = detail::Split(spec, '.');
   if (parts.size() < 2) return false;
   const Descriptor* type = parts[0] == "request" ? method->input_type()
                            : parts[0] == "response" ? method->output_type() : nullptr;
   for (size_t i = 1; i < parts.size(); ++i) {
     if (type == nullptr) return false;
-    const FieldDescriptor* f = type->FindFieldByName(parts[i]);
+    const FieldDescriptor* f = type->FindFieldByName(std::string(parts[i]));
     if (f == nullptr) return false;
     if (i + 1 == parts.size()) return f->cpp_type() == FieldDescriptor::CPPTYPE_STRING;
     type = f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ? f->message_type() : nullptr;

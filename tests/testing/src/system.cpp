@@ -40,24 +40,13 @@ YhteysSystem::YhteysSystem(std::vector<std::string> services, std::map<std::stri
   Init(services, "");
 }
 
-namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
-std::shared_ptr<grpc::ChannelCredentials> MtlsCredentials(const std::string& ca, const TestCa::Issued& client) {
+std::shared_ptr<grpc::ChannelCredentials> MtlsCredentials(const std::string& ca_file, const TestCa::Issued& client) {
   grpc::SslCredentialsOptions options;
-  options.pem_root_certs = ReadFile(ca);
+  options.pem_root_certs = ReadFile(ca_file);
   options.pem_cert_chain = ReadFile(client.cert_file);
   options.pem_private_key = ReadFile(client.key_file);
   return grpc::SslCredentials(options);
 }
-
-}  // namespace
 
 YhteysSystem::YhteysSystem(MutualTls, std::vector<std::string> services, std::map<std::string, std::string> env)
     : env_(std::move(env)) {
@@ -194,12 +183,7 @@ std::string YhteysSystem::Bootstrap() const {
   return line;
 }
 
-std::string YhteysSystem::ReadLog(const std::string& name) const {
-  std::ifstream in(dir_.path() + "/" + name + ".log");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
+std::string YhteysSystem::ReadLog(const std::string& name) const { return ReadFile(dir_.path() + "/" + name + ".log"); }
 
 std::string ScrapeMetrics(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -29,6 +29,9 @@ class TempDir {
   std::string path_;
 };
 
+// The whole content of a file ("" when it cannot be read).
+std::string ReadFile(const std::string& path);
+
 // A certificate authority for tests, made with the openssl command line in
 // `dir`: a CA, and certificates it signs (EC P-256, one day). Throws
 // std::runtime_error when openssl fails.

@@ -16,6 +16,9 @@
 
 namespace yhteys::testing {
 
+// Channel credentials that trust `ca_file` and present `client` (mutual TLS).
+std::shared_ptr<grpc::ChannelCredentials> MtlsCredentials(const std::string& ca_file, const TestCa::Issued& client);
+
 class YhteysSystem {
  public:
   static const std::vector<std::string>& AllServices();
