@@ -1,6 +1,7 @@
 #include "all_contracts.hpp"
 
 #include "yhteys/audit/v1/audit_events.pb.h"
+#include "yhteys/audit/v1/audit_index_service.pb.h"
 #include "yhteys/common/v1/common.pb.h"
 #include "yhteys/familycentre/v1/family_centre_events.pb.h"
 #include "yhteys/feedback/v1/client_feedback_events.pb.h"
@@ -21,6 +22,7 @@ void LinkAllContracts() {
       feedback::v1::FeedbackReceived::descriptor(),
       router::v1::Referral::descriptor(),
       audit::v1::ClientDataAccessed::descriptor(),
+      audit::v1::ListClientDataAccessRequest::descriptor(),
   };
   (void)kDescriptors;
 }

@@ -58,7 +58,7 @@ Kafka:
   tail --topic T (--bootstrap B | --bootstrap-file F) [--max N] [--idle-exit-s S]
                                             prints every event of the topic from the beginning
 
---service family-centre|home-care|mental-health-intake|client-feedback|referral-router picks the
+--service family-centre|home-care|mental-health-intake|client-feedback|referral-router|audit-index picks the
 default local address of that service. Mutating calls send an idempotency key (--idempotency-key, or a
 new one).
 
@@ -73,7 +73,7 @@ certificate's spiffe:// URI SAN is the identity the services authorise: an opera
 std::map<std::string, std::string> DefaultAddresses() {
   return {{"family-centre", "127.0.0.1:50051"},        {"home-care", "127.0.0.1:50052"},
           {"mental-health-intake", "127.0.0.1:50053"}, {"client-feedback", "127.0.0.1:50054"},
-          {"referral-router", "127.0.0.1:50055"}};
+          {"referral-router", "127.0.0.1:50055"},      {"audit-index", "127.0.0.1:50056"}};
 }
 
 struct Args {
@@ -403,6 +403,7 @@ const std::vector<std::pair<std::string, std::string>>& KnownServices() {
       {"yhteys.mentalhealth.v1.MentalHealthIntake", "mental-health-intake"},
       {"yhteys.feedback.v1.ClientFeedback", "client-feedback"},
       {"yhteys.router.v1.ReferralRouter", "referral-router"},
+      {"yhteys.audit.v1.AuditIndex", "audit-index"},
       {"yhteys.referral.v1.ReferralInbox", ""},
   };
   return *known;

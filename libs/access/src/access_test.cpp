@@ -83,6 +83,7 @@ const std::vector<std::pair<std::string, std::string>> kServed = {
     {"client-feedback", "yhteys.feedback.v1.ClientFeedback"},
     {"client-feedback", "yhteys.referral.v1.ReferralInbox"},
     {"referral-router", "yhteys.router.v1.ReferralRouter"},
+    {"audit-index", "yhteys.audit.v1.AuditIndex"},
 };
 
 // A new RPC fails here until the table lists it.
@@ -105,7 +106,8 @@ TEST(AccessTableTest, EveryRpcOfEveryServiceIsInTheTable) {
                            "yhteys/mentalhealth/v1/mental_health_intake_service.proto",
                            "yhteys/feedback/v1/client_feedback_service.proto",
                            "yhteys/referral/v1/referral_inbox_service.proto",
-                           "yhteys/router/v1/referral_router_service.proto"}) {
+                           "yhteys/router/v1/referral_router_service.proto",
+                           "yhteys/audit/v1/audit_index_service.proto"}) {
     const auto* fd = pool->FindFileByName(file);
     ASSERT_NE(fd, nullptr) << file;
     for (int i = 0; i < fd->service_count(); ++i) EXPECT_TRUE(served.count(fd->service(i)->full_name())) << file;

@@ -384,6 +384,21 @@ TEST(FinnishDateOfTest, InstantsBecomeHelsinkiDates) {
   EXPECT_EQ(FinnishDateOf("yesterday"), std::nullopt);
 }
 
+// A Finnish day starts at 22:00 UTC in winter and 21:00 UTC in summer; the
+// two conversions agree on both sides of midnight.
+TEST(FinnishDateOfTest, StartOfAFinnishDayInMillis) {
+  // 2026-03-11T00:00 EET = 2026-03-10T22:00:00Z = 1773180000 s.
+  EXPECT_EQ(StartOfFinnishDayMillis(D("2026-03-11")), int64_t{1773180000} * 1000);
+  // 2026-07-01T00:00 EEST = 2026-06-30T21:00:00Z = 1782853200 s.
+  EXPECT_EQ(StartOfFinnishDayMillis(D("2026-07-01")), int64_t{1782853200} * 1000);
+  const int64_t start = *StartOfFinnishDayMillis(D("2026-07-01"));
+  EXPECT_EQ(FinnishDateOfMillis(start), D("2026-07-01"));
+  EXPECT_EQ(FinnishDateOfMillis(start - 1), D("2026-06-30"));
+  EXPECT_EQ(StartOfFinnishDayMillis(std::chrono::year_month_day{std::chrono::year(2026), std::chrono::month(2),
+                                                                std::chrono::day(30)}),
+            std::nullopt);
+}
+
 // Today is the Helsinki date even when the process runs on UTC: it agrees
 // with the Finnish date of the current instant.
 TEST(FinnishDateOfTest, TodayIsTheHelsinkiDateWhateverTz) {

@@ -53,4 +53,18 @@ std::optional<std::chrono::year_month_day> FinnishDateOf(std::string_view rfc333
   return DateOf(absl::ToCivilDay(instant, *zone));
 }
 
+std::optional<std::chrono::year_month_day> FinnishDateOfMillis(int64_t unix_millis) {
+  const absl::TimeZone* zone = Helsinki();
+  if (zone == nullptr) return std::nullopt;
+  return DateOf(absl::ToCivilDay(absl::FromUnixMillis(unix_millis), *zone));
+}
+
+std::optional<int64_t> StartOfFinnishDayMillis(std::chrono::year_month_day date) {
+  const absl::TimeZone* zone = Helsinki();
+  if (zone == nullptr || !date.ok()) return std::nullopt;
+  const absl::CivilDay day(static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                           static_cast<unsigned>(date.day()));
+  return absl::ToUnixMillis(zone->At(day).pre);
+}
+
 }  // namespace yhteys::calendar

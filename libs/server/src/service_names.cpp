@@ -9,6 +9,7 @@ common::v1::ServiceName ServiceFromName(const std::string& name) {
   if (name == "client-feedback") return common::v1::SERVICE_NAME_CLIENT_FEEDBACK;
   if (name == "referral-router") return common::v1::SERVICE_NAME_REFERRAL_ROUTER;
   if (name == "external") return common::v1::SERVICE_NAME_EXTERNAL;
+  if (name == "audit-index") return common::v1::SERVICE_NAME_AUDIT_INDEX;
   return common::v1::SERVICE_NAME_UNSPECIFIED;
 }
 
@@ -20,6 +21,7 @@ std::string ServiceToName(common::v1::ServiceName service) {
     case common::v1::SERVICE_NAME_CLIENT_FEEDBACK: return "client-feedback";
     case common::v1::SERVICE_NAME_REFERRAL_ROUTER: return "referral-router";
     case common::v1::SERVICE_NAME_EXTERNAL: return "external";
+    case common::v1::SERVICE_NAME_AUDIT_INDEX: return "audit-index";
     default: return "unspecified";
   }
 }

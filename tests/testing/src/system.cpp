@@ -18,7 +18,7 @@ namespace yhteys::testing {
 
 const std::vector<std::string>& YhteysSystem::AllServices() {
   static const std::vector<std::string> kAll = {"family-centre", "home-care", "mental-health-intake", "client-feedback",
-                                                "referral-router"};
+                                                "referral-router", "audit-index"};
   return kAll;
 }
 
@@ -29,7 +29,7 @@ std::string Binary(std::string name) {
   static const std::map<std::string, std::string> kBinaries = {
       {"family-centre", YHTEYS_FAMILY_CENTRE_BIN},   {"home-care", YHTEYS_HOME_CARE_BIN},
       {"mental-health-intake", YHTEYS_MHI_BIN},      {"client-feedback", YHTEYS_CLIENT_FEEDBACK_BIN},
-      {"referral-router", YHTEYS_REFERRAL_ROUTER_BIN}};
+      {"referral-router", YHTEYS_REFERRAL_ROUTER_BIN}, {"audit-index", YHTEYS_AUDIT_INDEX_BIN}};
   return kBinaries.at(name);
 }
 
@@ -87,7 +87,8 @@ void YhteysSystem::Init(const std::vector<std::string>& services, const std::str
   router << "router:\n  rules_file: " << YHTEYS_SOURCE_DIR << "/services/referral-router/config/rules.yaml\n"
          << "  offer_timeout_ms: 1000\n  offer_max_backoff_ms: 2000\n" << router_tls << "  targets:\n";
   for (const auto& name : AllServices()) {
-    if (name != "referral-router") router << "    " << name << ": 127.0.0.1:" << ports_[name] << "\n";
+    // The four domain services answer offers; the router and the audit index do not.
+    if (name != "referral-router" && name != "audit-index") router << "    " << name << ": 127.0.0.1:" << ports_[name] << "\n";
   }
   router.close();
   for (const auto& name : services) Start(name);
@@ -119,7 +120,7 @@ void YhteysSystem::KillBroker() {
   broker_.Wait(std::chrono::seconds(5));
 }
 
-void YhteysSystem::Start(const std::string& name) {
+void YhteysSystem::Start(const std::string& name, const std::map<std::string, std::string>& start_env) {
   std::map<std::string, std::string> env = {
       {"YHTEYS_SERVER_ADDRESS", "127.0.0.1:" + std::to_string(ports_.at(name))},
       {"YHTEYS_METRICS_ADDRESS", "127.0.0.1:" + std::to_string(metrics_ports_.at(name))},
@@ -133,6 +134,7 @@ void YhteysSystem::Start(const std::string& name) {
       {"YHTEYS_KAFKA_SESSION_TIMEOUT_MS", "6000"},
   };
   for (const auto& [k, v] : env_) env[k] = v;
+  for (const auto& [k, v] : start_env) env[k] = v;
   if (auto it = health_ports_.find(name); it != health_ports_.end()) {
     env["YHTEYS_SERVER_HEALTH_ADDRESS"] = "127.0.0.1:" + std::to_string(it->second);
   }

@@ -7,6 +7,7 @@
 // time. Thread-safe.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -22,5 +23,11 @@ void UseFinnishTimeZoneUnlessSet();
 // 2026-03-11 in Helsinki). nullopt when the text is not RFC 3339 or the
 // zone's rules (tzdata) cannot be loaded.
 std::optional<std::chrono::year_month_day> FinnishDateOf(std::string_view rfc3339);
+// The Finnish date of an instant given as milliseconds since the Unix epoch.
+std::optional<std::chrono::year_month_day> FinnishDateOfMillis(int64_t unix_millis);
+// Milliseconds since the Unix epoch at 00:00 Europe/Helsinki on `date`
+// (the first instant of that Finnish day); nullopt when `date` is not a
+// valid date or tzdata cannot be loaded.
+std::optional<int64_t> StartOfFinnishDayMillis(std::chrono::year_month_day date);
 
 }  // namespace yhteys::calendar

@@ -49,7 +49,8 @@ class YhteysSystem {
   ~YhteysSystem();
 
   // Starts a service (again) on its port; returns when the process runs.
-  void Start(const std::string& service);
+  // `env` adds or overrides YHTEYS_* settings for this start only.
+  void Start(const std::string& service, const std::map<std::string, std::string>& env = {});
   // A second instance of `service` ("<service>#2") on ports of its own, in
   // the same consumer group: for rebalances. Signal/WaitExit/Channel take
   // the instance name.
