@@ -11,6 +11,8 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -19,10 +21,13 @@
 
 #include "clients.hpp"
 #include "yhteys/audit/v1/audit_events.pb.h"
+#include "yhteys/audit/v1/audit_index_service.grpc.pb.h"
 #include "yhteys/feedback/v1/client_feedback_service.grpc.pb.h"
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
+#include "yhteys/referral/v1/referral_events.pb.h"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
 #include "yhteys/router/v1/referral_router_service.grpc.pb.h"
+#include "yhteys/redis/pool.hpp"
 #include "yhteys/server/health_client.hpp"
 #include "yhteys/testing/system.hpp"
 
@@ -39,6 +44,7 @@ constexpr char kAuditTopic[] = "yhteys.audit.v1";
 const std::string kNurse = "spiffe://test.fi/role/homecare-nurse/unit/hc-lahti-1";
 const std::string kKiosk = "spiffe://test.fi/role/feedback-kiosk";
 const std::string kClinician = "spiffe://test.fi/role/intake-clinician/unit/mhi-lahti-1";
+const std::string kAuditor = "spiffe://test.fi/role/auditor";
 
 // One ServerReflectionInfo exchange (list_services) over `channel`: the
 // status, and whether an answer came back.
@@ -406,6 +412,327 @@ TEST_F(AccessTest, ACallerBoundToAUnitActsOnlyInThatUnit) {
   }
   ASSERT_EQ(audit[clinician_uri].size(), 1u);
   EXPECT_EQ(audit[clinician_uri][0].action(), audit::v1::AUDIT_ACTION_DENIED);
+}
+
+// "Who has processed my data, and why" (Client Data Act 703/2023), after a
+// scripted day: the nurse registers, assesses and reads a client; a nurse
+// of another unit tries to read her; the router offers the DRS referral to
+// the intake, whose clinician reads it. The auditor asks the audit index by
+// identity code: the answer is exactly the records on yhteys.audit.v1 that
+// name her, oldest first, each with who, role, unit, what, why and the
+// outcome. The question is audited too, and found by the next question.
+// Then the index is rebuilt from the topic under a new consumer group, from
+// an empty store, and gives the same answer.
+TEST_F(AccessTest, WhoHasProcessedMyDataAfterAScriptedDay) {
+  const std::string code = hetu::SyntheticIdentityCode(9800);
+  const std::string heinola = "spiffe://test.fi/role/homecare-nurse/unit/hc-heinola-1";
+  auto nurse = hc::HomeCare::NewStub(system_->ChannelAs("home-care", "URI:" + kNurse));
+  hc::RegisterClientResponse registered;
+  ASSERT_TRUE(nurse->RegisterClient(Ctx().get(), e2e::RegisterRequest(code, "day-register"), &registered).ok());
+  const std::string client = registered.client_id();
+  hc::RecordAssessmentResponse assessed;
+  ASSERT_TRUE(
+      nurse->RecordAssessment(Ctx().get(), e2e::AssessmentRequest(client, "day-assess", e2e::kDepressedMood), &assessed)
+          .ok());
+  hc::GetClientRequest get;
+  get.set_client_id(client);
+  hc::Client read;
+  ASSERT_TRUE(nurse->GetClient(Ctx().get(), get, &read).ok());
+  EXPECT_EQ(hc::HomeCare::NewStub(system_->ChannelAs("home-care", "URI:" + heinola))
+                ->GetClient(Ctx().get(), get, &read)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // The referral the router offered the intake, read there by the clinician.
+  std::string referral_id;
+  ASSERT_TRUE(WaitFor([&] {
+    for (const auto& e : AuditOf("spiffe://test.fi/role/router")) {
+      if (!e.client_pseudonyms().empty() && e.client_pseudonyms(0) == client) referral_id = e.subject_id();
+    }
+    return !referral_id.empty();
+  }, 30s));
+  referral::v1::GetInboxEntryRequest get_entry;
+  get_entry.set_referral_id(referral_id);
+  referral::v1::InboxEntry entry;
+  ASSERT_TRUE(referral::v1::ReferralInbox::NewStub(system_->ChannelAs("mental-health-intake", "URI:" + kClinician))
+                  ->GetInboxEntry(Ctx().get(), get_entry, &entry)
+                  .ok());
+
+  // What the topic holds about her (the audit log itself).
+  auto on_topic = [&] {
+    std::map<std::string, audit::v1::ClientDataAccessed> out;
+    for (const auto& r : testing::ReadAll(system_->Bootstrap(), {kAuditTopic}, static_cast<size_t>(-1), 2s)) {
+      audit::v1::ClientDataAccessed e;
+      if (!e.ParseFromString(r.value)) continue;
+      for (const auto& c : e.client_pseudonyms()) {
+        if (c == client) out[r.headers.at("ce_id")] = e;
+      }
+    }
+    return out;
+  };
+  std::map<std::string, audit::v1::ClientDataAccessed> topic;
+  ASSERT_TRUE(WaitFor([&] {
+    topic = on_topic();
+    return topic.size() >= 6;
+  }, 30s));
+
+  auto index = audit::v1::AuditIndex::NewStub(system_->ChannelAs("audit-index", "URI:" + kAuditor));
+  audit::v1::ListClientDataAccessRequest ask;
+  ask.set_identity_code(code);
+  ask.set_from_date(e2e::Today());
+  audit::v1::ListClientDataAccessResponse answer;
+  auto ask_until = [&](size_t count, audit::v1::ListClientDataAccessResponse* out) {
+    return WaitFor([&] {
+      *out = {};
+      grpc::Status st = index->ListClientDataAccess(Ctx().get(), ask, out);
+      return st.ok() && static_cast<size_t>(out->entries_size()) >= count;
+    }, 30s);
+  };
+  ASSERT_TRUE(ask_until(topic.size(), &answer));
+  EXPECT_EQ(answer.client_pseudonym(), client);
+  EXPECT_TRUE(answer.next_page_token().empty());
+
+  // The first answer is the topic's records about her (asked before any
+  // question was audited), each once, oldest first.
+  std::vector<std::string> seen;
+  std::map<std::string, int> what;
+  int64_t previous = 0;
+  for (const auto& e : answer.entries()) {
+    seen.push_back(e.event_id());
+    const auto& r = e.record();
+    ASSERT_TRUE(topic.count(e.event_id())) << e.event_id();
+    EXPECT_EQ(r.SerializeAsString(), topic[e.event_id()].SerializeAsString());
+    const int64_t at = r.at().seconds() * 1000 + r.at().nanos() / 1000000;
+    EXPECT_GE(at, previous);
+    previous = at;
+    ++what[r.actor_role() + " " + r.rpc() + " " + audit::v1::AuditAction_Name(r.action()) + " " + r.purpose() + " " +
+           r.outcome()];
+  }
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(std::adjacent_find(seen.begin(), seen.end()), seen.end()) << "an entry twice";
+  EXPECT_EQ(seen.size(), topic.size());
+  EXPECT_EQ(what,
+            (std::map<std::string, int>{
+                {"homecare-nurse /yhteys.homecare.v1.HomeCare/RegisterClient AUDIT_ACTION_CREATE care-relationship OK", 1},
+                {"homecare-nurse /yhteys.homecare.v1.HomeCare/RecordAssessment AUDIT_ACTION_CREATE care-relationship OK", 1},
+                {"homecare-nurse /yhteys.homecare.v1.HomeCare/GetClient AUDIT_ACTION_READ care-relationship OK", 1},
+                {"homecare-nurse /yhteys.homecare.v1.HomeCare/GetClient AUDIT_ACTION_DENIED care-relationship "
+                 "PERMISSION_DENIED",
+                 1},
+                {"router /yhteys.referral.v1.ReferralInbox/OfferReferral AUDIT_ACTION_CREATE referral OK", 1},
+                {"intake-clinician /yhteys.referral.v1.ReferralInbox/GetInboxEntry AUDIT_ACTION_READ referral OK", 1},
+            }));
+
+  // The question itself is in the log, about her, and found by the next one.
+  audit::v1::ListClientDataAccessResponse again;
+  ASSERT_TRUE(ask_until(topic.size() + 1, &again));
+  const auto& asked = again.entries(again.entries_size() - 1).record();
+  EXPECT_EQ(asked.actor(), kAuditor);
+  EXPECT_EQ(asked.rpc(), "/yhteys.audit.v1.AuditIndex/ListClientDataAccess");
+  EXPECT_EQ(asked.service(), common::v1::SERVICE_NAME_AUDIT_INDEX);
+  EXPECT_EQ(asked.purpose(), "client-data-access-log");
+  EXPECT_EQ(asked.action(), audit::v1::AUDIT_ACTION_READ);
+
+  // By pseudonym, paged: the same entries.
+  audit::v1::ListClientDataAccessRequest by_pseudonym;
+  by_pseudonym.set_client_pseudonym(client);
+  by_pseudonym.set_from_date(e2e::Today());
+  by_pseudonym.set_page_size(4);
+  std::vector<std::string> paged;
+  for (int page = 0; page < 10; ++page) {
+    audit::v1::ListClientDataAccessResponse part;
+    ASSERT_TRUE(index->ListClientDataAccess(Ctx().get(), by_pseudonym, &part).ok());
+    for (const auto& e : part.entries()) paged.push_back(e.event_id());
+    if (part.next_page_token().empty()) break;
+    by_pseudonym.set_page_token(part.next_page_token());
+  }
+  ASSERT_GE(paged.size(), static_cast<size_t>(again.entries_size()));
+  for (int i = 0; i < again.entries_size(); ++i) EXPECT_EQ(paged[i], again.entries(i).event_id());
+
+  // Only the auditor may ask; a nurse's try is a denial in the log.
+  audit::v1::ListClientDataAccessResponse refused;
+  EXPECT_EQ(audit::v1::AuditIndex::NewStub(system_->ChannelAs("audit-index", "URI:" + kNurse))
+                ->ListClientDataAccess(Ctx().get(), ask, &refused)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Bad questions name their field.
+  audit::v1::ListClientDataAccessRequest bad = ask;
+  bad.set_to_date("2020-01-01");
+  grpc::Status invalid = index->ListClientDataAccess(Ctx().get(), bad, &refused);
+  EXPECT_EQ(invalid.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(invalid.error_message(), "to_date: before from_date");
+  bad = ask;
+  bad.set_identity_code("010101-123X");
+  invalid = index->ListClientDataAccess(Ctx().get(), bad, &refused);
+  EXPECT_EQ(invalid.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(invalid.error_message().find("010101"), std::string::npos);
+
+  // Rebuilt from the topic: the index's keys gone, a new consumer group.
+  audit::v1::ListClientDataAccessResponse before_rebuild;
+  ASSERT_TRUE(index->ListClientDataAccess(Ctx().get(), ask, &before_rebuild).ok());
+  system_->Signal("audit-index", SIGTERM);
+  ASSERT_NE(system_->WaitExit("audit-index", 20s), -1);
+  redis::Pool pool(redis::PoolOptions{"127.0.0.1", system_->redis().port()});
+  auto keys = pool.Command({"KEYS", "{ai:*"});
+  ASSERT_TRUE(keys.ok());
+  ASSERT_GT((*keys)->elements, 0u);
+  for (size_t i = 0; i < (*keys)->elements; ++i) {
+    ASSERT_TRUE(pool.Command({"DEL", redis::ReplyString((*keys)->element[i])}).ok());
+  }
+  system_->Start("audit-index", {{"YHTEYS_KAFKA_CONSUMER_GROUP", "yhteys-audit-index-rebuilt"}});
+  ASSERT_TRUE(system_->WaitServing("audit-index", 30s));
+  audit::v1::ListClientDataAccessResponse rebuilt;
+  ASSERT_TRUE(ask_until(static_cast<size_t>(before_rebuild.entries_size()), &rebuilt));
+  ASSERT_GE(rebuilt.entries_size(), before_rebuild.entries_size());
+  for (int i = 0; i < before_rebuild.entries_size(); ++i) {
+    EXPECT_EQ(rebuilt.entries(i).event_id(), before_rebuild.entries(i).event_id());
+    EXPECT_EQ(rebuilt.entries(i).record().SerializeAsString(), before_rebuild.entries(i).record().SerializeAsString());
+  }
+}
+
+// S3: a data-sharing denial (kielto) in force. The nurse records the
+// client's denial with the router; then her assessment shows possible
+// depression (a rule that shares on consent) and a MAPLe of 5 (the SHL § 36
+// assessment duty, need only under a denial). The depression referral is
+// WITHHELD: the intake is offered nothing. The social-care unit learns only
+// that a need exists (no rule, source or event). A counsellor reading her
+// referrals is refused (PERMISSION_DENIED naming the denial), and each
+// refusal is one audit event under her pseudonym. Once she consents, the
+// counsellor may read them.
+TEST_F(AccessTest, ADataSharingDenialInForceWithholdsDetailsAndRefusesReads) {
+  const std::string code = hetu::SyntheticIdentityCode(9900);  // born 1930-1949: 75 or over
+  const std::string counsellor = "spiffe://test.fi/role/service-counsellor/unit/sn-lahti-1";
+  auto nurse_router = router::v1::ReferralRouter::NewStub(system_->ChannelAs("referral-router", "URI:" + kNurse));
+  router::v1::RecordClientSharingRequest deny;
+  deny.set_idempotency_key("s3-deny");
+  deny.set_identity_code(code);
+  deny.set_status(referral::v1::SHARING_STATUS_SHARING_DENIED);
+  deny.set_unit_id("hc-lahti-1");
+  router::v1::ClientSharing sharing;
+  ASSERT_TRUE(nurse_router->RecordClientSharing(Ctx().get(), deny, &sharing).ok());
+  EXPECT_EQ(sharing.status(), referral::v1::SHARING_STATUS_SHARING_DENIED);
+  const std::string client = sharing.client_pseudonym();
+  // Recording for another unit is out of the nurse's scope.
+  deny.set_unit_id("hc-heinola-1");
+  deny.set_idempotency_key("s3-deny-other-unit");
+  EXPECT_EQ(nurse_router->RecordClientSharing(Ctx().get(), deny, &sharing).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  auto nurse = hc::HomeCare::NewStub(system_->ChannelAs("home-care", "URI:" + kNurse));
+  hc::RegisterClientResponse registered;
+  ASSERT_TRUE(nurse->RegisterClient(Ctx().get(), e2e::RegisterRequest(code, "s3-register"), &registered).ok());
+  ASSERT_EQ(registered.client_id(), client);
+  auto assess = e2e::AssessmentRequest(client, "s3-assess", e2e::kDepressedMood);
+  assess.mutable_items()->mutable_behaviour()->set_wandering(2);  // MAPLe 5
+  hc::RecordAssessmentResponse assessed;
+  ASSERT_TRUE(nurse->RecordAssessment(Ctx().get(), assess, &assessed).ok());
+
+  // What the referrals topic says about her.
+  std::map<std::string, referral::v1::ReferralStateChanged> latest;  // by referral id
+  ASSERT_TRUE(WaitFor([&] {
+    latest.clear();
+    for (const auto& r :
+         testing::ReadAll(system_->Bootstrap(), {"yhteys.referrals.events.v1"}, static_cast<size_t>(-1), 2s)) {
+      if (r.headers.at("ce_type") != "yhteys.referral.v1.ReferralStateChanged") continue;
+      referral::v1::ReferralStateChanged e;
+      if (e.ParseFromString(r.value) && e.client_pseudonym() == client) latest[e.referral_id()] = e;
+    }
+    int settled = 0;
+    for (const auto& [id, e] : latest) {
+      settled += e.state() == referral::v1::REFERRAL_STATE_WITHHELD || e.state() == referral::v1::REFERRAL_STATE_OFFERED;
+    }
+    return settled == 2;
+  }, 30s));
+  ASSERT_EQ(latest.size(), 2u);
+  std::string need_only_id;
+  for (const auto& [id, e] : latest) {
+    EXPECT_EQ(e.sharing_status(), referral::v1::SHARING_STATUS_SHARING_DENIED);
+    if (e.state() == referral::v1::REFERRAL_STATE_WITHHELD) {
+      EXPECT_EQ(e.rule_id(), "homecare-drs-depression");
+      EXPECT_FALSE(e.details_withheld());
+    } else {
+      need_only_id = id;
+      EXPECT_EQ(e.state(), referral::v1::REFERRAL_STATE_OFFERED);
+      EXPECT_TRUE(e.details_withheld());
+      EXPECT_EQ(e.need_code(), "social-care-service-need-assessment");
+      EXPECT_TRUE(e.rule_id().empty());
+      EXPECT_TRUE(e.source_event_id().empty());
+      EXPECT_EQ(e.source_service(), common::v1::SERVICE_NAME_UNSPECIFIED);
+      EXPECT_FALSE(e.statutory_deadline().due_date().empty());  // the clocks still run
+    }
+  }
+  ASSERT_FALSE(need_only_id.empty());
+
+  // The external social-care unit answers; its answer shows it no more than it was told.
+  auto external = router::v1::ReferralRouter::NewStub(
+      system_->ChannelAs("referral-router", "URI:spiffe://test.fi/role/external-unit/unit/sos-lahti-1"));
+  router::v1::RespondToExternalReferralRequest respond;
+  respond.set_idempotency_key("s3-accept");
+  respond.set_referral_id(need_only_id);
+  respond.set_response(referral::v1::INBOX_STATE_ACCEPTED);
+  respond.set_unit_id("sos-lahti-1");
+  router::v1::Referral answered;
+  ASSERT_TRUE(external->RespondToExternalReferral(Ctx().get(), respond, &answered).ok());
+  EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_ACCEPTED);
+  EXPECT_TRUE(answered.offer().rule_id().empty());
+  EXPECT_TRUE(answered.offer().source_event_id().empty());
+
+  // A counsellor may not read the details while the denial is in force.
+  auto reader = router::v1::ReferralRouter::NewStub(system_->ChannelAs("referral-router", "URI:" + counsellor));
+  router::v1::ListClientReferralsRequest list;
+  list.set_client_pseudonym(client);
+  router::v1::ListClientReferralsResponse listed;
+  grpc::Status refused = reader->ListClientReferrals(Ctx().get(), list, &listed);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(refused.error_message().find("kielto"), std::string::npos) << refused.error_message();
+  EXPECT_EQ(listed.referrals_size(), 0);
+  router::v1::GetReferralRequest get;
+  get.set_referral_id(need_only_id);
+  router::v1::Referral got;
+  EXPECT_EQ(reader->GetReferral(Ctx().get(), get, &got).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_FALSE(got.has_offer());
+
+  // Each refusal is one DENIED audit event under her pseudonym.
+  std::vector<audit::v1::ClientDataAccessed> counsellor_events = AuditOnceThereAre(counsellor, 2);
+  ASSERT_EQ(counsellor_events.size(), 2u);
+  for (const auto& e : counsellor_events) {
+    EXPECT_EQ(e.action(), audit::v1::AUDIT_ACTION_DENIED) << e.rpc();
+    ASSERT_EQ(e.client_pseudonyms_size(), 1) << e.rpc();
+    EXPECT_EQ(e.client_pseudonyms(0), client);
+    EXPECT_NE(e.denial_reason().find("kielto"), std::string::npos);
+  }
+  // Nothing was offered to the intake about her.
+  for (const auto& e : AuditOf("spiffe://test.fi/role/router")) {
+    for (const auto& c : e.client_pseudonyms()) EXPECT_NE(c, client) << e.rpc();
+  }
+
+  // She consents: the counsellor may read them now, the withheld one included.
+  router::v1::RecordClientSharingRequest consent;
+  consent.set_idempotency_key("s3-consent");
+  consent.set_client_pseudonym(client);
+  consent.set_status(referral::v1::SHARING_STATUS_CONSENT_GIVEN);
+  consent.set_unit_id("hc-lahti-1");
+  ASSERT_TRUE(nurse_router->RecordClientSharing(Ctx().get(), consent, &sharing).ok());
+  router::v1::GetClientSharingRequest get_sharing;
+  get_sharing.set_client_pseudonym(client);
+  ASSERT_TRUE(nurse_router->GetClientSharing(Ctx().get(), get_sharing, &sharing).ok());
+  EXPECT_EQ(sharing.status(), referral::v1::SHARING_STATUS_CONSENT_GIVEN);
+  ASSERT_TRUE(reader->ListClientReferrals(Ctx().get(), list, &listed).ok());
+  EXPECT_EQ(listed.referrals_size(), 2);
+
+  // Both decisions are events on the referrals topic.
+  std::vector<referral::v1::SharingStatus> changes;
+  ASSERT_TRUE(WaitFor([&] {
+    changes.clear();
+    for (const auto& r :
+         testing::ReadAll(system_->Bootstrap(), {"yhteys.referrals.events.v1"}, static_cast<size_t>(-1), 2s)) {
+      if (r.headers.at("ce_type") != "yhteys.referral.v1.ClientSharingChanged") continue;
+      referral::v1::ClientSharingChanged e;
+      if (e.ParseFromString(r.value) && e.client_pseudonym() == client) changes.push_back(e.status());
+    }
+    return changes.size() >= 2;
+  }, 30s));
+  EXPECT_EQ(changes, (std::vector<referral::v1::SharingStatus>{referral::v1::SHARING_STATUS_SHARING_DENIED,
+                                                                referral::v1::SHARING_STATUS_CONSENT_GIVEN}));
 }
 
 // S10: reflection is for operators only; the plaintext health port serves

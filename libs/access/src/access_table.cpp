@@ -23,6 +23,7 @@ constexpr Role kAnalyst = Role::kFeedbackAnalyst;
 constexpr Role kExternal = Role::kExternalUnit;
 constexpr Role kRouter = Role::kRouter;
 constexpr Role kOperator = Role::kOperator;
+constexpr Role kAuditor = Role::kAuditor;
 
 constexpr AuditAction kNone = AuditAction::kNone;
 constexpr AuditAction kRead = AuditAction::kRead;
@@ -101,8 +102,17 @@ std::vector<AccessRule> BuildTable() {
        {"request.client_pseudonym"}, "", "referral"},
       {"referral-router", "/yhteys.router.v1.ReferralRouter/RespondToExternalReferral", {kExternal}, kUpdate,
        {"response.offer.client_pseudonym"}, "request.referral_id", "referral", {"request.unit_id"}},
+      // The client's consent or data-sharing denial, recorded by whoever meets the client.
+      {"referral-router", "/yhteys.router.v1.ReferralRouter/RecordClientSharing",
+       {kNurse, kFamilyWorker, kClinician, kCounsellor}, kUpdate,
+       {"request.client_pseudonym", "response.client_pseudonym"}, "", "consent", {"request.unit_id"}},
+      {"referral-router", "/yhteys.router.v1.ReferralRouter/GetClientSharing",
+       {kNurse, kFamilyWorker, kClinician, kCounsellor}, kRead, {"request.client_pseudonym"}, "", "consent"},
   };
 
+  // ---- audit-index: the Client Data Act question, for auditors; the question is audited too.
+  t.push_back({"audit-index", "/yhteys.audit.v1.AuditIndex/ListClientDataAccess", {kAuditor}, kRead,
+               {"request.client_pseudonym", "response.client_pseudonym"}, "", "client-data-access-log"});
   // ---- ReferralInbox: the router offers; the receiving service's staff decide.
   struct InboxOwner {
     std::string_view service;

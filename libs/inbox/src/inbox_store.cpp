@@ -57,8 +57,20 @@ absl::Status ValidateDeadline(const std::string& field, const referral::v1::Dead
 absl::Status ValidateOffer(const referral::v1::ReferralOffer& offer) {
   if (auto st = validate::Identifier("offer.referral_id", offer.referral_id()); !st.ok()) return st;
   if (auto st = validate::Pseudonym("offer.client_pseudonym", offer.client_pseudonym()); !st.ok()) return st;
-  if (auto st = validate::EnumSet("offer.source_service", offer.source_service(), &common::v1::ServiceName_IsValid); !st.ok()) return st;
-  if (auto st = validate::Identifier("offer.rule_id", offer.rule_id()); !st.ok()) return st;
+  if (offer.details_withheld()) {
+    // Under a data-sharing denial the target learns the need, never its cause.
+    if (offer.source_service() != common::v1::SERVICE_NAME_UNSPECIFIED || !offer.rule_id().empty() ||
+        !offer.source_event_id().empty()) {
+      return absl::InvalidArgumentError(
+          "offer.details_withheld: source_service, rule_id and source_event_id must be left out");
+    }
+  } else {
+    if (auto st = validate::EnumSet("offer.source_service", offer.source_service(), &common::v1::ServiceName_IsValid);
+        !st.ok()) {
+      return st;
+    }
+    if (auto st = validate::Identifier("offer.rule_id", offer.rule_id()); !st.ok()) return st;
+  }
   if (auto st = validate::Identifier("offer.need_code", offer.need_code()); !st.ok()) return st;
   if (auto st = validate::EnumSet("offer.urgency", offer.urgency(), &common::v1::Urgency_IsValid); !st.ok()) return st;
   if (auto st = ValidateDeadline("offer.statutory_deadline", offer.statutory_deadline(), false); !st.ok()) return st;

@@ -160,7 +160,11 @@ absl::Status CallAudit::Record(const google::protobuf::Message* request, const g
   if (rule_ == nullptr || rule_->audit == access::AuditAction::kNone) return absl::OkStatus();
   const access::AccessRule* rule = rule_;
   const Caller& caller = caller_;
-  const google::protobuf::Message* answered = status.ok() ? response : nullptr;
+  // A refused call's response is never sent; a handler that refuses with
+  // PERMISSION_DENIED may name the client in it so that the denial is
+  // audited under them (e.g. a referral read under a data-sharing denial).
+  const google::protobuf::Message* answered =
+      status.ok() || status.error_code() == grpc::StatusCode::PERMISSION_DENIED ? response : nullptr;
   audit::v1::ClientDataAccessed event;
   event.set_actor(caller.actor);
   event.set_actor_role(caller.role);

@@ -3,6 +3,7 @@
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 
+#include "client_sharing.hpp"
 #include "rules.hpp"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/log/log.hpp"
@@ -90,7 +91,7 @@ void Dispatcher::Offer(const v1::Referral& referral) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + options_.offer_timeout);
   referral::v1::OfferReferralRequest request;
-  *request.mutable_offer() = referral.offer();
+  *request.mutable_offer() = OfferForTarget(referral.offer());
   referral::v1::InboxEntry entry;
   grpc::Status status = it->second->OfferReferral(&ctx, request, &entry);
   if (status.ok()) {

@@ -19,6 +19,8 @@ using kafka::Outcome;
 
 HandleResult FromStatus(const absl::Status& status) {
   if (status::IsRetryable(status)) return {Outcome::kRetry, "redis-unavailable"};
+  // The client's sharing decision changed between reading it and writing: made again under the new one.
+  if (status.code() == absl::StatusCode::kAborted) return {Outcome::kRetry, "sharing-changed"};
   log::Error("referral store failed", {{"error", std::string(status.message())}});
   return {Outcome::kRetry, "store-failed"};
 }
@@ -33,9 +35,10 @@ bool IsPseudonym(const std::string& s) {
 
 }  // namespace
 
-EventHandler::EventHandler(ReferralStore& store, std::vector<Rule> rules, calendar::WorkingDayPolicy policy,
-                           std::function<void()> notify_dispatcher, prometheus::Registry* registry)
-    : store_(store), rules_(std::move(rules)), policy_(policy), notify_dispatcher_(std::move(notify_dispatcher)) {
+EventHandler::EventHandler(ReferralStore& store, const SharingStore& sharing, std::vector<Rule> rules,
+                           calendar::WorkingDayPolicy policy, std::function<void()> notify_dispatcher,
+                           prometheus::Registry* registry)
+    : store_(store), sharing_(sharing), rules_(std::move(rules)), policy_(policy), notify_dispatcher_(std::move(notify_dispatcher)) {
   if (registry != nullptr) {
     referrals_ = &prometheus::BuildCounter()
                       .Name("yhteys_referrals_total")
@@ -73,6 +76,8 @@ HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
   if (auto lang = NumericField(*event, "language")) trigger.language = static_cast<common::v1::Language>(*lang);
   trigger.municipality_code = StringField(*event, "municipality_code").value_or("");
 
+  auto sharing = sharing_.Get(trigger.client_pseudonym);
+  if (!sharing.ok()) return FromStatus(sharing.status());
   std::vector<v1::Referral> referrals;
   for (const Rule* rule : matched) {
     bool from_ce_time = false;
@@ -85,8 +90,9 @@ HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
       log::Warn("clock started from the event's recording time", {{"rule", rule->id}, {"field", rule->clock_start_field}});
     }
     referrals.push_back(BuildReferral(*rule, trigger, *clock_start, policy_));
+    ApplySharing(*rule, sharing->sharing.status(), &referrals.back());
   }
-  auto duplicate = store_.CreateReferrals(record.event.source, record.event.id, referrals);
+  auto duplicate = store_.CreateReferrals(record.event.source, record.event.id, referrals, sharing->version);
   if (!duplicate.ok()) return FromStatus(duplicate.status());
   if (*duplicate) return {Outcome::kDuplicate, ""};
   for (const auto& r : referrals) {
@@ -94,7 +100,10 @@ HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
     log::Info("referral created", {{"referral", r.offer().referral_id()}, {"rule", r.offer().rule_id()},
                                    {"target", ServiceToName(r.target_service())},
                                    {"client", r.offer().client_pseudonym()},
-                                   {"clock_started_on", r.offer().clock_started_on()}});
+                                   {"clock_started_on", r.offer().clock_started_on()},
+                                   {"state", referral::v1::ReferralState_Name(r.state())},
+                                   {"sharing", referral::v1::SharingStatus_Name(r.offer().sharing_status())},
+                                   {"details_withheld", r.offer().details_withheld()}});
   }
   if (notify_dispatcher_) notify_dispatcher_();
   return {Outcome::kDone, ""};

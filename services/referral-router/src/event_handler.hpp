@@ -12,6 +12,7 @@
 #include <functional>
 #include <vector>
 
+#include "client_sharing.hpp"
 #include "referral_store.hpp"
 #include "rules.hpp"
 #include "yhteys/calendar/working_days.hpp"
@@ -28,8 +29,11 @@ class EventHandler {
   // `notify_dispatcher` is called after referrals were created. Clocks
   // start from each event's own date and count working days under `policy`;
   // the day an event is consumed never moves a due date.
-  EventHandler(ReferralStore& store, std::vector<Rule> rules, calendar::WorkingDayPolicy policy,
-               std::function<void()> notify_dispatcher, prometheus::Registry* registry);
+  // The client's sharing decision (`sharing`) is applied to each referral
+  // (ApplySharing).
+  EventHandler(ReferralStore& store, const SharingStore& sharing, std::vector<Rule> rules,
+               calendar::WorkingDayPolicy policy, std::function<void()> notify_dispatcher,
+               prometheus::Registry* registry);
 
   kafka::HandleResult Handle(const kafka::ConsumedRecord& record);
 
@@ -38,6 +42,7 @@ class EventHandler {
   void CountState(referral::v1::ReferralState state);
 
   ReferralStore& store_;
+  const SharingStore& sharing_;
   std::vector<Rule> rules_;
   calendar::WorkingDayPolicy policy_;
   std::function<void()> notify_dispatcher_;

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
 
   router::ReferralStore store(rt.redis(), rt.keyspace(), rt.event_source(),
                               std::chrono::hours(config.GetInt("router.dedup_ttl_hours")));
+  router::SharingStore sharing(rt.redis(), rt.keyspace(), rt.event_source(), rt.idempotency_ttl());
 
   auto channel_credentials = server::ChannelCredentialsFrom(config, "router.client_tls");
   if (!channel_credentials.ok()) {
@@ -66,8 +67,9 @@ int main(int argc, char** argv) {
   router::Dispatcher::Stubs stubs;
   for (const auto& [name, address] : config.Children("router.targets")) {
     auto service = router::ServiceFromName(name);
-    if (service == common::v1::SERVICE_NAME_UNSPECIFIED) {
-      log::Error("config key router.targets: unknown service", {{"service", name}});
+    if (service == common::v1::SERVICE_NAME_UNSPECIFIED || service == common::v1::SERVICE_NAME_REFERRAL_ROUTER ||
+        service == common::v1::SERVICE_NAME_AUDIT_INDEX || service == common::v1::SERVICE_NAME_EXTERNAL) {
+      log::Error("config key router.targets: not a service that takes offers", {{"service", name}});
       return 2;
     }
     stubs[service] = referral::v1::ReferralInbox::NewStub(grpc::CreateChannel(address, *channel_credentials));
@@ -80,7 +82,7 @@ int main(int argc, char** argv) {
                                &rt.registry());
 
   calendar::WorkingDayPolicy calendar_policy{.eves_are_non_working = config.GetBool("calendar.eves_are_non_working")};
-  router::EventHandler handler(store, std::move(*rules), calendar_policy,
+  router::EventHandler handler(store, sharing, std::move(*rules), calendar_policy,
                                [&rt, &dispatcher] {
                                  rt.relay().Notify();
                                  dispatcher.Notify();
@@ -91,7 +93,9 @@ int main(int argc, char** argv) {
       consumer_options, [&handler](const kafka::ConsumedRecord& r) { return handler.Handle(r); }, &rt.registry()));
   rt.AddWorker("dispatcher", [&dispatcher](const std::atomic<bool>& stop) { dispatcher.Run(stop); });
 
-  router::RouterService router_service(store, rt.rpc_env(), [&rt] { rt.relay().Notify(); });
+  router::SharingSettings sharing_settings{&rt.pseudonymizer(), config.GetBool("identity.accept_temporary_codes"),
+                                           &calendar::TodayInFinland};
+  router::RouterService router_service(store, sharing, sharing_settings, rt.rpc_env(), [&rt] { rt.relay().Notify(); });
   rt.AddService(&router_service);
   return rt.Run();
 }

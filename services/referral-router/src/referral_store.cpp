@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "client_sharing.hpp"
 #include "referral_builder.hpp"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"
@@ -46,6 +47,14 @@ referral::v1::ReferralStateChanged StateChangedEvent(const v1::Referral& r, Refe
   }
   if (r.offer().has_target_deadline()) *e.mutable_target_deadline() = r.offer().target_deadline();
   e.set_clock_started_on(r.offer().clock_started_on());
+  e.set_sharing_status(r.offer().sharing_status());
+  e.set_details_withheld(r.offer().details_withheld());
+  if (r.offer().details_withheld()) {
+    // The topic tells no more than the target learns: the need, not its cause.
+    e.clear_rule_id();
+    e.clear_source_event_id();
+    e.clear_source_service();
+  }
   *e.mutable_changed_at() = r.updated_at();
   return e;
 }
@@ -55,21 +64,25 @@ ReferralStore::ReferralStore(redis::Pool& pool, const redis::Keyspace& keyspace,
     : pool_(pool), keyspace_(keyspace), source_(std::move(source)), dedup_ttl_(dedup_ttl) {}
 
 absl::StatusOr<bool> ReferralStore::CreateReferrals(const std::string& ce_source, const std::string& ce_id,
-                                                    const std::vector<v1::Referral>& referrals) {
+                                                    const std::vector<v1::Referral>& referrals,
+                                                    const std::string& sharing_version) {
   if (referrals.empty()) return false;
   const std::string& pseudonym = referrals.front().offer().client_pseudonym();
   int shard = ShardOf(ShardKeyOfPseudonym(pseudonym));
   redis::AtomicStep step(keyspace_, shard);
-  step.EventDedup(ce_source, ce_id).RecordTtl(dedup_ttl_);
+  step.EventDedup(ce_source, ce_id)
+      .RecordTtl(dedup_ttl_)
+      .RequireFieldIn(SharingKey(pseudonym), "version", {sharing_version},
+                      absl::AbortedError("client_pseudonym: the sharing decision changed; make the referrals again"));
   int64_t now = ids::NowMillis();
   for (const v1::Referral& r : referrals) {
     const std::string& id = r.offer().referral_id();
     auto event = StateChangedEvent(r, referral::v1::REFERRAL_STATE_UNSPECIFIED);
     step.HSet(RefKey(id), "data", r.SerializeAsString())
         .HSet(RefKey(id), "state", ReferralState_Name(r.state()))
-        .ZAddInOrder(JourneyKey(pseudonym), id)
-        .ZAdd(kOffersKey, static_cast<double>(now), id)
-        .Publish(redis::EventFor(event, source_, kReferralsTopic, pseudonym));
+        .ZAddInOrder(JourneyKey(pseudonym), id);
+    if (r.state() != referral::v1::REFERRAL_STATE_WITHHELD) step.ZAdd(kOffersKey, static_cast<double>(now), id);
+    step.Publish(redis::EventFor(event, source_, kReferralsTopic, pseudonym));
   }
   auto outcome = step.Execute(pool_);
   if (!outcome.ok()) return outcome.status();

@@ -7,6 +7,7 @@
 //   journey2:<pseudonym> sorted set of the client's referral ids, in creation order
 //   (journey:<pseudonym>, the earlier unordered set, is still read)
 //   offers              zset: referrals waiting to be offered, by due time (ms)
+//   sharing:<pseudonym> the client's sharing decision (client_sharing.hpp)
 // Thread-safe; blocking.
 
 #include <chrono>
@@ -34,8 +35,12 @@ class ReferralStore {
   // Creates the referrals a trigger event caused, in one step deduplicated
   // on (ce_source, ce_id). All referrals must be for one client. Returns
   // true when the event had been processed before.
+  // `sharing_version` is the version of the client's sharing decision the
+  // referrals were made under ("" for none); a decision recorded since makes
+  // the step ABORTED, to be made again. WITHHELD referrals are not offered.
   absl::StatusOr<bool> CreateReferrals(const std::string& ce_source, const std::string& ce_id,
-                                       const std::vector<v1::Referral>& referrals);
+                                       const std::vector<v1::Referral>& referrals,
+                                       const std::string& sharing_version = "");
 
   absl::StatusOr<v1::Referral> Get(const std::string& referral_id);
   absl::StatusOr<std::vector<v1::Referral>> ListForClient(const std::string& pseudonym);

@@ -1,5 +1,6 @@
 #include "router_service.hpp"
 
+#include "yhteys/hetu/identity_code.hpp"
 #include "yhteys/ids/proto_time.hpp"
 #include "yhteys/server/idempotency.hpp"
 #include "yhteys/validate/validate.hpp"
@@ -57,8 +58,56 @@ absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::
   return absl::InternalError("unexpected outcome");
 }
 
-RouterService::RouterService(ReferralStore& store, server::RpcEnv env, std::function<void()> on_change)
-    : store_(store), env_(env), on_change_(std::move(on_change)) {}
+absl::StatusOr<v1::ClientSharing> RecordClientSharing(const SharingStore& store, const SharingSettings& settings,
+                                                      const std::string& idempotency_key,
+                                                      const v1::RecordClientSharingRequest& request) {
+  std::string pseudonym;
+  switch (request.client_case()) {
+    case v1::RecordClientSharingRequest::kClientPseudonym:
+      if (auto st = validate::Pseudonym("client_pseudonym", request.client_pseudonym()); !st.ok()) return st;
+      pseudonym = request.client_pseudonym();
+      break;
+    case v1::RecordClientSharingRequest::kIdentityCode: {
+      const std::string code = hetu::NormalizeIdentityCode(request.identity_code());
+      if (code.empty()) return absl::InvalidArgumentError("identity_code: required");
+      auto parsed = hetu::ParseIdentityCode(code, {settings.today(), settings.accept_temporary_codes});
+      if (!parsed.ok()) return parsed.status();
+      pseudonym = settings.pseudonymizer->Pseudonym(code);
+      break;
+    }
+    default:
+      return absl::InvalidArgumentError("client_pseudonym: required (or identity_code)");
+  }
+  switch (request.status()) {
+    case referral::v1::SHARING_STATUS_CONSENT_GIVEN:
+    case referral::v1::SHARING_STATUS_CONSENT_WITHDRAWN:
+    case referral::v1::SHARING_STATUS_SHARING_DENIED:
+      break;
+    default:
+      return absl::InvalidArgumentError("status: expected CONSENT_GIVEN, CONSENT_WITHDRAWN or SHARING_DENIED");
+  }
+  if (auto st = validate::Identifier("unit_id", request.unit_id()); !st.ok()) return st;
+  // The fingerprint never sees the identity code: the pseudonym stands in.
+  v1::RecordClientSharingRequest for_fingerprint = request;
+  for_fingerprint.set_client_pseudonym(pseudonym);
+  return store.Record(idempotency_key, server::RequestFingerprint(for_fingerprint), pseudonym, request.status(),
+                      request.unit_id());
+}
+
+RouterService::RouterService(ReferralStore& store, const SharingStore& sharing, SharingSettings settings,
+                             server::RpcEnv env, std::function<void()> on_change)
+    : store_(store), sharing_(sharing), settings_(std::move(settings)), env_(env), on_change_(std::move(on_change)) {}
+
+absl::Status RouterService::CheckDetailsMayBeShown(const v1::Referral& referral) const {
+  auto current = sharing_.Get(referral.offer().client_pseudonym());
+  if (!current.ok()) return current.status();
+  if (SharingRestricted(current->sharing.status())) {
+    return absl::PermissionDeniedError(
+        "client_pseudonym: the client's consent is withdrawn or sharing denied (kielto): referral details are not "
+        "shown");
+  }
+  return absl::OkStatus();
+}
 
 grpc::ServerUnaryReactor* RouterService::GetReferral(grpc::CallbackServerContext* ctx,
                                                      const v1::GetReferralRequest* req, v1::Referral* resp) {
@@ -66,6 +115,12 @@ grpc::ServerUnaryReactor* RouterService::GetReferral(grpc::CallbackServerContext
     if (req->referral_id().empty()) return absl::InvalidArgumentError("referral_id: required");
     auto result = store_.Get(req->referral_id());
     if (!result.ok()) return result.status();
+    if (absl::Status shown = CheckDetailsMayBeShown(*result); !shown.ok()) {
+      // Never sent (the call fails); names the client so that the denial is
+      // audited under them.
+      resp->mutable_offer()->set_client_pseudonym(result->offer().client_pseudonym());
+      return shown;
+    }
     *resp = std::move(*result);
     return absl::OkStatus();
   });
@@ -76,6 +131,13 @@ grpc::ServerUnaryReactor* RouterService::ListClientReferrals(grpc::CallbackServe
                                                              v1::ListClientReferralsResponse* resp) {
   return server::RunUnary(ctx, env_, "ReferralRouter/ListClientReferrals", req, resp, [=, this]() -> absl::Status {
     if (auto st = validate::Pseudonym("client_pseudonym", req->client_pseudonym()); !st.ok()) return st;
+    auto sharing = sharing_.Get(req->client_pseudonym());
+    if (!sharing.ok()) return sharing.status();
+    if (SharingRestricted(sharing->sharing.status())) {
+      return absl::PermissionDeniedError(
+          "client_pseudonym: the client's consent is withdrawn or sharing denied (kielto): referral details are not "
+          "shown");
+    }
     auto result = store_.ListForClient(req->client_pseudonym());
     if (!result.ok()) return result.status();
     for (auto& r : *result) *resp->add_referrals() = std::move(r);
@@ -92,7 +154,35 @@ grpc::ServerUnaryReactor* RouterService::RespondToExternalReferral(grpc::Callbac
     auto result = RespondToExternal(store_, *key, *req);
     if (!result.ok()) return result.status();
     *resp = std::move(*result);
+    // The external unit sees the offer as it was told it, no more.
+    *resp->mutable_offer() = OfferForTarget(resp->offer());
     if (on_change_) on_change_();
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RouterService::RecordClientSharing(grpc::CallbackServerContext* ctx,
+                                                             const v1::RecordClientSharingRequest* req,
+                                                             v1::ClientSharing* resp) {
+  return server::RunUnary(ctx, env_, "ReferralRouter/RecordClientSharing", req, resp, [=, this]() -> absl::Status {
+    auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
+    if (!key.ok()) return key.status();
+    auto result = router::RecordClientSharing(sharing_, settings_, *key, *req);
+    if (!result.ok()) return result.status();
+    *resp = std::move(*result);
+    if (on_change_) on_change_();
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RouterService::GetClientSharing(grpc::CallbackServerContext* ctx,
+                                                          const v1::GetClientSharingRequest* req,
+                                                          v1::ClientSharing* resp) {
+  return server::RunUnary(ctx, env_, "ReferralRouter/GetClientSharing", req, resp, [=, this]() -> absl::Status {
+    if (auto st = validate::Pseudonym("client_pseudonym", req->client_pseudonym()); !st.ok()) return st;
+    auto current = sharing_.Get(req->client_pseudonym());
+    if (!current.ok()) return current.status();
+    *resp = std::move(current->sharing);
     return absl::OkStatus();
   });
 }

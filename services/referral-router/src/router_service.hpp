@@ -3,7 +3,9 @@
 
 #include <functional>
 
+#include "client_sharing.hpp"
 #include "referral_store.hpp"
+#include "yhteys/hetu/pseudonymizer.hpp"
 #include "yhteys/router/v1/referral_router_service.grpc.pb.h"
 #include "yhteys/server/rpc.hpp"
 
@@ -14,10 +16,22 @@ namespace yhteys::router {
 absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::string& idempotency_key,
                                                const v1::RespondToExternalReferralRequest& request);
 
+struct SharingSettings {
+  const hetu::Pseudonymizer* pseudonymizer = nullptr;
+  bool accept_temporary_codes = false;
+  std::function<std::chrono::year_month_day()> today;
+};
+
+// Records a client's sharing decision. Blocking.
+absl::StatusOr<v1::ClientSharing> RecordClientSharing(const SharingStore& store, const SharingSettings& settings,
+                                                      const std::string& idempotency_key,
+                                                      const v1::RecordClientSharingRequest& request);
+
 class RouterService final : public v1::ReferralRouter::CallbackService {
  public:
   // `on_change` is called after a change was written (wakes the relay).
-  RouterService(ReferralStore& store, server::RpcEnv env, std::function<void()> on_change);
+  RouterService(ReferralStore& store, const SharingStore& sharing, SharingSettings settings, server::RpcEnv env,
+                std::function<void()> on_change);
 
   grpc::ServerUnaryReactor* GetReferral(grpc::CallbackServerContext* ctx, const v1::GetReferralRequest* req,
                                         v1::Referral* resp) override;
@@ -27,9 +41,21 @@ class RouterService final : public v1::ReferralRouter::CallbackService {
   grpc::ServerUnaryReactor* RespondToExternalReferral(grpc::CallbackServerContext* ctx,
                                                       const v1::RespondToExternalReferralRequest* req,
                                                       v1::Referral* resp) override;
+  grpc::ServerUnaryReactor* RecordClientSharing(grpc::CallbackServerContext* ctx,
+                                                const v1::RecordClientSharingRequest* req,
+                                                v1::ClientSharing* resp) override;
+  grpc::ServerUnaryReactor* GetClientSharing(grpc::CallbackServerContext* ctx, const v1::GetClientSharingRequest* req,
+                                             v1::ClientSharing* resp) override;
 
  private:
+  // PERMISSION_DENIED when the referral's details may not be shown to the
+  // router's callers: the client has withdrawn consent or denied sharing
+  // (whatever the decision was when the referral was made).
+  absl::Status CheckDetailsMayBeShown(const v1::Referral& referral) const;
+
   ReferralStore& store_;
+  const SharingStore& sharing_;
+  SharingSettings settings_;
   server::RpcEnv env_;
   std::function<void()> on_change_;
 };

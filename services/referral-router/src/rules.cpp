@@ -249,8 +249,13 @@ absl::StatusOr<std::vector<Rule>> ParseRules(const std::string& yaml_text) {
       else return RuleError(rule.id, "then.urgency", "expected urgent or non_urgent");
       rule.consent_basis = then["consent_basis"] ? then["consent_basis"].as<std::string>() : "";
       if (rule.consent_basis.empty()) return RuleError(rule.id, "then.consent_basis", "required");
+      const std::string under_denial = then["under_denial"] ? then["under_denial"].as<std::string>() : "";
+      if (under_denial == "withhold") rule.under_denial = UnderDenial::kWithhold;
+      else if (under_denial == "need_only") rule.under_denial = UnderDenial::kNeedOnly;
+      else if (under_denial == "share") rule.under_denial = UnderDenial::kShare;
+      else return RuleError(rule.id, "then.under_denial", "required: withhold, need_only or share");
       for (const auto& kv : then) {
-        static const std::set<std::string> kKeys = {"target", "need", "urgency", "consent_basis", "statutory_deadline",
+        static const std::set<std::string> kKeys = {"target", "need", "urgency", "consent_basis", "under_denial", "statutory_deadline",
                                                     "statutory_completion_deadline", "target_deadline"};
         std::string key = kv.first.as<std::string>();
         if (!kKeys.contains(key)) return RuleError(rule.id, "then." + key, "unknown key");

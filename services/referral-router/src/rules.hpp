@@ -20,6 +20,7 @@
 //         need: possible-depression
 //         urgency: non_urgent          # or urgent
 //         consent_basis: "..."
+//         under_denial: withhold       # or need_only, or share (see UnderDenial)
 //         statutory_deadline: {rule: "months:3", basis: "..."}             # start clock, when the law sets one
 //         statutory_completion_deadline: {rule: "months:3", basis: "..."}  # optional
 //         target_deadline: {rule: "days:7", basis: "..."}                  # optional
@@ -53,6 +54,14 @@ struct Clock {
   std::string basis;
 };
 
+// What a rule's referral does while the client has withdrawn consent or
+// denied sharing (kielto), as recorded with the router.
+enum class UnderDenial {
+  kWithhold,  // the rule shares on consent: nothing is offered (WITHHELD)
+  kNeedOnly,  // a basis that does not depend on consent: the target learns the need only
+  kShare,     // sharing inside one register, which a denial between registers does not reach
+};
+
 struct Rule {
   std::string id;
   std::string description;
@@ -64,6 +73,7 @@ struct Rule {
   std::string need;
   common::v1::Urgency urgency = common::v1::URGENCY_NON_URGENT;
   std::string consent_basis;
+  UnderDenial under_denial = UnderDenial::kWithhold;
   std::optional<Clock> statutory;             // start clock
   std::optional<Clock> statutory_completion;  // completion clock
   std::optional<Clock> target_clock;          // a region's target

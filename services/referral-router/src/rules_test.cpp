@@ -33,6 +33,7 @@ rules:
       need: possible-depression
       urgency: non_urgent
       consent_basis: client consent recorded by home care
+      under_denial: withhold
       statutory_deadline: {rule: "months:3", basis: "Terveydenhuoltolaki 1326/2010 § 51"}
       target_deadline: {rule: "days:7", basis: "regional target"}
 )";

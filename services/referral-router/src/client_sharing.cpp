@@ -1,0 +1,98 @@
+#include "client_sharing.hpp"
+
+#include "referral_builder.hpp"
+#include "referral_store.hpp"
+#include "yhteys/ids/proto_time.hpp"
+#include "yhteys/redis/atomic_step.hpp"
+#include "yhteys/referral/v1/referral_events.pb.h"
+
+namespace yhteys::router {
+
+using referral::v1::SharingStatus;
+
+std::string SharingKey(const std::string& pseudonym) { return "sharing:" + pseudonym; }
+
+bool SharingRestricted(SharingStatus status) {
+  return status == referral::v1::SHARING_STATUS_CONSENT_WITHDRAWN ||
+         status == referral::v1::SHARING_STATUS_SHARING_DENIED;
+}
+
+void ApplySharing(const Rule& rule, SharingStatus status, v1::Referral* referral) {
+  referral->mutable_offer()->set_sharing_status(status);
+  if (!SharingRestricted(status)) return;
+  switch (rule.under_denial) {
+    case UnderDenial::kWithhold:
+      referral->set_state(referral::v1::REFERRAL_STATE_WITHHELD);
+      break;
+    case UnderDenial::kNeedOnly:
+      referral->mutable_offer()->set_details_withheld(true);
+      break;
+    case UnderDenial::kShare:
+      break;
+  }
+}
+
+referral::v1::ReferralOffer OfferForTarget(const referral::v1::ReferralOffer& offer) {
+  referral::v1::ReferralOffer out = offer;
+  if (out.details_withheld()) {
+    out.clear_rule_id();
+    out.clear_source_service();
+    out.clear_source_event_id();
+  }
+  return out;
+}
+
+SharingStore::SharingStore(redis::Pool& pool, const redis::Keyspace& keyspace, std::string source,
+                           std::chrono::seconds idempotency_ttl)
+    : pool_(pool), keyspace_(keyspace), source_(std::move(source)), idempotency_ttl_(idempotency_ttl) {}
+
+absl::StatusOr<SharingStore::Current> SharingStore::Get(const std::string& pseudonym) const {
+  const int shard = keyspace_.ShardFor(ShardKeyOfPseudonym(pseudonym));
+  auto reply = pool_.Command({"HMGET", keyspace_.Key(shard, SharingKey(pseudonym)), "data", "version"});
+  if (!reply.ok()) return reply.status();
+  const redisReply* r = reply->get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+    return absl::InternalError("redis: unexpected reply to HMGET: " + redis::ReplyString(r));
+  }
+  Current current;
+  current.sharing.set_client_pseudonym(pseudonym);
+  if (r->element[0]->type != REDIS_REPLY_STRING) {
+    current.sharing.set_status(referral::v1::SHARING_STATUS_NOT_RECORDED);
+    return current;
+  }
+  if (!current.sharing.ParseFromString(redis::ReplyString(r->element[0]))) {
+    return absl::InternalError("a stored sharing decision is corrupt");
+  }
+  if (r->element[1]->type == REDIS_REPLY_STRING) current.version = redis::ReplyString(r->element[1]);
+  return current;
+}
+
+absl::StatusOr<v1::ClientSharing> SharingStore::Record(const std::string& idempotency_key,
+                                                       const std::string& fingerprint, const std::string& pseudonym,
+                                                       SharingStatus status, const std::string& unit_id) const {
+  auto current = Get(pseudonym);
+  if (!current.ok()) return current.status();
+  v1::ClientSharing recorded;
+  recorded.set_client_pseudonym(pseudonym);
+  recorded.set_status(status);
+  recorded.set_unit_id(unit_id);
+  *recorded.mutable_recorded_at() = ids::NowTimestamp();
+  referral::v1::ClientSharingChanged changed;
+  changed.set_client_pseudonym(pseudonym);
+  changed.set_status(status);
+  changed.set_previous_status(current->sharing.status());
+  changed.set_unit_id(unit_id);
+  *changed.mutable_changed_at() = recorded.recorded_at();
+  const int shard = keyspace_.ShardFor(ShardKeyOfPseudonym(pseudonym));
+  redis::AtomicStep step(keyspace_, shard);
+  step.IdempotencyKey("RecordClientSharing", idempotency_key, fingerprint)
+      .RecordTtl(idempotency_ttl_)
+      .Response(recorded.SerializeAsString())
+      .CompareAndBumpVersion(SharingKey(pseudonym), current->version, "client_pseudonym")
+      .HSet(SharingKey(pseudonym), "data", recorded.SerializeAsString())
+      .HSet(SharingKey(pseudonym), "status", referral::v1::SharingStatus_Name(status))
+      .Publish(redis::EventFor(changed, source_, kReferralsTopic, pseudonym));
+  return step.ExecuteFor<v1::ClientSharing>(pool_);
+}
+
+}  // namespace yhteys::router

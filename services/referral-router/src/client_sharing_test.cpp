@@ -1,0 +1,171 @@
+// A client's sharing decision applied to a rule's referral (pure), and the
+// decision's store against a real redis-server.
+#include "client_sharing.hpp"
+
+#include <gtest/gtest.h>
+
+#include "referral_builder.hpp"
+#include "referral_store.hpp"
+#include "yhteys/ids/ids.hpp"
+#include "yhteys/referral/v1/referral_events.pb.h"
+#include "yhteys/testing/fixtures.hpp"
+
+namespace yhteys::router {
+namespace {
+
+using referral::v1::SharingStatus;
+constexpr SharingStatus kNotRecorded = referral::v1::SHARING_STATUS_NOT_RECORDED;
+constexpr SharingStatus kGiven = referral::v1::SHARING_STATUS_CONSENT_GIVEN;
+constexpr SharingStatus kWithdrawn = referral::v1::SHARING_STATUS_CONSENT_WITHDRAWN;
+constexpr SharingStatus kDenied = referral::v1::SHARING_STATUS_SHARING_DENIED;
+
+v1::Referral Created() {
+  v1::Referral r;
+  r.set_state(referral::v1::REFERRAL_STATE_CREATED);
+  auto* offer = r.mutable_offer();
+  offer->set_referral_id("ref-1");
+  offer->set_client_pseudonym(std::string(64, 'c'));
+  offer->set_rule_id("homecare-drs-depression");
+  offer->set_source_service(common::v1::SERVICE_NAME_HOME_CARE);
+  offer->set_source_event_id("e-1");
+  offer->set_need_code("possible-depression");
+  return r;
+}
+
+TEST(ApplySharingTest, EachRuleKindUnderEachDecision) {
+  struct Case {
+    UnderDenial under_denial;
+    SharingStatus status;
+    referral::v1::ReferralState state;
+    bool details_withheld;
+  };
+  const auto kCreated = referral::v1::REFERRAL_STATE_CREATED;
+  const auto kWithheld = referral::v1::REFERRAL_STATE_WITHHELD;
+  for (const Case& c : {
+           // Nothing recorded or consent given: as the rule says.
+           Case{UnderDenial::kWithhold, kNotRecorded, kCreated, false},
+           Case{UnderDenial::kWithhold, kGiven, kCreated, false},
+           Case{UnderDenial::kNeedOnly, kGiven, kCreated, false},
+           Case{UnderDenial::kShare, kNotRecorded, kCreated, false},
+           // Consent withdrawn or sharing denied.
+           Case{UnderDenial::kWithhold, kWithdrawn, kWithheld, false},
+           Case{UnderDenial::kWithhold, kDenied, kWithheld, false},
+           Case{UnderDenial::kNeedOnly, kWithdrawn, kCreated, true},
+           Case{UnderDenial::kNeedOnly, kDenied, kCreated, true},
+           Case{UnderDenial::kShare, kDenied, kCreated, false},
+       }) {
+    Rule rule;
+    rule.under_denial = c.under_denial;
+    v1::Referral r = Created();
+    ApplySharing(rule, c.status, &r);
+    const std::string label = std::to_string(static_cast<int>(c.under_denial)) + " " + SharingStatus_Name(c.status);
+    EXPECT_EQ(r.state(), c.state) << label;
+    EXPECT_EQ(r.offer().details_withheld(), c.details_withheld) << label;
+    EXPECT_EQ(r.offer().sharing_status(), c.status) << label;
+  }
+}
+
+TEST(OfferForTargetTest, ANeedOnlyOfferTellsTheNeedNotItsCause) {
+  v1::Referral r = Created();
+  EXPECT_EQ(OfferForTarget(r.offer()).SerializeAsString(), r.offer().SerializeAsString());
+  r.mutable_offer()->set_details_withheld(true);
+  auto offer = OfferForTarget(r.offer());
+  EXPECT_TRUE(offer.rule_id().empty());
+  EXPECT_TRUE(offer.source_event_id().empty());
+  EXPECT_EQ(offer.source_service(), common::v1::SERVICE_NAME_UNSPECIFIED);
+  EXPECT_EQ(offer.need_code(), "possible-depression");
+  EXPECT_EQ(offer.client_pseudonym(), r.offer().client_pseudonym());
+  // The topic says no more than the target learns.
+  auto event = StateChangedEvent(r, referral::v1::REFERRAL_STATE_UNSPECIFIED);
+  EXPECT_TRUE(event.rule_id().empty());
+  EXPECT_TRUE(event.source_event_id().empty());
+  EXPECT_EQ(event.source_service(), common::v1::SERVICE_NAME_UNSPECIFIED);
+  EXPECT_TRUE(event.details_withheld());
+  EXPECT_EQ(event.need_code(), "possible-depression");
+}
+
+class SharingStoreTest : public ::testing::Test {
+ protected:
+  SharingStoreTest()
+      : pool_(redis::PoolOptions{"127.0.0.1", redis_.port()}),
+        keyspace_("rr", 4),
+        sharing_(pool_, keyspace_, "/yhteys/referral-router", std::chrono::hours(1)),
+        referrals_(pool_, keyspace_, "/yhteys/referral-router", std::chrono::hours(1)) {}
+
+  long long Outbox() {
+    long long n = 0;
+    for (int s = 0; s < keyspace_.shards(); ++s) {
+      auto r = pool_.Command({"XLEN", keyspace_.OutboxStream(s)});
+      if (r.ok()) n += (*r)->integer;
+    }
+    return n;
+  }
+
+  testing::RedisServer redis_;
+  redis::Pool pool_;
+  redis::Keyspace keyspace_;
+  SharingStore sharing_;
+  ReferralStore referrals_;
+  const std::string client_ = std::string(64, 'd');
+};
+
+TEST_F(SharingStoreTest, NothingRecordedIsNotRecorded) {
+  auto current = sharing_.Get(client_);
+  ASSERT_TRUE(current.ok()) << current.status();
+  EXPECT_EQ(current->sharing.status(), kNotRecorded);
+  EXPECT_EQ(current->version, "");
+}
+
+TEST_F(SharingStoreTest, RecordAndWithdrawEachWithOneEventAndARetryReplays) {
+  auto given = sharing_.Record("k1", "fp-1", client_, kGiven, "hc-lahti-1");
+  ASSERT_TRUE(given.ok()) << given.status();
+  EXPECT_EQ(given->status(), kGiven);
+  auto replay = sharing_.Record("k1", "fp-1", client_, kGiven, "hc-lahti-1");
+  ASSERT_TRUE(replay.ok());
+  EXPECT_EQ(replay->SerializeAsString(), given->SerializeAsString());
+  EXPECT_EQ(sharing_.Record("k1", "fp-other", client_, kDenied, "hc-lahti-1").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  auto withdrawn = sharing_.Record("k2", "fp-2", client_, kWithdrawn, "hc-lahti-1");
+  ASSERT_TRUE(withdrawn.ok());
+  EXPECT_EQ(sharing_.Get(client_)->sharing.status(), kWithdrawn);
+  EXPECT_EQ(Outbox(), 2);
+  // The event says what changed.
+  const int shard = keyspace_.ShardFor(ShardKeyOfPseudonym(client_));
+  auto entries = pool_.Command({"XRANGE", keyspace_.OutboxStream(shard), "-", "+"});
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ((*entries)->elements, 2u);
+  const redisReply* fields = (*entries)->element[1]->element[1];
+  referral::v1::ClientSharingChanged changed;
+  for (size_t i = 0; i + 1 < fields->elements; i += 2) {
+    if (redis::ReplyString(fields->element[i]) == "payload") {
+      ASSERT_TRUE(changed.ParseFromString(redis::ReplyString(fields->element[i + 1])));
+    }
+  }
+  EXPECT_EQ(changed.status(), kWithdrawn);
+  EXPECT_EQ(changed.previous_status(), kGiven);
+  EXPECT_EQ(changed.client_pseudonym(), client_);
+}
+
+// A decision recorded between reading it and creating the referrals is not
+// missed: the creation is refused (ABORTED) and made again under the new one.
+TEST_F(SharingStoreTest, ReferralsAreNeverMadeUnderAStaleDecision) {
+  auto before = sharing_.Get(client_);
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(sharing_.Record("k1", "fp-1", client_, kDenied, "hc-lahti-1").ok());
+  v1::Referral r = Created();
+  r.mutable_offer()->set_client_pseudonym(client_);
+  r.mutable_offer()->set_referral_id(ids::ShardedId("ref", ShardKeyOfPseudonym(client_), "0000000000000001"));
+  auto stale = referrals_.CreateReferrals("/yhteys/home-care", "e-1", {r}, before->version);
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted) << stale.status();
+  auto now = sharing_.Get(client_);
+  r.set_state(referral::v1::REFERRAL_STATE_WITHHELD);
+  auto made = referrals_.CreateReferrals("/yhteys/home-care", "e-1", {r}, now->version);
+  ASSERT_TRUE(made.ok()) << made.status();
+  // A withheld referral is never offered.
+  auto due = referrals_.DueOffers(keyspace_.ShardFor(ShardKeyOfPseudonym(client_)), int64_t{1} << 62, 10);
+  ASSERT_TRUE(due.ok());
+  EXPECT_TRUE(due->empty());
+}
+
+}  // namespace
+}  // namespace yhteys::router
