@@ -18,13 +18,37 @@ constexpr char kEnvPrefix[] = "YHTEYS_";
 // Variables with the prefix that are not config keys.
 constexpr const char* kReservedEnv[] = {"YHTEYS_CONFIG"};
 
+// Far deeper than any schema key ("server.tls.cert_file" is three levels).
+constexpr int kMaxDepth = 16;
+// Far more than any service's keys, free-form maps included.
+constexpr std::size_t kMaxEntries = 10000;
+
+// `entries` counts the map entries visited so far, aliases expanded.
 absl::Status Flatten(const YAML::Node& node, const std::string& prefix,
-                     std::map<std::string, std::string>* out) {
+                     std::map<std::string, std::string>* out, int depth, std::size_t* entries) {
   if (node.IsMap()) {
+    // An alias inside its own anchor ("a: &x {b: *x}") is a map that
+    // contains itself: without a bound this recursed until the stack ran out.
+    if (depth >= kMaxDepth) {
+      return absl::InvalidArgumentError("config key " + prefix.substr(0, 200) + ": nested more than " +
+                                        std::to_string(kMaxDepth) + " levels (an alias inside its own anchor?)");
+    }
     for (const auto& item : node) {
+      // Aliases of aliases expand exponentially (a kilobyte of "billion
+      // laughs" is 10^14 entries): stop counting long before that.
+      if (++*entries > kMaxEntries) {
+        return absl::InvalidArgumentError("config file: more than " + std::to_string(kMaxEntries) +
+                                          " entries (aliases that expand without end?)");
+      }
+      // A complex key ("? [a, b]: x", "{a: 1}: x") names no config key, and
+      // converting it to a string would throw out of Load.
+      if (!item.first.IsScalar() && !item.first.IsNull()) {
+        return absl::InvalidArgumentError("config key " + (prefix.empty() ? std::string("at the top level") : prefix) +
+                                          ": a key must be a plain name, not a list or a map");
+      }
       std::string key = item.first.as<std::string>();
       std::string full = prefix.empty() ? key : prefix + "." + key;
-      if (auto st = Flatten(item.second, full, out); !st.ok()) return st;
+      if (auto st = Flatten(item.second, full, out, depth + 1, entries); !st.ok()) return st;
     }
     return absl::OkStatus();
   }
@@ -107,7 +131,8 @@ absl::StatusOr<Config> Config::Load(const std::string& path, const std::vector<K
     std::map<std::string, std::string> flat;
     if (!root.IsNull()) {
       if (!root.IsMap()) return absl::InvalidArgumentError("config file " + path + ": top level must be a map");
-      if (auto st = Flatten(root, "", &flat); !st.ok()) return st;
+      std::size_t entries = 0;
+      if (auto st = Flatten(root, "", &flat, 0, &entries); !st.ok()) return st;
     }
     for (const auto& [key, value] : flat) {
       const KeySpec* spec = FindSpec(config.specs_, key);

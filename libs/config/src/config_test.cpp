@@ -95,6 +95,59 @@ TEST(ConfigTest, ListsAreRejected) {
   EXPECT_NE(config.status().message().find("redis.host"), std::string::npos);
 }
 
+// Found by fuzz/config_fuzz: a map or a list as a key made Load throw
+// YAML::TypedBadConversion (std::terminate in a service) instead of failing.
+TEST(ConfigTest, ComplexKeysAreRejected) {
+  for (const char* yaml : {"? {a: 1}\n: x\n", "redis:\n  ? [host, port]\n  : x\n", "{a: 1}: x\n"}) {
+    TempFile file(yaml);
+    auto config = Config::Load(file.path(), Schema(), {});
+    ASSERT_FALSE(config.ok()) << yaml;
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument) << yaml;
+    EXPECT_NE(config.status().message().find("plain name"), std::string::npos) << config.status();
+  }
+}
+
+// Found by fuzz/config_fuzz: an alias inside its own anchor is a map that
+// contains itself, and flattening it overflowed the stack (a crash at
+// start-up instead of an error).
+TEST(ConfigTest, SelfContainingAliasIsRejected) {
+  for (const char* yaml : {"redis: &a\n  host: *a\n", "&a {redis: *a}\n",
+                           "router:\n  targets: &t\n    x: a\naccess:\n  targets: &t\n    y: *t\n"}) {
+    TempFile file(yaml);
+    auto config = Config::Load(file.path(), Schema(), {});
+    ASSERT_FALSE(config.ok()) << yaml;
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument) << yaml;
+    EXPECT_NE(config.status().message().find("nested more than"), std::string::npos) << config.status();
+  }
+}
+
+// Aliases of aliases ("billion laughs") expand exponentially: 1.4 kB of
+// YAML is 10^14 entries. Found with fuzz/config_fuzz's harness (a
+// hand-written input, after the fuzzer found the self-containing alias):
+// Load ran out of time and memory instead of failing.
+TEST(ConfigTest, ExponentialAliasesAreRejected) {
+  std::string yaml = "a0: &a0 {x: 1, y: 2, z: 3, w: 4, v: 5, u: 6, t: 7, s: 8, r: 9, q: 10}\n";
+  for (int i = 1; i < 14; ++i) {
+    std::string prev = "*a" + std::to_string(i - 1);
+    yaml += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " {";
+    for (int j = 0; j < 10; ++j) yaml += (j ? ", k" : "k") + std::to_string(j) + ": " + prev;
+    yaml += "}\n";
+  }
+  TempFile file(yaml);
+  auto config = Config::Load(file.path(), Schema(), {});
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(config.status().message().find("entries"), std::string::npos) << config.status();
+}
+
+// Anchors and aliases that expand within the bounds stay usable.
+TEST(ConfigTest, AliasesWithinBoundsLoad) {
+  TempFile file("router:\n  targets: &t\n    home-care: 127.0.0.1:1\nredis: {host: h}\n");
+  auto config = Config::Load(file.path(), Schema(), {});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->Children("router.targets").at("home-care"), "127.0.0.1:1");
+}
+
 TEST(ConfigTest, MissingFileIsNotFound) {
   auto config = Config::Load("/nonexistent/yhteys.yaml", Schema(), {});
   ASSERT_FALSE(config.ok());
