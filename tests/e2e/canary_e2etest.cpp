@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "clients.hpp"
+#include "yhteys/audit/v1/audit_index_service.grpc.pb.h"
 #include "yhteys/familycentre/v1/family_centre_service.grpc.pb.h"
 #include "yhteys/feedback/v1/client_feedback_service.grpc.pb.h"
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
@@ -151,6 +152,37 @@ TEST(CanaryTest, NoCanaryInAnyRecordLogOrMetric) {
   ASSERT_TRUE(offered(parent, 1));     // children at home -> family centre
   ASSERT_TRUE(offered(mother_id, 1));  // EPDS item 10 -> intake, urgent
 
+  // The client's consent recorded by identity code, and the audit index
+  // asked by identity code (and with a mistyped one): the codes stay at the
+  // edge of the router and the index too.
+  router::v1::RecordClientSharingRequest consent;
+  consent.set_idempotency_key("canary-consent");
+  consent.set_identity_code(codes[0]);
+  consent.set_status(referral::v1::SHARING_STATUS_CONSENT_GIVEN);
+  consent.set_unit_id("hc-lahti-1");
+  router::v1::ClientSharing sharing;
+  ASSERT_TRUE(router->RecordClientSharing(Ctx().get(), consent, &sharing).ok());
+  EXPECT_EQ(sharing.client_pseudonym(), hc_client);
+  consent.set_identity_code(WrongCheck(codes[1]));
+  consent.set_idempotency_key("canary-consent-2");
+  EXPECT_EQ(router->RecordClientSharing(Ctx().get(), consent, &sharing).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  auto index = audit::v1::AuditIndex::NewStub(system.Channel("audit-index"));
+  audit::v1::ListClientDataAccessRequest ask;
+  ask.set_identity_code(codes[0]);
+  ask.set_from_date(e2e::Today());
+  audit::v1::ListClientDataAccessResponse answer_of_index;
+  ASSERT_TRUE(WaitFor([&] {
+    answer_of_index.Clear();
+    return index->ListClientDataAccess(Ctx().get(), ask, &answer_of_index).ok() &&
+           answer_of_index.entries_size() >= 2;
+  }, 30s));
+  EXPECT_EQ(answer_of_index.client_pseudonym(), hc_client);
+  ask.set_identity_code(WrongCheck(codes[0]));
+  grpc::Status wrong = index->ListClientDataAccess(Ctx().get(), ask, &answer_of_index);
+  EXPECT_EQ(wrong.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(wrong.error_message().find(Digits(codes[0]).substr(0, 6)), std::string::npos);
+
   std::vector<std::string> needles = {kCanaryText, "CANARY-free-text", "Virtanen", "Kotikatu"};
   for (const auto& code : codes) {
     needles.push_back(code);
@@ -164,6 +196,7 @@ TEST(CanaryTest, NoCanaryInAnyRecordLogOrMetric) {
     topics.push_back(std::string(t) + ".dlq");
   }
   topics.push_back("yhteys.audit.v1");
+  topics.push_back("yhteys.audit.v1.dlq");
   auto records = testing::ReadAll(system.Bootstrap(), topics, static_cast<size_t>(-1), 5s);
   // 2 home care, 3 intake, 2 family centre, 1 feedback, and CREATED and
   // OFFERED for each of the 4 referrals: the search reads all of them.
