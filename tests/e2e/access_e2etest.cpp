@@ -24,6 +24,7 @@
 #include "yhteys/audit/v1/audit_index_service.grpc.pb.h"
 #include "yhteys/feedback/v1/client_feedback_service.grpc.pb.h"
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
+#include "yhteys/mentalhealth/v1/mental_health_intake_service.grpc.pb.h"
 #include "yhteys/referral/v1/referral_events.pb.h"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
 #include "yhteys/router/v1/referral_router_service.grpc.pb.h"
@@ -733,6 +734,115 @@ TEST_F(AccessTest, ADataSharingDenialInForceWithholdsDetailsAndRefusesReads) {
   }, 30s));
   EXPECT_EQ(changes, (std::vector<referral::v1::SharingStatus>{referral::v1::SHARING_STATUS_SHARING_DENIED,
                                                                 referral::v1::SHARING_STATUS_CONSENT_GIVEN}));
+}
+
+// Unit scope for calls that name an existing record rather than a unit: a
+// nurse of Heinola may not assess, visit, plan for or list the assessments
+// of a Lahti client, and a clinician of another unit may not screen in a
+// Lahti intake. Each is refused before the handler runs (nothing written)
+// and audited once as DENIED under the client.
+TEST_F(AccessTest, ACallerBoundToAUnitActsOnlyOnItsOwnUnitsRecords) {
+  const std::string heinola_uri = "spiffe://test.fi/role/homecare-nurse/unit/hc-heinola-1";
+  auto lahti = hc::HomeCare::NewStub(system_->ChannelAs("home-care", "URI:" + kNurse));
+  auto heinola = hc::HomeCare::NewStub(system_->ChannelAs("home-care", "URI:" + heinola_uri));
+  hc::RegisterClientResponse registered;
+  ASSERT_TRUE(
+      lahti->RegisterClient(Ctx().get(), e2e::RegisterRequest(hetu::SyntheticIdentityCode(9950), "own-register"),
+                            &registered)
+          .ok());
+  const std::string client = registered.client_id();
+
+  hc::RecordAssessmentResponse assessed;
+  grpc::Status st = heinola->RecordAssessment(
+      Ctx().get(), e2e::AssessmentRequest(client, "own-assess", e2e::kDepressedMood), &assessed);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << st.error_message();
+  EXPECT_NE(st.error_message().find("unit scope"), std::string::npos) << st.error_message();
+  hc::RecordVisitRequest visit;
+  visit.set_idempotency_key("own-visit");
+  visit.set_client_id(client);
+  visit.set_visit_date(e2e::Today());
+  visit.set_outcome(hc::VISIT_OUTCOME_DONE);
+  hc::RecordVisitResponse visited;
+  EXPECT_EQ(heinola->RecordVisit(Ctx().get(), visit, &visited).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  hc::SetCarePlanRequest plan;
+  plan.set_idempotency_key("own-plan");
+  plan.set_client_id(client);
+  plan.mutable_plan()->set_visits_per_week(7);
+  plan.mutable_plan()->add_tasks(hc::CARE_TASK_MEDICATION);
+  plan.mutable_plan()->set_valid_from(e2e::Today());
+  hc::Client planned;
+  EXPECT_EQ(heinola->SetCarePlan(Ctx().get(), plan, &planned).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  hc::ListAssessmentsRequest list;
+  list.set_client_id(client);
+  hc::ListAssessmentsResponse history;
+  EXPECT_EQ(heinola->ListAssessments(Ctx().get(), list, &history).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(history.assessments_size(), 0);
+
+  // Nothing was written: the client's own unit sees no assessment, visit or plan.
+  ASSERT_TRUE(lahti->ListAssessments(Ctx().get(), list, &history).ok());
+  EXPECT_EQ(history.assessments_size(), 0);
+  hc::GetClientRequest get;
+  get.set_client_id(client);
+  hc::Client read;
+  ASSERT_TRUE(lahti->GetClient(Ctx().get(), get, &read).ok());
+  EXPECT_FALSE(read.has_care_plan());
+  // The own unit may do what the other may not.
+  plan.set_idempotency_key("own-plan-lahti");
+  EXPECT_TRUE(lahti->SetCarePlan(Ctx().get(), plan, &planned).ok());
+  // An unknown client is still NOT_FOUND for a unit-bound caller.
+  list.set_client_id(std::string(64, '0'));
+  EXPECT_EQ(heinola->ListAssessments(Ctx().get(), list, &history).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // An intake of Lahti's unit, screened by another unit's clinician.
+  namespace mh = mentalhealth::v1;
+  auto lahti_clinician = mh::MentalHealthIntake::NewStub(system_->ChannelAs("mental-health-intake", "URI:" + kClinician));
+  const std::string other_clinician = "spiffe://test.fi/role/intake-clinician/unit/mhi-heinola-1";
+  auto other = mh::MentalHealthIntake::NewStub(system_->ChannelAs("mental-health-intake", "URI:" + other_clinician));
+  mh::StartIntakeRequest start;
+  start.set_idempotency_key("own-intake");
+  start.set_identity_code(hetu::SyntheticIdentityCode(9951));
+  start.set_channel(mh::INTAKE_CHANNEL_DIGITAL);
+  start.set_municipality_code("398");
+  start.set_language(common::v1::LANGUAGE_FI);
+  start.set_unit_id("mhi-lahti-1");
+  mh::Intake intake;
+  ASSERT_TRUE(lahti_clinician->StartIntake(Ctx().get(), start, &intake).ok());
+  mh::SubmitScreeningRequest screen;
+  screen.set_idempotency_key("own-screen");
+  screen.set_intake_id(intake.intake_id());
+  screen.set_instrument(mh::INSTRUMENT_GAD7);
+  for (int i = 0; i < 7; ++i) screen.add_answers(1);
+  mh::Intake screened;
+  EXPECT_EQ(other->SubmitScreening(Ctx().get(), screen, &screened).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(lahti_clinician->SubmitScreening(Ctx().get(), screen, &screened).ok());
+
+  // Four DENIED records for the Heinola nurse, each under the client.
+  std::vector<audit::v1::ClientDataAccessed> denied;
+  auto about_client = [&] {
+    size_t n = 0;
+    for (const auto& e : denied) n += e.client_pseudonyms_size() == 1 && e.client_pseudonyms(0) == client;
+    return n;
+  };
+  ASSERT_TRUE(WaitFor([&] {
+    denied = AuditOf(heinola_uri);
+    return about_client() >= 4;
+  }, 30s));
+  // (The topic's partitions interleave this actor's earlier records: count by client.)
+  std::map<std::string, int> under_client;
+  for (const auto& e : denied) {
+    if (e.client_pseudonyms_size() != 1 || e.client_pseudonyms(0) != client) continue;
+    EXPECT_EQ(e.action(), audit::v1::AUDIT_ACTION_DENIED) << e.rpc();
+    EXPECT_NE(e.denial_reason().find("unit scope"), std::string::npos) << e.denial_reason();
+    ++under_client[e.rpc()];
+  }
+  EXPECT_EQ(under_client, (std::map<std::string, int>{{"/yhteys.homecare.v1.HomeCare/RecordAssessment", 1},
+                                                      {"/yhteys.homecare.v1.HomeCare/RecordVisit", 1},
+                                                      {"/yhteys.homecare.v1.HomeCare/SetCarePlan", 1},
+                                                      {"/yhteys.homecare.v1.HomeCare/ListAssessments", 1}}));
+  auto other_events = AuditOnceThereAre(other_clinician, 1);
+  ASSERT_EQ(other_events.size(), 1u);
+  EXPECT_EQ(other_events[0].action(), audit::v1::AUDIT_ACTION_DENIED);
+  EXPECT_EQ(other_events[0].subject_id(), intake.intake_id());
 }
 
 // S10: reflection is for operators only; the plaintext health port serves

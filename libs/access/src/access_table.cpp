@@ -40,15 +40,15 @@ std::vector<AccessRule> BuildTable() {
       {"home-care", "/yhteys.homecare.v1.HomeCare/RegisterClient", {kNurse}, kCreate, {"response.client_id"}, "",
        "care-relationship", {"request.unit_id"}},
       {"home-care", "/yhteys.homecare.v1.HomeCare/RecordAssessment", {kNurse}, kCreate, {"request.client_id"},
-       "response.assessment_id", "care-relationship"},
+       "response.assessment_id", "care-relationship", {}, "request.client_id"},
       {"home-care", "/yhteys.homecare.v1.HomeCare/GetClient", {kNurse}, kRead, {"request.client_id"}, "",
        "care-relationship", {"response.unit_id"}},
       {"home-care", "/yhteys.homecare.v1.HomeCare/ListAssessments", {kNurse}, kRead, {"request.client_id"}, "",
-       "care-relationship"},
+       "care-relationship", {}, "request.client_id"},
       {"home-care", "/yhteys.homecare.v1.HomeCare/SetCarePlan", {kNurse}, kUpdate, {"request.client_id"}, "",
-       "care-relationship"},
+       "care-relationship", {}, "request.client_id"},
       {"home-care", "/yhteys.homecare.v1.HomeCare/RecordVisit", {kNurse}, kCreate, {"request.client_id"},
-       "response.visit_id", "care-relationship"},
+       "response.visit_id", "care-relationship", {}, "request.client_id"},
 
       // ---- family-centre -----------------------------------------------------
       // A contact may be anonymous: it names no client.
@@ -57,17 +57,17 @@ std::vector<AccessRule> BuildTable() {
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/OpenCase", {kFamilyWorker}, kCreate,
        {"response.members.member_id"}, "response.case_id", "case", {"request.unit_id"}},
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/AddMember", {kFamilyWorker}, kUpdate,
-       {"response.members.member_id"}, "request.case_id", "case"},
+       {"response.members.member_id"}, "request.case_id", "case", {}, "request.case_id"},
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/AssignWorker", {kFamilyWorker}, kUpdate,
-       {"response.members.member_id"}, "request.case_id", "case"},
+       {"response.members.member_id"}, "request.case_id", "case", {}, "request.case_id"},
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/StartService", {kFamilyWorker}, kUpdate,
-       {"response.members.member_id"}, "request.case_id", "case"},
+       {"response.members.member_id"}, "request.case_id", "case", {}, "request.case_id"},
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/EndService", {kFamilyWorker}, kUpdate,
-       {"response.members.member_id"}, "request.case_id", "case"},
+       {"response.members.member_id"}, "request.case_id", "case", {}, "request.case_id"},
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/RecordEpds", {kFamilyWorker}, kCreate,
-       {"request.member_id", "response.members.member_id"}, "request.case_id", "case"},
+       {"request.member_id", "response.members.member_id"}, "request.case_id", "case", {}, "request.case_id"},
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/CloseCase", {kFamilyWorker}, kUpdate,
-       {"response.members.member_id"}, "request.case_id", "case"},
+       {"response.members.member_id"}, "request.case_id", "case", {}, "request.case_id"},
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/GetCase", {kFamilyWorker}, kRead,
        {"response.members.member_id"}, "request.case_id", "case", {"response.unit_id"}},
       {"family-centre", "/yhteys.familycentre.v1.FamilyCentre/ListOpenCases", {kFamilyWorker}, kRead,
@@ -77,13 +77,13 @@ std::vector<AccessRule> BuildTable() {
       {"mental-health-intake", "/yhteys.mentalhealth.v1.MentalHealthIntake/StartIntake", {kClinician}, kCreate,
        {"response.client_id"}, "response.intake_id", "intake", {"request.unit_id"}},
       {"mental-health-intake", "/yhteys.mentalhealth.v1.MentalHealthIntake/SubmitScreening", {kClinician}, kCreate,
-       {"response.client_id"}, "request.intake_id", "intake"},
+       {"response.client_id"}, "request.intake_id", "intake", {}, "request.intake_id"},
       {"mental-health-intake", "/yhteys.mentalhealth.v1.MentalHealthIntake/RecordRiskAssessment", {kClinician},
-       kCreate, {"response.client_id"}, "request.intake_id", "intake"},
+       kCreate, {"response.client_id"}, "request.intake_id", "intake", {}, "request.intake_id"},
       {"mental-health-intake", "/yhteys.mentalhealth.v1.MentalHealthIntake/RecordChildrenAtHome", {kClinician},
-       kUpdate, {"response.client_id"}, "request.intake_id", "intake"},
+       kUpdate, {"response.client_id"}, "request.intake_id", "intake", {}, "request.intake_id"},
       {"mental-health-intake", "/yhteys.mentalhealth.v1.MentalHealthIntake/CompleteIntake", {kClinician}, kUpdate,
-       {"response.client_id"}, "request.intake_id", "intake"},
+       {"response.client_id"}, "request.intake_id", "intake", {}, "request.intake_id"},
       {"mental-health-intake", "/yhteys.mentalhealth.v1.MentalHealthIntake/GetIntake", {kClinician}, kRead,
        {"response.client_id"}, "request.intake_id", "intake", {"response.unit_id"}},
 
@@ -132,11 +132,12 @@ std::vector<AccessRule> BuildTable() {
                  {"response.offer.client_pseudonym"}, "request.referral_id", "referral", {"request.unit_id"}});
     for (std::string_view method : {"/yhteys.referral.v1.ReferralInbox/DeclineReferral",
                                     "/yhteys.referral.v1.ReferralInbox/CompleteReferral"}) {
+      // Once a unit has taken the client in, the entry is that unit's.
       t.push_back({inbox.service, method, inbox.staff, kUpdate, {"response.offer.client_pseudonym"},
-                   "request.referral_id", "referral"});
+                   "request.referral_id", "referral", {}, "request.referral_id"});
     }
     t.push_back({inbox.service, "/yhteys.referral.v1.ReferralInbox/GetInboxEntry", inbox.staff, kRead,
-                 {"response.offer.client_pseudonym"}, "request.referral_id", "referral"});
+                 {"response.offer.client_pseudonym"}, "request.referral_id", "referral", {"response.handled_by_unit"}});
     t.push_back({inbox.service, "/yhteys.referral.v1.ReferralInbox/ListInbox", inbox.staff, kRead,
                  {"response.entries.offer.client_pseudonym"}, "", "referral"});
   }
@@ -248,6 +249,12 @@ std::vector<std::string> UnitsOf(const AccessRule& rule, const Message* request,
     }
   }
   return out;
+}
+
+std::string OwnerOf(const AccessRule& rule, const Message* request) {
+  if (rule.owner.empty()) return "";
+  auto values = Read(rule.owner, request, nullptr);
+  return values.empty() ? "" : values.front();
 }
 
 std::string SubjectOf(const AccessRule& rule, const Message* request, const Message* response) {

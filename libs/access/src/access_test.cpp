@@ -114,6 +114,27 @@ TEST(AccessTableTest, EveryRpcOfEveryServiceIsInTheTable) {
   }
 }
 
+// Unit scope cannot be forgotten: every RPC open to a role bound to a unit
+// (nurse, family-centre worker, intake clinician) names the unit it acts in
+// or the record whose unit it is, except the listed ones.
+TEST(AccessTableTest, EveryRpcOfAUnitBoundRoleIsScopedToItsUnit) {
+  const std::set<std::string_view> kUnscoped = {
+      // The service's whole inbox: offers name a service, not a unit, until
+      // the router chooses units; per-unit worklists come with them.
+      "/yhteys.referral.v1.ReferralInbox/ListInbox",
+      // Consent is the client's own decision, recorded wherever they are met.
+      "/yhteys.router.v1.ReferralRouter/GetClientSharing",
+  };
+  for (const AccessRule& rule : AccessTable()) {
+    bool unit_bound = false;
+    for (Role role : rule.roles) {
+      unit_bound |= role == Role::kHomeCareNurse || role == Role::kFamilyCentreWorker || role == Role::kIntakeClinician;
+    }
+    if (!unit_bound || kUnscoped.count(rule.method) || rule.method.rfind("/grpc.", 0) == 0) continue;
+    EXPECT_TRUE(!rule.units.empty() || !rule.owner.empty()) << rule.service << " " << rule.method;
+  }
+}
+
 // Resolves "request.a.b" / "response.a.b" on the method's types: every step a
 // field, the last a string.
 bool PathResolves(const google::protobuf::MethodDescriptor* method, std::string_view spec) {
@@ -152,6 +173,11 @@ TEST(AccessTableTest, EveryRowNamesARealMethodAndItsPathsResolve) {
       EXPECT_TRUE(PathResolves(method, spec)) << m << " " << spec;
       // A response's unit can only stop a read: a write has happened by then.
       if (spec.rfind("response.", 0) == 0) EXPECT_EQ(rule.audit, AuditAction::kRead) << m << " " << spec;
+    }
+    if (!rule.owner.empty()) {
+      // The record is known before the handler runs: a request path.
+      EXPECT_EQ(rule.owner.rfind("request.", 0), 0u) << m << " " << rule.owner;
+      EXPECT_TRUE(PathResolves(method, rule.owner)) << m << " " << rule.owner;
     }
     // Whatever reads or changes client data names the clients (a contact may be anonymous).
     if (rule.audit != AuditAction::kNone && m.find("RecordContact") == std::string_view::npos) {

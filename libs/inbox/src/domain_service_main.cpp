@@ -18,6 +18,13 @@ int RunDomainService(const DomainService& domain, int argc, char** argv, const E
   InboxStore store(rt.redis(), rt.keyspace(), {domain.service, domain.topic, rt.event_source(), rt.idempotency_ttl()});
   InboxService inbox(store, rt.rpc_env(), &rt.relay());
   rt.AddService(&inbox);
+  // An entry a unit has taken in is that unit's (an offer is the service's until then).
+  rt.AddRecordUnitLookup("yhteys.referral.v1.ReferralInbox",
+                         [&store](const std::string& referral_id) -> absl::StatusOr<std::string> {
+                           auto entry = store.Get(referral_id);
+                           if (!entry.ok()) return entry.status();
+                           return entry->handled_by_unit();
+                         });
   std::shared_ptr<void> extension;
   if (extend) {
     extension = extend(rt);

@@ -38,6 +38,19 @@ absl::Status AuditLog::Record(audit::v1::ClientDataAccessed event) const {
   return absl::OkStatus();
 }
 
+void AuditLog::AddRecordUnitLookup(std::string grpc_service, RecordUnitLookup lookup) {
+  record_units_[std::move(grpc_service)] = std::move(lookup);
+}
+
+const AuditLog::RecordUnitLookup* AuditLog::RecordUnitLookupFor(std::string_view method) const {
+  // "/yhteys.homecare.v1.HomeCare/RecordVisit" -> "yhteys.homecare.v1.HomeCare"
+  if (method.empty() || method.front() != '/') return nullptr;
+  const size_t slash = method.find('/', 1);
+  if (slash == std::string_view::npos) return nullptr;
+  auto it = record_units_.find(method.substr(1, slash - 1));
+  return it == record_units_.end() ? nullptr : &it->second;
+}
+
 Caller CallerOf(const grpc::ServerContextBase& ctx) {
   Caller caller;
   auto context = ctx.auth_context();
@@ -137,14 +150,35 @@ grpc::Status AccessProcessor::Process(const InputMetadata& auth_metadata, grpc::
 CallAudit::CallAudit(const AuditLog& audit, const grpc::ServerContextBase& ctx, const char* method)
     : audit_(audit), rule_(access::FindRuleBySuffix(audit.service(), method)) {
   // The certificate is parsed only for a call the table audits or scopes.
-  if (rule_ != nullptr && (rule_->audit != access::AuditAction::kNone || !rule_->units.empty())) caller_ = CallerOf(ctx);
+  if (rule_ != nullptr &&
+      (rule_->audit != access::AuditAction::kNone || !rule_->units.empty() || !rule_->owner.empty())) {
+    caller_ = CallerOf(ctx);
+  }
 }
 
 absl::Status CallAudit::CheckUnitScope(const google::protobuf::Message* request,
                                        const google::protobuf::Message* response) const {
-  if (rule_ == nullptr || rule_->units.empty()) return absl::OkStatus();
+  if (rule_ == nullptr || (rule_->units.empty() && rule_->owner.empty())) return absl::OkStatus();
   if (response != nullptr && rule_->audit != access::AuditAction::kRead) return absl::OkStatus();
   if (caller_.unit.empty()) return absl::OkStatus();  // not bound to a unit
+  if (request != nullptr && !rule_->owner.empty()) {
+    const std::string record = access::OwnerOf(*rule_, request);
+    const AuditLog::RecordUnitLookup* lookup = audit_.RecordUnitLookupFor(rule_->method);
+    if (!record.empty() && lookup != nullptr) {
+      auto unit = (*lookup)(record);
+      if (!unit.ok()) {
+        // No such record (or a malformed id): the handler answers as it would.
+        if (status::IsRetryable(unit.status()) || unit.status().code() == absl::StatusCode::kInternal) {
+          return unit.status();
+        }
+      } else if (!unit->empty() && *unit != caller_.unit) {
+        return absl::PermissionDeniedError("unit scope: a caller of unit " + caller_.unit +
+                                           " acts only on its own unit's records; this one is " +
+                                           (validate::Identifier("unit", *unit).ok() ? *unit : std::string("another")) +
+                                           "'s");
+      }
+    }
+  }
   for (const std::string& unit : access::UnitsOf(*rule_, request, response)) {
     if (unit != caller_.unit) {
       return absl::PermissionDeniedError("unit scope: a caller of unit " + caller_.unit +

@@ -38,6 +38,12 @@ int main(int argc, char** argv) {
   return inbox::RunDomainService(domain, argc, argv, [](server::Runtime& rt) {
     auto family = std::make_shared<Family>(rt);
     rt.AddService(&family->service);
+    rt.AddRecordUnitLookup("yhteys.familycentre.v1.FamilyCentre",
+                           [store = &family->store](const std::string& case_id) -> absl::StatusOr<std::string> {
+                             auto family_case = store->GetCase(case_id);
+                             if (!family_case.ok()) return family_case.status();
+                             return family_case->unit_id();
+                           });
     return std::static_pointer_cast<void>(family);
   });
 }

@@ -202,6 +202,12 @@ absl::StatusOr<v1::Client> HomeCareStore::GetClient(const std::string& client_id
   return std::move(loaded->client);
 }
 
+absl::StatusOr<std::string> HomeCareStore::UnitOfClient(const std::string& client_id) {
+  auto loaded = LoadClient(client_id, /*with_referrals=*/false);
+  if (!loaded.ok()) return loaded.status();
+  return loaded->client.unit_id();
+}
+
 int HomeCareStore::LoadedClient::AgeOn(std::chrono::year_month_day day) const {
   return born ? hetu::AgeOn(*born, day) : client.age_years();
 }

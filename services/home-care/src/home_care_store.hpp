@@ -47,6 +47,8 @@ class HomeCareStore {
   absl::StatusOr<v1::RecordAssessmentResponse> RecordAssessment(const std::string& idempotency_key,
                                                                const v1::RecordAssessmentRequest& request);
   absl::StatusOr<v1::Client> GetClient(const std::string& client_id);
+  // The unit the client is registered in (for unit scope); NOT_FOUND when none.
+  absl::StatusOr<std::string> UnitOfClient(const std::string& client_id);
   absl::StatusOr<v1::ListAssessmentsResponse> ListAssessments(const std::string& client_id);
   absl::StatusOr<v1::Client> SetCarePlan(const std::string& idempotency_key, const v1::SetCarePlanRequest& request);
   absl::StatusOr<v1::RecordVisitResponse> RecordVisit(const std::string& idempotency_key,

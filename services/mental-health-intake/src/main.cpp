@@ -39,6 +39,12 @@ int main(int argc, char** argv) {
   return inbox::RunDomainService(domain, argc, argv, [](server::Runtime& rt) {
     auto intake = std::make_shared<Intake>(rt);
     rt.AddService(&intake->service);
+    rt.AddRecordUnitLookup("yhteys.mentalhealth.v1.MentalHealthIntake",
+                           [store = &intake->store](const std::string& intake_id) -> absl::StatusOr<std::string> {
+                             auto record = store->GetIntake(intake_id);
+                             if (!record.ok()) return record.status();
+                             return record->unit_id();
+                           });
     return std::static_pointer_cast<void>(intake);
   });
 }

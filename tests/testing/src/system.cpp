@@ -94,7 +94,10 @@ void YhteysSystem::Init(const std::vector<std::string>& services, const std::str
   for (const auto& name : services) Start(name);
   for (const auto& name : services) {
     if (!WaitServing(name, std::chrono::seconds(30))) {
-      throw std::runtime_error(name + " did not become SERVING; logs in " + dir_.path());
+      // The directory goes with the fixture: the end of the log travels in the message.
+      std::string log = ReadLog(name);
+      if (log.size() > 3000) log = "..." + log.substr(log.size() - 3000);
+      throw std::runtime_error(name + " did not become SERVING; its log ends:\n" + log);
     }
   }
 }

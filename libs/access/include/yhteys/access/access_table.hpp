@@ -45,6 +45,12 @@ struct AccessRule {
   // to a unit may act only in that unit (request paths are checked before
   // the handler runs; response paths, for reads, before the answer leaves).
   std::vector<std::string_view> units = {};
+  // Where the request names an existing record it acts on ("request.<path>":
+  // a client, a case, an intake, a referral) whose unit the service looks
+  // up (AuditLog::AddRecordUnitLookup): a caller bound to a unit acts only
+  // on its own unit's records. Empty when the request names its unit or
+  // touches no unit's record.
+  std::string_view owner = "";
 };
 
 const std::vector<AccessRule>& AccessTable();
@@ -75,6 +81,8 @@ std::vector<std::string> ClientsOf(const AccessRule& rule, const google::protobu
 // `response` (either may be nullptr), empty values dropped.
 std::vector<std::string> UnitsOf(const AccessRule& rule, const google::protobuf::Message* request,
                                  const google::protobuf::Message* response);
+// The record the request acts on, by the rule's `owner` path, or "".
+std::string OwnerOf(const AccessRule& rule, const google::protobuf::Message* request);
 // The rule's subject (a case, intake or referral id), or "".
 std::string SubjectOf(const AccessRule& rule, const google::protobuf::Message* request,
                       const google::protobuf::Message* response);

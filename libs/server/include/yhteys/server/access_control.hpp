@@ -42,12 +42,23 @@ class AuditLog {
   absl::Status Record(audit::v1::ClientDataAccessed event) const;
   const std::string& service() const { return service_; }
 
+  // How the service finds the unit of an existing record that a call acts
+  // on (the access table's `owner`), per gRPC service ("yhteys.homecare.v1.HomeCare"):
+  // the unit, "" when the record belongs to none yet, NOT_FOUND (or any
+  // non-retryable error) when there is no such record — the handler then
+  // answers as it would. Register before the server starts; read-only after.
+  using RecordUnitLookup = std::function<absl::StatusOr<std::string>(const std::string& record_id)>;
+  void AddRecordUnitLookup(std::string grpc_service, RecordUnitLookup lookup);
+  // The lookup for `method`'s gRPC service, or nullptr.
+  const RecordUnitLookup* RecordUnitLookupFor(std::string_view method) const;
+
  private:
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;
   std::string source_;
   std::string service_;
   std::function<void()> notify_;
+  std::map<std::string, RecordUnitLookup, std::less<>> record_units_;
 };
 
 // The caller as the audit log names it. Without TLS (local development)
@@ -69,8 +80,10 @@ class CallAudit {
   // Unit scope: PERMISSION_DENIED when the caller is bound to a unit and the
   // call names another, per the row's `units` paths: those in `request`
   // (pass response = nullptr, before the handler) or, for a read, those in
-  // `response` (pass request = nullptr, before the answer leaves). OK for a
-  // caller not bound to a unit.
+  // `response` (pass request = nullptr, before the answer leaves); or when
+  // the existing record the request acts on (the row's `owner`) belongs to
+  // another unit (one Redis read, before the handler). OK for a caller not
+  // bound to a unit. UNAVAILABLE when the record's unit cannot be read.
   absl::Status CheckUnitScope(const google::protobuf::Message* request,
                               const google::protobuf::Message* response) const;
 

@@ -88,6 +88,11 @@ class Runtime {
   std::chrono::seconds idempotency_ttl() const;
 
   void AddService(grpc::Service* service);
+  // How unit scope finds the unit of a record a call acts on (see
+  // AuditLog::AddRecordUnitLookup); before Run().
+  void AddRecordUnitLookup(std::string grpc_service, AuditLog::RecordUnitLookup lookup) {
+    audit_->AddRecordUnitLookup(std::move(grpc_service), std::move(lookup));
+  }
   // Consumer options from the kafka.* keys: bootstrap, this service's
   // group, fetch wait and session timeout.
   kafka::ConsumerOptions consumer_options(std::string client_id, std::vector<std::string> topics) const;
