@@ -1,5 +1,8 @@
 #include "yhteys/inbox/inbox_service.hpp"
 
+#include <algorithm>
+
+#include "yhteys/server/access_control.hpp"
 #include "yhteys/server/idempotency.hpp"
 
 namespace yhteys::inbox {
@@ -73,7 +76,21 @@ grpc::ServerUnaryReactor* InboxService::ListInbox(grpc::CallbackServerContext* c
                                                   const referral::v1::ListInboxRequest* req,
                                                   referral::v1::ListInboxResponse* resp) {
   return server::RunUnary(ctx, env_, "ReferralInbox/ListInbox", req, resp, [=, this] {
-    return Assign(store_.List(req->page_size(), req->page_token()), resp);
+    absl::Status listed = Assign(store_.List(req->page_size(), req->page_token()), resp);
+    if (!listed.ok()) return listed;
+    // A caller bound to a unit sees the service's open offers and its own
+    // unit's accepted entries, not those another unit has taken in (a page
+    // may then hold fewer entries than asked; the token still pages on).
+    const std::string unit = server::CallerOf(*ctx).unit;
+    if (!unit.empty()) {
+      auto* entries = resp->mutable_entries();
+      entries->erase(std::remove_if(entries->begin(), entries->end(),
+                                    [&](const referral::v1::InboxEntry& e) {
+                                      return !e.handled_by_unit().empty() && e.handled_by_unit() != unit;
+                                    }),
+                     entries->end());
+    }
+    return absl::OkStatus();
   });
 }
 

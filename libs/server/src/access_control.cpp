@@ -1,5 +1,7 @@
 #include "yhteys/server/access_control.hpp"
 
+#include <algorithm>
+
 #include "yhteys/server/rpc.hpp"
 #include "yhteys/status/grpc_status.hpp"
 
@@ -164,19 +166,32 @@ absl::Status CallAudit::CheckUnitScope(const google::protobuf::Message* request,
   if (request != nullptr && !rule_->owner.empty()) {
     const std::string record = access::OwnerOf(*rule_, request);
     const AuditLog::RecordUnitLookup* lookup = audit_.RecordUnitLookupFor(rule_->method);
-    if (!record.empty() && lookup != nullptr) {
-      auto unit = (*lookup)(record);
-      if (!unit.ok()) {
+    if (lookup == nullptr) {
+      return absl::InternalError("unit scope: no lookup of record units registered for " + std::string(rule_->method));
+    }
+    if (!record.empty()) {
+      auto owner = (*lookup)(record);
+      if (!owner.ok()) {
         // No such record (or a malformed id): the handler answers as it would.
-        if (status::IsRetryable(unit.status()) || unit.status().code() == absl::StatusCode::kInternal) {
-          return unit.status();
+        if (status::IsRetryable(owner.status()) || owner.status().code() == absl::StatusCode::kInternal) {
+          return owner.status();
         }
-      } else if (!unit->empty() && *unit != caller_.unit) {
-        return absl::PermissionDeniedError("unit scope: a caller of unit " + caller_.unit +
-                                           " acts only on its own unit's records; this one is " +
-                                           (validate::Identifier("unit", *unit).ok() ? *unit : std::string("another")) +
-                                           "'s");
+      } else if (!owner->unit.empty() && owner->unit != caller_.unit) {
+        owner_clients_ = owner->clients;
+        return absl::PermissionDeniedError(
+            "unit scope: a caller of unit " + caller_.unit + " acts only on its own unit's records; this one is " +
+            (validate::Identifier("unit", owner->unit).ok() ? owner->unit : std::string("another")) + "'s");
       }
+    }
+  }
+  if (request != nullptr && response == nullptr) {
+    // Where the row reads the unit from the request, a caller bound to a
+    // unit names it (an accept without a unit would leave the entry no unit's).
+    bool from_request = false;
+    for (std::string_view spec : rule_->units) from_request |= spec.rfind("request.", 0) == 0;
+    if (from_request && access::UnitsOf(*rule_, request, nullptr).empty()) {
+      return absl::PermissionDeniedError("unit scope: a caller of unit " + caller_.unit +
+                                         " names its unit in the request (unit_id)");
     }
   }
   for (const std::string& unit : access::UnitsOf(*rule_, request, response)) {
@@ -217,7 +232,11 @@ absl::Status CallAudit::Record(const google::protobuf::Message* request, const g
   // Values a caller sent are recorded only when they have the shape of a
   // pseudonym or an id: a mistyped identity code or a megabyte of text in
   // client_id never reaches the audit log.
-  for (std::string& client : access::ClientsOf(*rule, request, answered)) {
+  std::vector<std::string> clients = access::ClientsOf(*rule, request, answered);
+  for (const std::string& client : owner_clients_) {
+    if (std::find(clients.begin(), clients.end(), client) == clients.end()) clients.push_back(client);
+  }
+  for (std::string& client : clients) {
     if (validate::Pseudonym("client", client).ok()) event.add_client_pseudonyms(std::move(client));
   }
   if (std::string subject = access::SubjectOf(*rule, request, answered);

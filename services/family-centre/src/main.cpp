@@ -39,10 +39,13 @@ int main(int argc, char** argv) {
     auto family = std::make_shared<Family>(rt);
     rt.AddService(&family->service);
     rt.AddRecordUnitLookup("yhteys.familycentre.v1.FamilyCentre",
-                           [store = &family->store](const std::string& case_id) -> absl::StatusOr<std::string> {
+                           [store = &family->store](const std::string& case_id)
+                               -> absl::StatusOr<server::AuditLog::RecordOwner> {
                              auto family_case = store->GetCase(case_id);
                              if (!family_case.ok()) return family_case.status();
-                             return family_case->unit_id();
+                             server::AuditLog::RecordOwner owner{family_case->unit_id(), {}};
+                             for (const auto& m : family_case->members()) owner.clients.push_back(m.member_id());
+                             return owner;
                            });
     return std::static_pointer_cast<void>(family);
   });

@@ -49,9 +49,13 @@ int main(int argc, char** argv) {
   return inbox::RunDomainService(domain, argc, argv, [](server::Runtime& rt) {
     auto home_care = std::make_shared<HomeCare>(rt);
     rt.AddService(&home_care->service);
-    rt.AddRecordUnitLookup("yhteys.homecare.v1.HomeCare", [store = &home_care->store](const std::string& client) {
-      return store->UnitOfClient(client);
-    });
+    rt.AddRecordUnitLookup("yhteys.homecare.v1.HomeCare",
+                           [store = &home_care->store](const std::string& client)
+                               -> absl::StatusOr<server::AuditLog::RecordOwner> {
+                             auto unit = store->UnitOfClient(client);
+                             if (!unit.ok()) return unit.status();
+                             return server::AuditLog::RecordOwner{*unit, {client}};
+                           });
     // The closed loop: outcomes of the referrals home care caused.
     kafka::ConsumerOptions options = rt.consumer_options("yhteys-home-care", {homecare::kReferralsTopic});
     homecare::HomeCareStore* store = &home_care->store;

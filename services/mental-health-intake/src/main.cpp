@@ -40,10 +40,11 @@ int main(int argc, char** argv) {
     auto intake = std::make_shared<Intake>(rt);
     rt.AddService(&intake->service);
     rt.AddRecordUnitLookup("yhteys.mentalhealth.v1.MentalHealthIntake",
-                           [store = &intake->store](const std::string& intake_id) -> absl::StatusOr<std::string> {
+                           [store = &intake->store](const std::string& intake_id)
+                               -> absl::StatusOr<server::AuditLog::RecordOwner> {
                              auto record = store->GetIntake(intake_id);
                              if (!record.ok()) return record.status();
-                             return record->unit_id();
+                             return server::AuditLog::RecordOwner{record->unit_id(), {record->client_id()}};
                            });
     return std::static_pointer_cast<void>(intake);
   });

@@ -44,10 +44,15 @@ class AuditLog {
 
   // How the service finds the unit of an existing record that a call acts
   // on (the access table's `owner`), per gRPC service ("yhteys.homecare.v1.HomeCare"):
-  // the unit, "" when the record belongs to none yet, NOT_FOUND (or any
+  // the unit ("" when the record belongs to none yet) and the clients the
+  // record is about (a refusal is audited under them); NOT_FOUND (or another
   // non-retryable error) when there is no such record — the handler then
   // answers as it would. Register before the server starts; read-only after.
-  using RecordUnitLookup = std::function<absl::StatusOr<std::string>(const std::string& record_id)>;
+  struct RecordOwner {
+    std::string unit;
+    std::vector<std::string> clients;
+  };
+  using RecordUnitLookup = std::function<absl::StatusOr<RecordOwner>(const std::string& record_id)>;
   void AddRecordUnitLookup(std::string grpc_service, RecordUnitLookup lookup);
   // The lookup for `method`'s gRPC service, or nullptr.
   const RecordUnitLookup* RecordUnitLookupFor(std::string_view method) const;
@@ -83,7 +88,10 @@ class CallAudit {
   // `response` (pass request = nullptr, before the answer leaves); or when
   // the existing record the request acts on (the row's `owner`) belongs to
   // another unit (one Redis read, before the handler). OK for a caller not
-  // bound to a unit. UNAVAILABLE when the record's unit cannot be read.
+  // bound to a unit. A caller bound to a unit must name it where the row
+  // reads the unit from the request. UNAVAILABLE (or INTERNAL) when the
+  // record's unit cannot be read; INTERNAL when the service registered no
+  // lookup for an `owner` row (fail closed).
   absl::Status CheckUnitScope(const google::protobuf::Message* request,
                               const google::protobuf::Message* response) const;
 
@@ -98,6 +106,8 @@ class CallAudit {
   const AuditLog& audit_;
   const access::AccessRule* rule_;
   Caller caller_;
+  // The clients of the record the owner check read: a refusal names them.
+  mutable std::vector<std::string> owner_clients_;
 };
 
 class AccessProcessor : public grpc::AuthMetadataProcessor {
