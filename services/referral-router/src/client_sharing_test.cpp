@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "dispatcher.hpp"
 #include "referral_builder.hpp"
 #include "referral_store.hpp"
 #include "yhteys/ids/ids.hpp"
@@ -79,7 +80,8 @@ TEST(OfferForTargetTest, ANeedOnlyOfferTellsTheNeedNotItsCause) {
   auto event = StateChangedEvent(r, referral::v1::REFERRAL_STATE_UNSPECIFIED);
   EXPECT_TRUE(event.rule_id().empty());
   EXPECT_TRUE(event.source_event_id().empty());
-  EXPECT_EQ(event.source_service(), common::v1::SERVICE_NAME_UNSPECIFIED);
+  // The originating service still finds its own referral.
+  EXPECT_EQ(event.source_service(), common::v1::SERVICE_NAME_HOME_CARE);
   EXPECT_TRUE(event.details_withheld());
   EXPECT_EQ(event.need_code(), "possible-depression");
 }
@@ -165,6 +167,48 @@ TEST_F(SharingStoreTest, ReferralsAreNeverMadeUnderAStaleDecision) {
   auto due = referrals_.DueOffers(keyspace_.ShardFor(ShardKeyOfPseudonym(client_)), int64_t{1} << 62, 10);
   ASSERT_TRUE(due.ok());
   EXPECT_TRUE(due->empty());
+}
+
+// A denial recorded after a referral was made, before it was offered, still
+// applies when the dispatcher offers it: withheld, or the need only.
+TEST_F(SharingStoreTest, ADenialRecordedBeforeTheOfferStillApplies) {
+  auto made = [&](const std::string& tail, const std::string& rule_id) {
+    v1::Referral r = Created();
+    r.mutable_offer()->set_client_pseudonym(client_);
+    r.mutable_offer()->set_referral_id(ids::ShardedId("ref", ShardKeyOfPseudonym(client_), tail));
+    r.mutable_offer()->set_rule_id(rule_id);
+    r.mutable_offer()->set_sharing_status(kNotRecorded);
+    r.set_target_service(common::v1::SERVICE_NAME_EXTERNAL);  // offered by publishing: no target call
+    return r;
+  };
+  v1::Referral withheld = made("0000000000000001", "rule-withhold");
+  v1::Referral need_only = made("0000000000000002", "rule-need-only");
+  v1::Referral shared = made("0000000000000003", "rule-share");
+  ASSERT_TRUE(referrals_.CreateReferrals("/yhteys/home-care", "e-9", {withheld, need_only, shared}).ok());
+  ASSERT_TRUE(sharing_.Record("k1", "fp-1", client_, kDenied, "hc-lahti-1").ok());
+
+  DispatcherOptions options;
+  options.sharing = &sharing_;
+  options.under_denial = {{"rule-withhold", UnderDenial::kWithhold},
+                          {"rule-need-only", UnderDenial::kNeedOnly},
+                          {"rule-share", UnderDenial::kShare}};
+  Dispatcher dispatcher(referrals_, {}, options, nullptr, nullptr);
+  EXPECT_EQ(dispatcher.DispatchOnce(), 3);
+
+  auto after_withheld = referrals_.Get(withheld.offer().referral_id());
+  ASSERT_TRUE(after_withheld.ok());
+  EXPECT_EQ(after_withheld->state(), referral::v1::REFERRAL_STATE_WITHHELD);
+  auto after_need_only = referrals_.Get(need_only.offer().referral_id());
+  ASSERT_TRUE(after_need_only.ok());
+  EXPECT_EQ(after_need_only->state(), referral::v1::REFERRAL_STATE_OFFERED);
+  EXPECT_TRUE(after_need_only->offer().details_withheld());
+  EXPECT_EQ(after_need_only->offer().sharing_status(), kDenied);
+  auto after_shared = referrals_.Get(shared.offer().referral_id());
+  ASSERT_TRUE(after_shared.ok());
+  EXPECT_EQ(after_shared->state(), referral::v1::REFERRAL_STATE_OFFERED);
+  EXPECT_FALSE(after_shared->offer().details_withheld());
+  // Nothing is left to offer.
+  EXPECT_EQ(dispatcher.DispatchOnce(), 0);
 }
 
 }  // namespace

@@ -62,14 +62,36 @@ int Dispatcher::DispatchOnce() {
   return offered;
 }
 
-void Dispatcher::Offer(const v1::Referral& referral) {
-  const std::string& id = referral.offer().referral_id();
-  int attempts = referral.offer_attempts() + 1;
-  auto it = stubs_.find(referral.target_service());
-  if (referral.state() != referral::v1::REFERRAL_STATE_CREATED) {
+void Dispatcher::Offer(const v1::Referral& made) {
+  const std::string& id = made.offer().referral_id();
+  int attempts = made.offer_attempts() + 1;
+  auto it = stubs_.find(made.target_service());
+  if (made.state() != referral::v1::REFERRAL_STATE_CREATED) {
     // Already moved on: just drop the pending offer.
-    (void)store_.MarkOffered(referral, referral.offer_attempts());
+    (void)store_.MarkOffered(made, made.offer_attempts());
     return;
+  }
+  // The decision in force now, not only when the referral was made.
+  v1::Referral referral = made;
+  if (options_.sharing != nullptr) {
+    auto current = options_.sharing->Get(made.offer().client_pseudonym());
+    if (!current.ok()) {
+      (void)store_.RescheduleOffer(made, made.offer_attempts(), ids::NowMillis() + options_.min_backoff.count());
+      return;
+    }
+    const auto status = current->sharing.status();
+    if (SharingRestricted(status) && !SharingRestricted(made.offer().sharing_status())) {
+      Rule rule;  // a rule no longer in the file: withheld, the safe side
+      if (auto r = options_.under_denial.find(made.offer().rule_id()); r != options_.under_denial.end()) {
+        rule.under_denial = r->second;
+      }
+      ApplySharing(rule, status, &referral);
+      if (referral.state() == referral::v1::REFERRAL_STATE_WITHHELD) {
+        if (store_.MarkWithheld(made, referral).ok() && on_change_) on_change_();
+        log::Info("referral withheld: the client's sharing decision changed before the offer", {{"referral", id}});
+        return;
+      }
+    }
   }
   if (referral.target_service() == common::v1::SERVICE_NAME_EXTERNAL) {
     // A unit outside Yhteys: the OFFERED event on the referrals topic is the

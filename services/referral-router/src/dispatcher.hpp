@@ -4,6 +4,9 @@
 // target is unreachable (the referral stays CREATED and its deadline clock
 // keeps running). A target that rejects the offer as invalid makes the
 // referral UNROUTABLE for a person to handle.
+// The client's sharing decision is read again just before each offer: a
+// consent withdrawn or a denial (kielto) recorded after the referral was
+// made still applies (its rule's under_denial: WITHHELD, or the need only).
 // Runs on one worker thread; Notify from any thread.
 
 #include <prometheus/counter.h>
@@ -18,6 +21,7 @@
 #include <memory>
 #include <mutex>
 
+#include "client_sharing.hpp"
 #include "referral_store.hpp"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
 
@@ -30,6 +34,10 @@ struct DispatcherOptions {
   std::chrono::milliseconds min_backoff{500};
   std::chrono::milliseconds max_backoff{60000};
   int batch = 64;
+  // The current sharing decisions, and what each rule (by id) does under a
+  // denial; without them, offers go as made.
+  const SharingStore* sharing = nullptr;
+  std::map<std::string, UnderDenial> under_denial;
 };
 
 class Dispatcher {

@@ -78,6 +78,8 @@ int main(int argc, char** argv) {
   dispatch_options.offer_timeout = std::chrono::milliseconds(config.GetInt("router.offer_timeout_ms"));
   dispatch_options.interval = std::chrono::milliseconds(config.GetInt("router.dispatch_interval_ms"));
   dispatch_options.max_backoff = std::chrono::milliseconds(config.GetInt("router.offer_max_backoff_ms"));
+  dispatch_options.sharing = &sharing;
+  for (const router::Rule& rule : *rules) dispatch_options.under_denial[rule.id] = rule.under_denial;
   router::Dispatcher dispatcher(store, std::move(stubs), dispatch_options, [&rt] { rt.relay().Notify(); },
                                &rt.registry());
 

@@ -50,10 +50,11 @@ referral::v1::ReferralStateChanged StateChangedEvent(const v1::Referral& r, Refe
   e.set_sharing_status(r.offer().sharing_status());
   e.set_details_withheld(r.offer().details_withheld());
   if (r.offer().details_withheld()) {
-    // The topic tells no more than the target learns: the need, not its cause.
+    // The topic tells no more than the target learns: the need, not its
+    // cause. source_service stays: the originating service follows its own
+    // referrals by it.
     e.clear_rule_id();
     e.clear_source_event_id();
-    e.clear_source_service();
   }
   *e.mutable_changed_at() = r.updated_at();
   return e;
@@ -163,6 +164,10 @@ absl::Status ReferralStore::MarkOffered(const v1::Referral& referral, int attemp
   to.set_state(referral::v1::REFERRAL_STATE_OFFERED);
   to.set_offer_attempts(attempts);
   return Transition(referral, to, {ReferralState_Name(referral::v1::REFERRAL_STATE_CREATED)}, "Offered", true);
+}
+
+absl::Status ReferralStore::MarkWithheld(const v1::Referral& referral, const v1::Referral& to) {
+  return Transition(referral, to, {ReferralState_Name(referral::v1::REFERRAL_STATE_CREATED)}, "Withheld", true);
 }
 
 absl::Status ReferralStore::MarkUnroutable(const v1::Referral& referral, int attempts) {

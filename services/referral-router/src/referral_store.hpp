@@ -53,6 +53,9 @@ class ReferralStore {
   absl::Status MarkOffered(const v1::Referral& referral, int attempts);
   // Offer failed: try again at next_ms.
   absl::Status RescheduleOffer(const v1::Referral& referral, int attempts, int64_t next_ms);
+  // CREATED -> WITHHELD (`to`): the client withdrew consent or denied
+  // sharing before the offer went out.
+  absl::Status MarkWithheld(const v1::Referral& referral, const v1::Referral& to);
   // The target refused the offer for good: UNROUTABLE, for a person to handle.
   absl::Status MarkUnroutable(const v1::Referral& referral, int attempts);
 
