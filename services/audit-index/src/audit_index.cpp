@@ -51,7 +51,9 @@ absl::StatusOr<Period> PeriodFor(std::string_view from_date, std::string_view to
   if (std::chrono::sys_days(to) < std::chrono::sys_days(*from)) {
     return absl::InvalidArgumentError("to_date: before from_date");
   }
-  const std::chrono::year_month_day retained{std::chrono::sys_days(today) - retention};
+  // The first whole day still held: records are dropped by the millisecond,
+  // so the day `retention` ago is only partly there.
+  const std::chrono::year_month_day retained{std::chrono::sys_days(today) - retention + std::chrono::days(1)};
   const std::chrono::year_month_day start = std::max(std::chrono::sys_days(*from), std::chrono::sys_days(retained));
   const std::chrono::year_month_day after_end{std::chrono::sys_days(to) + std::chrono::days(1)};
   auto from_millis = calendar::StartOfFinnishDayMillis(start);

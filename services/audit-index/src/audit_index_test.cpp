@@ -81,7 +81,7 @@ TEST(PeriodForTest, CoversWholeFinnishDaysWithinTheRetention) {
   ASSERT_TRUE(period.ok()) << period.status();
   EXPECT_EQ(period->from_millis, *calendar::StartOfFinnishDayMillis(D("2026-11-01")));
   EXPECT_EQ(period->to_millis, *calendar::StartOfFinnishDayMillis(D("2026-11-26")));
-  EXPECT_EQ(period->retained_from, "2024-11-26");
+  EXPECT_EQ(period->retained_from, "2024-11-27");
 
   // to_date defaults to today, through its end.
   auto until_today = PeriodFor("2026-11-01", "", today, std::chrono::days(730));
@@ -91,8 +91,8 @@ TEST(PeriodForTest, CoversWholeFinnishDaysWithinTheRetention) {
   // A period reaching past the retention starts where the index still holds.
   auto long_ago = PeriodFor("2020-01-01", "2026-11-26", today, std::chrono::days(30));
   ASSERT_TRUE(long_ago.ok());
-  EXPECT_EQ(long_ago->from_millis, *calendar::StartOfFinnishDayMillis(D("2026-10-27")));
-  EXPECT_EQ(long_ago->retained_from, "2026-10-27");
+  EXPECT_EQ(long_ago->from_millis, *calendar::StartOfFinnishDayMillis(D("2026-10-28")));
+  EXPECT_EQ(long_ago->retained_from, "2026-10-28");
 
   // Wholly past the retention: an empty period.
   auto gone = PeriodFor("2020-01-01", "2020-12-31", today, std::chrono::days(30));
