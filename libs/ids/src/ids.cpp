@@ -1,12 +1,14 @@
 #include "yhteys/ids/ids.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <random>
+#include <stdexcept>
+#include <vector>
 
 namespace yhteys::ids {
 namespace {
@@ -21,20 +23,23 @@ std::string Hex(const unsigned char* data, size_t len) {
   return out;
 }
 
+void FillRandom(unsigned char* out, size_t len) {
+  if (len > 0 && RAND_bytes(out, static_cast<int>(len)) != 1) {
+    throw std::runtime_error("OpenSSL RAND_bytes failed: no random bytes");
+  }
+}
+
 }  // namespace
 
+std::string RandomHex(size_t bytes) {
+  std::vector<unsigned char> buffer(bytes);
+  FillRandom(buffer.data(), buffer.size());
+  return Hex(buffer.data(), buffer.size());
+}
+
 std::string NewUuid() {
-  thread_local std::mt19937_64 rng([] {
-    std::random_device rd;
-    std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
-    return std::mt19937_64(seq);
-  }());
   unsigned char bytes[16];
-  uint64_t a = rng(), b = rng();
-  for (int i = 0; i < 8; ++i) {
-    bytes[i] = static_cast<unsigned char>(a >> (8 * i));
-    bytes[8 + i] = static_cast<unsigned char>(b >> (8 * i));
-  }
+  FillRandom(bytes, sizeof bytes);
   bytes[6] = (bytes[6] & 0x0f) | 0x40;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   std::string hex = Hex(bytes, 16);

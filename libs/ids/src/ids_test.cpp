@@ -1,6 +1,7 @@
 #include "yhteys/ids/ids.hpp"
 
 #include <gtest/gtest.h>
+#include <vector>
 
 #include <chrono>
 #include <cstdlib>
@@ -19,6 +20,22 @@ TEST(IdsTest, UuidIsVersion4AndUnique) {
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 1000u);
+}
+
+// Tokens: the asked length, hex only, never repeated, and every hex digit
+// turns up at every position (a generator stuck on some bits would not).
+TEST(IdsTest, RandomHexHasTheLengthAskedAndIsNeverRepeated) {
+  EXPECT_EQ(RandomHex(0), "");
+  std::set<std::string> seen;
+  std::vector<std::set<char>> digits(32);
+  for (int i = 0; i < 2000; ++i) {
+    std::string token = RandomHex(16);
+    ASSERT_EQ(token.size(), 32u);
+    EXPECT_TRUE(IsLowerHex(token));
+    EXPECT_TRUE(seen.insert(token).second);
+    for (size_t p = 0; p < token.size(); ++p) digits[p].insert(token[p]);
+  }
+  for (size_t p = 0; p < digits.size(); ++p) EXPECT_EQ(digits[p].size(), 16u) << p;
 }
 
 TEST(IdsTest, DigestsMatchKnownAnswers) {

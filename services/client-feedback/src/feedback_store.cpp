@@ -38,7 +38,8 @@ std::string AlertKey(const std::string& unit_id) { return "alert:" + unit_id; }
 std::string TokenKey(const std::string& token) { return "token:" + token; }
 std::string TextKey(const std::string& feedback_id) { return "text:" + feedback_id; }
 
-std::string RandomHex() { return ids::Sha256Hex(ids::NewUuid()).substr(0, kTokenChars); }
+// A token or id no one can guess: kTokenChars hex characters from OpenSSL's CSPRNG.
+std::string RandomHex() { return ids::RandomHex(kTokenChars / 2); }
 
 // UTF-8 code points (protobuf has checked that the string is valid UTF-8).
 size_t CharacterCount(std::string_view text) {

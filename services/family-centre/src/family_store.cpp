@@ -32,7 +32,7 @@ std::string ContactKey(const std::string& id) { return "contact:" + id; }
 std::string OpenKey(const std::string& unit_shard_key) { return "unit:" + unit_shard_key + ":open"; }
 
 std::string NewId(std::string_view prefix, const std::string& unit_shard_key) {
-  return ids::ShardedId(prefix, unit_shard_key, ids::Sha256Hex(ids::NewUuid()).substr(0, 16));
+  return ids::ShardedId(prefix, unit_shard_key, ids::RandomHex(8));
 }
 
 absl::Status ValidateCaseId(const std::string& case_id) {

@@ -159,7 +159,7 @@ absl::StatusOr<v1::Intake> IntakeStore::StartIntake(const std::string& idempoten
 
   std::string shard_key = pseudonym.substr(0, 16);
   int shard = keyspace_.ShardFor(shard_key);
-  std::string random = ids::Sha256Hex(ids::NewUuid());
+  std::string random = ids::RandomHex(8);
 
   v1::Intake intake;
   intake.set_intake_id(ids::ShardedId("int", shard_key, random.substr(0, 16)));

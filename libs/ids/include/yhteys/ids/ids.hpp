@@ -1,6 +1,7 @@
 #pragma once
 // Identifiers and digests: random UUIDs for event and entity ids, SHA-256 for
-// request fingerprints and derived ids. Thread-safe.
+// request fingerprints and derived ids. Randomness comes from OpenSSL's
+// CSPRNG (RAND_bytes): ids and tokens must not be guessable. Thread-safe.
 
 #include <cstdint>
 #include <string>
@@ -10,6 +11,11 @@ namespace yhteys::ids {
 
 // A random (version 4) UUID in canonical lower-case form.
 std::string NewUuid();
+
+// `bytes` random bytes as 2 * `bytes` lower-case hex characters, for tokens
+// and ids that must not be guessed. Throws std::runtime_error if the
+// generator fails: never a weaker fallback.
+std::string RandomHex(size_t bytes);
 
 // Lower-case hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
