@@ -1,4 +1,4 @@
-// The canary test (faults.md I4/S9): traffic through every service with
+// The canary test (no identity code, name or free text anywhere): traffic through every service with
 // canary identity codes (synthetic, 900 series) and canary free text, good
 // and bad requests alike, until the cross-sector referrals it causes were
 // offered; then every Kafka record (every topic and dead-letter topic, key,

@@ -1,8 +1,7 @@
-// Fault injection over real processes (docs/faults.md, rows R1/R2, R8, R11,
-// R12, R13): services killed with SIGKILL or stopped with SIGTERM, Redis
-// killed and restarted, a referral target down. After each fault the
-// invariants are checked through the gRPC APIs and by reading the topics
-// with a plain Kafka consumer: no loss (I1), no duplicate effect (I2), clear
+// Fault injection over real processes: services killed with SIGKILL or
+// stopped with SIGTERM, Redis killed and restarted, a referral target down.
+// After each fault the invariants are checked through the gRPC APIs and by
+// reading the topics with a plain Kafka consumer: no loss (I1), no duplicate effect (I2), clear
 // errors (I3) and no identity code in logs or metrics (I4).
 //
 // Every test starts its own system. Waiting is always WaitFor with a bound;

@@ -1,8 +1,8 @@
-// The fault suite with exact accounting (docs/faults.md R1-R5, R8, R9, R12,
-// and the operations issue's findings): a steady load of home-care
-// assessments that must each end as one referral, a fault injected
-// mid-load, then every write answered OK counted in Redis, on Kafka and in
-// the router (see ledger.hpp). Each test prints its row of counts.
+// The fault suite with exact accounting (the faults listed in the README's
+// test section): a steady load of home-care assessments that must each end
+// as one referral, a fault injected mid-load, then every write answered OK
+// counted in Redis, on Kafka and in the router (see ledger.hpp). Each test
+// prints its row of counts.
 //
 // Every test starts its own system on free loopback ports; waits are
 // WaitFor with a bound; sleeps only pace the writer or hold a fault.
