@@ -291,7 +291,6 @@ void Runtime::AddWorker(std::string name, std::function<void(const std::atomic<b
   workers_.emplace_back(std::move(name), std::move(run));
 }
 
-void Runtime::AddHealthCheck(std::function<absl::Status()> check) { health_checks_.push_back(std::move(check)); }
 
 int Runtime::Run() {
   // A peer (Redis, a broker, a client) that closes while we write must be an
@@ -439,10 +438,6 @@ int Runtime::Run() {
         }
       }
       absl::Status kafka_status = relay_->CheckKafka(std::chrono::milliseconds(1500));
-      absl::Status extra = absl::OkStatus();
-      for (auto& check : health_checks_) {
-        if (extra.ok()) extra = check();
-      }
       redis_up.Set(redis_status.ok() ? 1 : 0);
       kafka_up.Set(kafka_status.ok() ? 1 : 0);
       if (static_cast<int>(kafka_status.ok()) != last_kafka) {
@@ -458,12 +453,12 @@ int Runtime::Run() {
       // shard already refuses writes.
       int64_t backlog = relay_->largest_shard_backlog();
       bool outbox_full = keyspace_->outbox_limit() > 0 && backlog >= keyspace_->outbox_limit();
-      bool serving = redis_status.ok() && !gate_.closed() && !outbox_full && extra.ok();
+      bool serving = redis_status.ok() && !gate_.closed() && !outbox_full;
       std::string reason = !redis_status.ok() ? std::string(redis_status.message())
                            : gate_.closed()   ? std::string(gate_.Check().message())
                            : outbox_full      ? "outbox: a shard holds " + std::to_string(backlog) +
                                                " events waiting for Kafka, its share of outbox.max_backlog"
-                                              : std::string(extra.message());
+                                              : std::string();
       if (!stop.load() && (static_cast<int>(serving) != last || reason != last_reason)) {
         set_health(serving);
         if (serving) {

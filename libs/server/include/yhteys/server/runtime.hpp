@@ -101,8 +101,6 @@ class Runtime {
   // Background loops owned by the service (e.g. the router's dispatcher):
   // `run` is called on its own thread with a stop flag.
   void AddWorker(std::string name, std::function<void(const std::atomic<bool>& stop)> run);
-  // Extra health checks beyond Redis and Kafka.
-  void AddHealthCheck(std::function<absl::Status()> check);
 
   // Serves until SIGTERM/SIGINT; returns the process exit code.
   int Run();
@@ -130,7 +128,6 @@ class Runtime {
   std::vector<grpc::Service*> services_;
   std::vector<std::unique_ptr<kafka::Consumer>> consumers_;
   std::vector<std::pair<std::string, std::function<void(const std::atomic<bool>&)>>> workers_;
-  std::vector<std::function<absl::Status()>> health_checks_;
   ServingGate gate_;
   std::vector<std::string> generations_;  // the keyspace markers' values, health thread only
 };
