@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
 #include "yhteys/hetu/detail/hmac_sha256.hpp"
+#include "yhteys/hetu/identity_code.hpp"
 #include "yhteys/hetu/pseudonymizer.hpp"
 
 namespace yhteys::hetu {
@@ -84,6 +85,32 @@ TEST(PseudonymizerTest, SurroundingWhitespaceDoesNotMatter) {
   auto p = Pseudonymizer::FromKey(kKey);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->Pseudonym(" 010594Y9032\n"), p->Pseudonym(kCode));
+}
+
+// A request's identity code: trimmed, required, validated, then pseudonymised;
+// refusals name identity_code and never echo the code.
+TEST(PseudonymOfIdentityCodeTest, ValidatesBeforePseudonymising) {
+  auto p = Pseudonymizer::FromKey(kKey);
+  ASSERT_TRUE(p.ok());
+  const ValidationOptions options{std::chrono::year_month_day{std::chrono::year(2026), std::chrono::month(11),
+                                                              std::chrono::day(26)},
+                                  /*allow_temporary=*/true};
+  auto from_request = PseudonymOfIdentityCode(" 010594Y9032\n", options, *p);
+  ASSERT_TRUE(from_request.ok()) << from_request.status();
+  EXPECT_EQ(*from_request, p->Pseudonym(kCode));
+
+  auto missing = PseudonymOfIdentityCode("  ", options, *p);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(missing.status().message(), "identity_code: required");
+  for (const char* bad : {"010594Y9033", "010594Y903", "320194Y9032"}) {
+    auto refused = PseudonymOfIdentityCode(bad, options, *p);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(refused.status().message().rfind("identity_code: ", 0), 0u) << refused.status();
+    EXPECT_EQ(refused.status().message().find("010594"), std::string::npos) << refused.status();
+  }
+  // Production refuses temporary (900-series) codes.
+  const ValidationOptions production{options.today, /*allow_temporary=*/false};
+  EXPECT_EQ(PseudonymOfIdentityCode(kCode, production, *p).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(PseudonymizerTest, DifferentKeyDifferentPseudonym) {

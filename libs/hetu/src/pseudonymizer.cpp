@@ -115,4 +115,12 @@ std::string Pseudonymizer::Pseudonym(std::string_view normalized_identity_code) 
   return pseudonym;
 }
 
+absl::StatusOr<std::string> PseudonymOfIdentityCode(std::string_view raw_code, const ValidationOptions& options,
+                                                    const Pseudonymizer& pseudonymizer) {
+  const std::string code = NormalizeIdentityCode(raw_code);
+  if (code.empty()) return absl::InvalidArgumentError("identity_code: required");
+  if (auto parsed = ParseIdentityCode(code, options); !parsed.ok()) return parsed.status();
+  return pseudonymizer.Pseudonym(code);
+}
+
 }  // namespace yhteys::hetu

@@ -19,11 +19,10 @@ absl::Status ListClientDataAccess(const AuditIndexStore& store, const QuerySetti
       client = request.client_pseudonym();
       break;
     case audit::v1::ListClientDataAccessRequest::kIdentityCode: {
-      const std::string code = hetu::NormalizeIdentityCode(request.identity_code());
-      if (code.empty()) return absl::InvalidArgumentError("identity_code: required");
-      auto parsed = hetu::ParseIdentityCode(code, {today, settings.accept_temporary_codes});
-      if (!parsed.ok()) return parsed.status();
-      client = settings.pseudonymizer->Pseudonym(code);
+      auto pseudonym = hetu::PseudonymOfIdentityCode(request.identity_code(), {today, settings.accept_temporary_codes},
+                                                     *settings.pseudonymizer);
+      if (!pseudonym.ok()) return pseudonym.status();
+      client = std::move(*pseudonym);
       break;
     }
     default:

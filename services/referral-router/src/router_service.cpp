@@ -68,11 +68,10 @@ absl::StatusOr<v1::ClientSharing> RecordClientSharing(const SharingStore& store,
       pseudonym = request.client_pseudonym();
       break;
     case v1::RecordClientSharingRequest::kIdentityCode: {
-      const std::string code = hetu::NormalizeIdentityCode(request.identity_code());
-      if (code.empty()) return absl::InvalidArgumentError("identity_code: required");
-      auto parsed = hetu::ParseIdentityCode(code, {settings.today(), settings.accept_temporary_codes});
-      if (!parsed.ok()) return parsed.status();
-      pseudonym = settings.pseudonymizer->Pseudonym(code);
+      auto from_code = hetu::PseudonymOfIdentityCode(
+          request.identity_code(), {settings.today(), settings.accept_temporary_codes}, *settings.pseudonymizer);
+      if (!from_code.ok()) return from_code.status();
+      pseudonym = std::move(*from_code);
       break;
     }
     default:
@@ -98,8 +97,8 @@ RouterService::RouterService(ReferralStore& store, const SharingStore& sharing, 
                              server::RpcEnv env, std::function<void()> on_change)
     : store_(store), sharing_(sharing), settings_(std::move(settings)), env_(env), on_change_(std::move(on_change)) {}
 
-absl::Status RouterService::CheckDetailsMayBeShown(const v1::Referral& referral) const {
-  auto current = sharing_.Get(referral.offer().client_pseudonym());
+absl::Status RouterService::CheckDetailsMayBeShown(const std::string& client_pseudonym) const {
+  auto current = sharing_.Get(client_pseudonym);
   if (!current.ok()) return current.status();
   if (SharingRestricted(current->sharing.status())) {
     return absl::PermissionDeniedError(
@@ -115,7 +114,7 @@ grpc::ServerUnaryReactor* RouterService::GetReferral(grpc::CallbackServerContext
     if (req->referral_id().empty()) return absl::InvalidArgumentError("referral_id: required");
     auto result = store_.Get(req->referral_id());
     if (!result.ok()) return result.status();
-    if (absl::Status shown = CheckDetailsMayBeShown(*result); !shown.ok()) {
+    if (absl::Status shown = CheckDetailsMayBeShown(result->offer().client_pseudonym()); !shown.ok()) {
       // Never sent (the call fails); names the client so that the denial is
       // audited under them.
       resp->mutable_offer()->set_client_pseudonym(result->offer().client_pseudonym());
@@ -131,13 +130,7 @@ grpc::ServerUnaryReactor* RouterService::ListClientReferrals(grpc::CallbackServe
                                                              v1::ListClientReferralsResponse* resp) {
   return server::RunUnary(ctx, env_, "ReferralRouter/ListClientReferrals", req, resp, [=, this]() -> absl::Status {
     if (auto st = validate::Pseudonym("client_pseudonym", req->client_pseudonym()); !st.ok()) return st;
-    auto sharing = sharing_.Get(req->client_pseudonym());
-    if (!sharing.ok()) return sharing.status();
-    if (SharingRestricted(sharing->sharing.status())) {
-      return absl::PermissionDeniedError(
-          "client_pseudonym: the client's consent is withdrawn or sharing denied (kielto): referral details are not "
-          "shown");
-    }
+    if (absl::Status shown = CheckDetailsMayBeShown(req->client_pseudonym()); !shown.ok()) return shown;
     auto result = store_.ListForClient(req->client_pseudonym());
     if (!result.ok()) return result.status();
     for (auto& r : *result) *resp->add_referrals() = std::move(r);

@@ -48,10 +48,10 @@ class RouterService final : public v1::ReferralRouter::CallbackService {
                                              v1::ClientSharing* resp) override;
 
  private:
-  // PERMISSION_DENIED when the referral's details may not be shown to the
-  // router's callers: the client has withdrawn consent or denied sharing
-  // (whatever the decision was when the referral was made).
-  absl::Status CheckDetailsMayBeShown(const v1::Referral& referral) const;
+  // PERMISSION_DENIED when the client's referral details may not be shown
+  // to the router's callers: the client has withdrawn consent or denied
+  // sharing (whatever the decision was when a referral was made).
+  absl::Status CheckDetailsMayBeShown(const std::string& client_pseudonym) const;
 
   ReferralStore& store_;
   const SharingStore& sharing_;

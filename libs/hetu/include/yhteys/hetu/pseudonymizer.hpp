@@ -55,6 +55,15 @@ class Pseudonymizer {
   std::string key_;
 };
 
+struct ValidationOptions;
+
+// The pseudonym of an identity code as a request sent it: trimmed
+// (NormalizeIdentityCode), required ("identity_code: required"), validated
+// (ParseIdentityCode under `options`), then pseudonymised. Errors are
+// INVALID_ARGUMENT naming identity_code and never echo the code.
+absl::StatusOr<std::string> PseudonymOfIdentityCode(std::string_view raw_code, const ValidationOptions& options,
+                                                    const Pseudonymizer& pseudonymizer);
+
 }  // namespace yhteys::hetu
 
 #endif  // YHTEYS_HETU_PSEUDONYMIZER_HPP_
