@@ -140,8 +140,10 @@ int Throughput(const Options& o) {
         grpc::Status st = stub->RecordAssessment(&ctx, req, &resp);
         double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
         if (!measuring.load()) continue;
-        if (st.ok()) latencies[w].push_back(ms);
-        else errors.fetch_add(1);
+        if (st.ok())
+          latencies[w].push_back(ms);
+        else
+          errors.fetch_add(1);
       }
     });
   }
@@ -177,8 +179,9 @@ int Referrals(const Options& o) {
     workers.emplace_back([&] {
       auto s = homecare::v1::HomeCare::NewStub(channels[0]);
       for (int i = next.fetch_add(1); i < o.referrals; i = next.fetch_add(1)) {
-        if (o.rate > 0) std::this_thread::sleep_until(t0 + std::chrono::duration_cast<Clock::duration>(
-                                                                std::chrono::duration<double>(i / o.rate)));
+        if (o.rate > 0)
+          std::this_thread::sleep_until(
+              t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(i / o.rate)));
         auto req = Assessment(clients[i], "bench-ref-" + run_id + "-" + std::to_string(i), true);
         grpc::ClientContext ctx;
         ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
@@ -212,8 +215,8 @@ int Referrals(const Options& o) {
   }
   rd_kafka_topic_partition_list_t* assignment = rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt);
   for (int p = 0; p < md->topics[0].partition_cnt; ++p) {
-    rd_kafka_topic_partition_list_add(assignment, "yhteys.referrals.events.v1", md->topics[0].partitions[p].id)->offset =
-        RD_KAFKA_OFFSET_BEGINNING;
+    rd_kafka_topic_partition_list_add(assignment, "yhteys.referrals.events.v1", md->topics[0].partitions[p].id)
+        ->offset = RD_KAFKA_OFFSET_BEGINNING;
   }
   rd_kafka_metadata_destroy(md);
   rd_kafka_topic_destroy(rkt);
@@ -229,8 +232,9 @@ int Referrals(const Options& o) {
       if (change.ParseFromArray(msg->payload, static_cast<int>(msg->len)) &&
           change.state() == referral::v1::REFERRAL_STATE_OFFERED) {
         auto it = returned.find(change.client_pseudonym());
-        auto offered = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
-            std::chrono::nanoseconds(google::protobuf::util::TimeUtil::TimestampToNanoseconds(change.changed_at()))));
+        auto offered = std::chrono::system_clock::time_point(
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(
+                google::protobuf::util::TimeUtil::TimestampToNanoseconds(change.changed_at()))));
         // Referrals of earlier runs for the same synthetic clients are skipped.
         if (it != returned.end() && offered >= run_start && !offered_ms.count(it->first)) {
           offered_ms[it->first] = std::chrono::duration<double, std::milli>(offered - it->second).count();
@@ -261,17 +265,28 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--mode") o.mode = v;
-    else if (k == "--target") o.target = v;
-    else if (k == "--concurrency") o.concurrency = std::atoi(v.c_str());
-    else if (k == "--duration-s") o.duration_s = std::atoi(v.c_str());
-    else if (k == "--warmup-s") o.warmup_s = std::atoi(v.c_str());
-    else if (k == "--clients") o.clients = std::atoi(v.c_str());
-    else if (k == "--client-offset") o.client_offset = std::atoi(v.c_str());
-    else if (k == "--referrals") o.referrals = std::atoi(v.c_str());
-    else if (k == "--rate") o.rate = std::atof(v.c_str());
-    else if (k == "--bootstrap-file") o.bootstrap_file = v;
-    else if (k == "--label") o.label = v;
+    if (k == "--mode")
+      o.mode = v;
+    else if (k == "--target")
+      o.target = v;
+    else if (k == "--concurrency")
+      o.concurrency = std::atoi(v.c_str());
+    else if (k == "--duration-s")
+      o.duration_s = std::atoi(v.c_str());
+    else if (k == "--warmup-s")
+      o.warmup_s = std::atoi(v.c_str());
+    else if (k == "--clients")
+      o.clients = std::atoi(v.c_str());
+    else if (k == "--client-offset")
+      o.client_offset = std::atoi(v.c_str());
+    else if (k == "--referrals")
+      o.referrals = std::atoi(v.c_str());
+    else if (k == "--rate")
+      o.rate = std::atof(v.c_str());
+    else if (k == "--bootstrap-file")
+      o.bootstrap_file = v;
+    else if (k == "--label")
+      o.label = v;
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return 2;

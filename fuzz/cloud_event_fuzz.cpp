@@ -100,8 +100,7 @@ std::size_t Walk(const Message& message, int depth) {
         case FieldDescriptor::CPPTYPE_ENUM:
           seen += (f->is_repeated() ? r->GetRepeatedEnumValue(message, f, i) : r->GetEnumValue(message, f)) != 0;
           break;
-        default:
-          break;
+        default: break;
       }
     }
   }
@@ -124,8 +123,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Record record = Split(std::string_view(reinterpret_cast<const char*>(data), size));
 
-  for (const char* name : {"ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "ce_subject",
-                           "content-type", ""}) {
+  for (const char* name :
+       {"ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "ce_subject", "content-type", ""}) {
     (void)yhteys::kafka::HeaderValue(record.headers, name);
   }
   auto event = yhteys::kafka::FromHeaders(record.headers);

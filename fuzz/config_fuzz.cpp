@@ -106,7 +106,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (spec.type == KeyType::kInt) (void)config->GetInt(spec.name);
   }
   for (const std::string& line : config->Describe()) {
-    if (line.starts_with("pseudonym.key_file = ")) Check(line == "pseudonym.key_file = <secret>", "secrets stay hidden");
+    if (line.starts_with("pseudonym.key_file = "))
+      Check(line == "pseudonym.key_file = <secret>", "secrets stay hidden");
   }
   return 0;
 }

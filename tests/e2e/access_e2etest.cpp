@@ -5,9 +5,9 @@
 // each role against an RPC it may not call) of the fault list, and the audit
 // count of a scripted session: every call that touched client data and every
 // denial is exactly one event on yhteys.audit.v1.
-#include <gtest/gtest.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <sys/wait.h>
 
@@ -25,10 +25,10 @@
 #include "yhteys/feedback/v1/client_feedback_service.grpc.pb.h"
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
 #include "yhteys/mentalhealth/v1/mental_health_intake_service.grpc.pb.h"
+#include "yhteys/redis/pool.hpp"
 #include "yhteys/referral/v1/referral_events.pb.h"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
 #include "yhteys/router/v1/referral_router_service.grpc.pb.h"
-#include "yhteys/redis/pool.hpp"
 #include "yhteys/server/health_client.hpp"
 #include "yhteys/testing/system.hpp"
 
@@ -98,10 +98,12 @@ class AccessTest : public ::testing::Test {
   // Waits until `actor` has at least `count` audit events, then returns them all.
   static std::vector<audit::v1::ClientDataAccessed> AuditOnceThereAre(const std::string& actor, size_t count) {
     std::vector<audit::v1::ClientDataAccessed> events;
-    WaitFor([&] {
-      events = AuditOf(actor);
-      return events.size() >= count;
-    }, 30s);
+    WaitFor(
+        [&] {
+          events = AuditOf(actor);
+          return events.size() >= count;
+        },
+        30s);
     return events;
   }
 
@@ -127,8 +129,8 @@ TEST_F(AccessTest, UnauthenticatedCallersNeverReachAHandler) {
 
   testing::TestCa other(system_->dir(), "other-ca");
   auto foreign = other.Issue("foreign-nurse", "URI:" + kNurse);
-  auto foreign_stub = hc::HomeCare::NewStub(
-      system_->Channel("home-care", testing::MtlsCredentials(system_->ca().ca_file(), foreign)));
+  auto foreign_stub =
+      hc::HomeCare::NewStub(system_->Channel("home-care", testing::MtlsCredentials(system_->ca().ca_file(), foreign)));
   EXPECT_EQ(foreign_stub->GetClient(Ctx().get(), get, &out).error_code(), grpc::StatusCode::UNAVAILABLE);
 
   // None of them reached the access check either: no audit record names the nurse.
@@ -197,13 +199,15 @@ TEST_F(AccessTest, EachRoleIsDeniedWhatItMayNotCallAndEachDenialIsAuditedOnce) {
     EXPECT_NE(st.error_message().find("may not call"), std::string::npos) << st.error_message();
   }
   std::map<std::string, std::vector<audit::v1::ClientDataAccessed>> audit;
-  ASSERT_TRUE(WaitFor([&] {
-    audit = AuditByActor();
-    for (const auto& c : cases) {
-      if (audit[c.role_uri].empty()) return false;
-    }
-    return true;
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        audit = AuditByActor();
+        for (const auto& c : cases) {
+          if (audit[c.role_uri].empty()) return false;
+        }
+        return true;
+      },
+      30s));
   for (const auto& c : cases) {
     const auto& events = audit[c.role_uri];
     ASSERT_EQ(events.size(), 1u) << c.role_uri;
@@ -237,8 +241,9 @@ TEST_F(AccessTest, AScriptedSessionLeavesExactlyOneAuditEventPerCall) {
   ASSERT_TRUE(st.ok()) << st.error_message();
   const std::string client = registered.client_id();
   hc::RecordAssessmentResponse assessed;
-  ASSERT_TRUE(nurse->RecordAssessment(Ctx().get(), e2e::AssessmentRequest(client, "access-assess", e2e::kDepressedMood),
-                                      &assessed)
+  ASSERT_TRUE(nurse
+                  ->RecordAssessment(Ctx().get(), e2e::AssessmentRequest(client, "access-assess", e2e::kDepressedMood),
+                                     &assessed)
                   .ok());
   hc::GetClientRequest get;
   get.set_client_id(client);
@@ -290,10 +295,12 @@ TEST_F(AccessTest, AScriptedSessionLeavesExactlyOneAuditEventPerCall) {
     return out;
   };
   std::vector<audit::v1::ClientDataAccessed> offers;
-  ASSERT_TRUE(WaitFor([&] {
-    offers = router_events();
-    return !offers.empty();
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        offers = router_events();
+        return !offers.empty();
+      },
+      30s));
   ASSERT_EQ(offers.size(), 1u);
   EXPECT_EQ(offers[0].rpc(), "/yhteys.referral.v1.ReferralInbox/OfferReferral");
   EXPECT_EQ(offers[0].service(), common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE);
@@ -402,10 +409,12 @@ TEST_F(AccessTest, ACallerBoundToAUnitActsOnlyInThatUnit) {
   EXPECT_EQ(inbox->AcceptReferral(Ctx().get(), accept, &entry).error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
   std::map<std::string, std::vector<audit::v1::ClientDataAccessed>> audit;
-  ASSERT_TRUE(WaitFor([&] {
-    audit = AuditByActor();
-    return audit[heinola_uri].size() >= 2 && !audit[clinician_uri].empty();
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        audit = AuditByActor();
+        return audit[heinola_uri].size() >= 2 && !audit[clinician_uri].empty();
+      },
+      30s));
   ASSERT_EQ(audit[heinola_uri].size(), 2u);
   for (const auto& e : audit[heinola_uri]) {
     EXPECT_EQ(e.action(), audit::v1::AUDIT_ACTION_DENIED) << e.rpc();
@@ -445,12 +454,14 @@ TEST_F(AccessTest, WhoHasProcessedMyDataAfterAScriptedDay) {
             grpc::StatusCode::PERMISSION_DENIED);
   // The referral the router offered the intake, read there by the clinician.
   std::string referral_id;
-  ASSERT_TRUE(WaitFor([&] {
-    for (const auto& e : AuditOf("spiffe://test.fi/role/router")) {
-      if (!e.client_pseudonyms().empty() && e.client_pseudonyms(0) == client) referral_id = e.subject_id();
-    }
-    return !referral_id.empty();
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        for (const auto& e : AuditOf("spiffe://test.fi/role/router")) {
+          if (!e.client_pseudonyms().empty() && e.client_pseudonyms(0) == client) referral_id = e.subject_id();
+        }
+        return !referral_id.empty();
+      },
+      30s));
   referral::v1::GetInboxEntryRequest get_entry;
   get_entry.set_referral_id(referral_id);
   referral::v1::InboxEntry entry;
@@ -471,10 +482,12 @@ TEST_F(AccessTest, WhoHasProcessedMyDataAfterAScriptedDay) {
     return out;
   };
   std::map<std::string, audit::v1::ClientDataAccessed> topic;
-  ASSERT_TRUE(WaitFor([&] {
-    topic = on_topic();
-    return topic.size() >= 6;
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        topic = on_topic();
+        return topic.size() >= 6;
+      },
+      30s));
 
   auto index = audit::v1::AuditIndex::NewStub(system_->ChannelAs("audit-index", "URI:" + kAuditor));
   audit::v1::ListClientDataAccessRequest ask;
@@ -486,13 +499,15 @@ TEST_F(AccessTest, WhoHasProcessedMyDataAfterAScriptedDay) {
     return e.record().rpc() == "/yhteys.audit.v1.AuditIndex/ListClientDataAccess";
   };
   auto ask_until = [&](size_t count, audit::v1::ListClientDataAccessResponse* out, bool questions_too = false) {
-    return WaitFor([&] {
-      *out = {};
-      grpc::Status st = index->ListClientDataAccess(Ctx().get(), ask, out);
-      size_t n = 0;
-      for (const auto& e : out->entries()) n += questions_too || !is_question(e);
-      return st.ok() && n >= count;
-    }, 30s);
+    return WaitFor(
+        [&] {
+          *out = {};
+          grpc::Status st = index->ListClientDataAccess(Ctx().get(), ask, out);
+          size_t n = 0;
+          for (const auto& e : out->entries()) n += questions_too || !is_question(e);
+          return st.ok() && n >= count;
+        },
+        30s);
   };
   ASSERT_TRUE(ask_until(topic.size(), &answer));
   EXPECT_EQ(answer.client_pseudonym(), client);
@@ -518,17 +533,18 @@ TEST_F(AccessTest, WhoHasProcessedMyDataAfterAScriptedDay) {
   std::sort(seen.begin(), seen.end());
   EXPECT_EQ(std::adjacent_find(seen.begin(), seen.end()), seen.end()) << "an entry twice";
   EXPECT_EQ(seen.size(), topic.size());
-  EXPECT_EQ(what,
-            (std::map<std::string, int>{
-                {"homecare-nurse /yhteys.homecare.v1.HomeCare/RegisterClient AUDIT_ACTION_CREATE care-relationship OK", 1},
-                {"homecare-nurse /yhteys.homecare.v1.HomeCare/RecordAssessment AUDIT_ACTION_CREATE care-relationship OK", 1},
-                {"homecare-nurse /yhteys.homecare.v1.HomeCare/GetClient AUDIT_ACTION_READ care-relationship OK", 1},
-                {"homecare-nurse /yhteys.homecare.v1.HomeCare/GetClient AUDIT_ACTION_DENIED care-relationship "
-                 "PERMISSION_DENIED",
-                 1},
-                {"router /yhteys.referral.v1.ReferralInbox/OfferReferral AUDIT_ACTION_CREATE referral OK", 1},
-                {"intake-clinician /yhteys.referral.v1.ReferralInbox/GetInboxEntry AUDIT_ACTION_READ referral OK", 1},
-            }));
+  EXPECT_EQ(
+      what,
+      (std::map<std::string, int>{
+          {"homecare-nurse /yhteys.homecare.v1.HomeCare/RegisterClient AUDIT_ACTION_CREATE care-relationship OK", 1},
+          {"homecare-nurse /yhteys.homecare.v1.HomeCare/RecordAssessment AUDIT_ACTION_CREATE care-relationship OK", 1},
+          {"homecare-nurse /yhteys.homecare.v1.HomeCare/GetClient AUDIT_ACTION_READ care-relationship OK", 1},
+          {"homecare-nurse /yhteys.homecare.v1.HomeCare/GetClient AUDIT_ACTION_DENIED care-relationship "
+           "PERMISSION_DENIED",
+           1},
+          {"router /yhteys.referral.v1.ReferralInbox/OfferReferral AUDIT_ACTION_CREATE referral OK", 1},
+          {"intake-clinician /yhteys.referral.v1.ReferralInbox/GetInboxEntry AUDIT_ACTION_READ referral OK", 1},
+      }));
 
   // The question itself is in the log, about her, and found by the next one.
   audit::v1::ListClientDataAccessResponse again;
@@ -639,20 +655,23 @@ TEST_F(AccessTest, ADataSharingDenialInForceWithholdsDetailsAndRefusesReads) {
 
   // What the referrals topic says about her.
   std::map<std::string, referral::v1::ReferralStateChanged> latest;  // by referral id
-  ASSERT_TRUE(WaitFor([&] {
-    latest.clear();
-    for (const auto& r :
-         testing::ReadAll(system_->Bootstrap(), {"yhteys.referrals.events.v1"}, static_cast<size_t>(-1), 2s)) {
-      if (r.headers.at("ce_type") != "yhteys.referral.v1.ReferralStateChanged") continue;
-      referral::v1::ReferralStateChanged e;
-      if (e.ParseFromString(r.value) && e.client_pseudonym() == client) latest[e.referral_id()] = e;
-    }
-    int settled = 0;
-    for (const auto& [id, e] : latest) {
-      settled += e.state() == referral::v1::REFERRAL_STATE_WITHHELD || e.state() == referral::v1::REFERRAL_STATE_OFFERED;
-    }
-    return settled == 2;
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        latest.clear();
+        for (const auto& r :
+             testing::ReadAll(system_->Bootstrap(), {"yhteys.referrals.events.v1"}, static_cast<size_t>(-1), 2s)) {
+          if (r.headers.at("ce_type") != "yhteys.referral.v1.ReferralStateChanged") continue;
+          referral::v1::ReferralStateChanged e;
+          if (e.ParseFromString(r.value) && e.client_pseudonym() == client) latest[e.referral_id()] = e;
+        }
+        int settled = 0;
+        for (const auto& [id, e] : latest) {
+          settled +=
+              e.state() == referral::v1::REFERRAL_STATE_WITHHELD || e.state() == referral::v1::REFERRAL_STATE_OFFERED;
+        }
+        return settled == 2;
+      },
+      30s));
   ASSERT_EQ(latest.size(), 2u);
   std::string need_only_id;
   for (const auto& [id, e] : latest) {
@@ -668,7 +687,7 @@ TEST_F(AccessTest, ADataSharingDenialInForceWithholdsDetailsAndRefusesReads) {
       EXPECT_TRUE(e.rule_id().empty());
       EXPECT_TRUE(e.source_event_id().empty());
       EXPECT_EQ(e.source_service(), common::v1::SERVICE_NAME_HOME_CARE);  // home care follows its own referrals
-      EXPECT_FALSE(e.statutory_deadline().due_date().empty());  // the clocks still run
+      EXPECT_FALSE(e.statutory_deadline().due_date().empty());            // the clocks still run
     }
   }
   ASSERT_FALSE(need_only_id.empty());
@@ -732,18 +751,20 @@ TEST_F(AccessTest, ADataSharingDenialInForceWithholdsDetailsAndRefusesReads) {
 
   // Both decisions are events on the referrals topic.
   std::vector<referral::v1::SharingStatus> changes;
-  ASSERT_TRUE(WaitFor([&] {
-    changes.clear();
-    for (const auto& r :
-         testing::ReadAll(system_->Bootstrap(), {"yhteys.referrals.events.v1"}, static_cast<size_t>(-1), 2s)) {
-      if (r.headers.at("ce_type") != "yhteys.referral.v1.ClientSharingChanged") continue;
-      referral::v1::ClientSharingChanged e;
-      if (e.ParseFromString(r.value) && e.client_pseudonym() == client) changes.push_back(e.status());
-    }
-    return changes.size() >= 2;
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        changes.clear();
+        for (const auto& r :
+             testing::ReadAll(system_->Bootstrap(), {"yhteys.referrals.events.v1"}, static_cast<size_t>(-1), 2s)) {
+          if (r.headers.at("ce_type") != "yhteys.referral.v1.ClientSharingChanged") continue;
+          referral::v1::ClientSharingChanged e;
+          if (e.ParseFromString(r.value) && e.client_pseudonym() == client) changes.push_back(e.status());
+        }
+        return changes.size() >= 2;
+      },
+      30s));
   EXPECT_EQ(changes, (std::vector<referral::v1::SharingStatus>{referral::v1::SHARING_STATUS_SHARING_DENIED,
-                                                                referral::v1::SHARING_STATUS_CONSENT_GIVEN}));
+                                                               referral::v1::SHARING_STATUS_CONSENT_GIVEN}));
 }
 
 // Unit scope for calls that name an existing record rather than a unit: a
@@ -756,10 +777,10 @@ TEST_F(AccessTest, ACallerBoundToAUnitActsOnlyOnItsOwnUnitsRecords) {
   auto lahti = hc::HomeCare::NewStub(system_->ChannelAs("home-care", "URI:" + kNurse));
   auto heinola = hc::HomeCare::NewStub(system_->ChannelAs("home-care", "URI:" + heinola_uri));
   hc::RegisterClientResponse registered;
-  ASSERT_TRUE(
-      lahti->RegisterClient(Ctx().get(), e2e::RegisterRequest(hetu::SyntheticIdentityCode(9950), "own-register"),
-                            &registered)
-          .ok());
+  ASSERT_TRUE(lahti
+                  ->RegisterClient(Ctx().get(), e2e::RegisterRequest(hetu::SyntheticIdentityCode(9950), "own-register"),
+                                   &registered)
+                  .ok());
   const std::string client = registered.client_id();
 
   hc::RecordAssessmentResponse assessed;
@@ -805,7 +826,8 @@ TEST_F(AccessTest, ACallerBoundToAUnitActsOnlyOnItsOwnUnitsRecords) {
 
   // An intake of Lahti's unit, screened by another unit's clinician.
   namespace mh = mentalhealth::v1;
-  auto lahti_clinician = mh::MentalHealthIntake::NewStub(system_->ChannelAs("mental-health-intake", "URI:" + kClinician));
+  auto lahti_clinician =
+      mh::MentalHealthIntake::NewStub(system_->ChannelAs("mental-health-intake", "URI:" + kClinician));
   const std::string other_clinician = "spiffe://test.fi/role/intake-clinician/unit/mhi-heinola-1";
   auto other = mh::MentalHealthIntake::NewStub(system_->ChannelAs("mental-health-intake", "URI:" + other_clinician));
   mh::StartIntakeRequest start;
@@ -833,10 +855,12 @@ TEST_F(AccessTest, ACallerBoundToAUnitActsOnlyOnItsOwnUnitsRecords) {
     for (const auto& e : denied) n += e.client_pseudonyms_size() == 1 && e.client_pseudonyms(0) == client;
     return n;
   };
-  ASSERT_TRUE(WaitFor([&] {
-    denied = AuditOf(heinola_uri);
-    return about_client() >= 4;
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        denied = AuditOf(heinola_uri);
+        return about_client() >= 4;
+      },
+      30s));
   // (The topic's partitions interleave this actor's earlier records: count by client.)
   std::map<std::string, int> under_client;
   for (const auto& e : denied) {
@@ -906,7 +930,8 @@ TEST(ProductionSettingsTest, RateLimitsAndReflectionOff) {
   auto foreign = system.ChannelAs("client-feedback", "URI:spiffe://other-county.fi/role/feedback-kiosk/unit/k-9");
   grpc::Status other_county = submit(foreign);
   EXPECT_EQ(other_county.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_NE(other_county.error_message().find("another trust domain"), std::string::npos) << other_county.error_message();
+  EXPECT_NE(other_county.error_message().find("another trust domain"), std::string::npos)
+      << other_county.error_message();
   auto kiosk = system.ChannelAs("client-feedback", "URI:spiffe://test.fi/role/feedback-kiosk/unit/k-1");
   for (int i = 0; i < 3; ++i) EXPECT_NE(submit(kiosk).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << i;
   grpc::Status limited = submit(kiosk);
@@ -914,8 +939,8 @@ TEST(ProductionSettingsTest, RateLimitsAndReflectionOff) {
   EXPECT_NE(limited.error_message().find("retry in"), std::string::npos) << limited.error_message();
   auto other = system.ChannelAs("client-feedback", "URI:spiffe://test.fi/role/feedback-kiosk/unit/k-2");
   EXPECT_NE(submit(other).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_GE(testing::MetricSum(testing::ScrapeMetrics(system.MetricsPort("client-feedback")), "yhteys_rate_limited_total",
-                               {"role=\"feedback-kiosk\""}),
+  EXPECT_GE(testing::MetricSum(testing::ScrapeMetrics(system.MetricsPort("client-feedback")),
+                               "yhteys_rate_limited_total", {"role=\"feedback-kiosk\""}),
             1.0);
 }
 

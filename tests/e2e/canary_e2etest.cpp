@@ -4,8 +4,8 @@
 // offered; then every Kafka record (every topic and dead-letter topic, key,
 // value and headers), every service's log and every /metrics output is
 // searched: no canary may appear, with or without the code's separator.
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
@@ -57,8 +57,8 @@ TEST(CanaryTest, NoCanaryInAnyRecordLogOrMetric) {
   homecare::v1::RecordAssessmentResponse scored;
   ASSERT_TRUE(home->RecordAssessment(Ctx().get(), assessment, &scored).ok());
   homecare::v1::RegisterClientResponse refused;
-  grpc::Status bad = home->RegisterClient(Ctx().get(), e2e::RegisterRequest(WrongCheck(codes[1]), "canary-hc-3"),
-                                          &refused);
+  grpc::Status bad =
+      home->RegisterClient(Ctx().get(), e2e::RegisterRequest(WrongCheck(codes[1]), "canary-hc-3"), &refused);
   EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 
   // Mental-health intake: a parent with children at home.
@@ -141,12 +141,14 @@ TEST(CanaryTest, NoCanaryInAnyRecordLogOrMetric) {
 
   // The cross-sector effects happened: the router read all of it.
   auto offered = [&](const std::string& client, size_t n) {
-    return WaitFor([&] {
-      auto refs = e2e::ClientReferrals(*router, client);
-      size_t count = 0;
-      for (const auto& r : refs) count += r.state() == referral::v1::REFERRAL_STATE_OFFERED;
-      return count == n;
-    }, 30s);
+    return WaitFor(
+        [&] {
+          auto refs = e2e::ClientReferrals(*router, client);
+          size_t count = 0;
+          for (const auto& r : refs) count += r.state() == referral::v1::REFERRAL_STATE_OFFERED;
+          return count == n;
+        },
+        30s);
   };
   ASSERT_TRUE(offered(hc_client, 2));  // DRS -> intake, CHESS -> external nurse
   ASSERT_TRUE(offered(parent, 1));     // children at home -> family centre
@@ -172,11 +174,13 @@ TEST(CanaryTest, NoCanaryInAnyRecordLogOrMetric) {
   ask.set_identity_code(codes[0]);
   ask.set_from_date(e2e::Today());
   audit::v1::ListClientDataAccessResponse answer_of_index;
-  ASSERT_TRUE(WaitFor([&] {
-    answer_of_index.Clear();
-    return index->ListClientDataAccess(Ctx().get(), ask, &answer_of_index).ok() &&
-           answer_of_index.entries_size() >= 2;
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        answer_of_index.Clear();
+        return index->ListClientDataAccess(Ctx().get(), ask, &answer_of_index).ok() &&
+               answer_of_index.entries_size() >= 2;
+      },
+      30s));
   EXPECT_EQ(answer_of_index.client_pseudonym(), hc_client);
   ask.set_identity_code(WrongCheck(codes[0]));
   grpc::Status wrong = index->ListClientDataAccess(Ctx().get(), ask, &answer_of_index);

@@ -3,8 +3,8 @@
 // the unit's open cases paged, bad input, idempotent retries, and the rules
 // "parent's EPDS >= 13 -> mental-health intake" and "EPDS item 10 > 0 ->
 // urgent, same day" ending at the intake, read back through gRPC and topics.
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <functional>
 #include <memory>
@@ -198,14 +198,16 @@ TEST_F(FamilyTest, ACaseFromContactToClosing) {
   // The events: the case's own keyed by the case id; the EPDS by the parent;
   // nothing keyed by the child's pseudonym.
   std::set<std::string> types;
-  ASSERT_TRUE(WaitFor([&] {
-    types.clear();
-    for (const auto& r : testing::ReadAll(system_->Bootstrap(), {kTopic}, static_cast<size_t>(-1), 3s)) {
-      EXPECT_NE(r.key, child_id);
-      if (r.key == opened.case_id() || r.key == parent || r.key == kUnit) types.insert(r.headers.at("ce_type"));
-    }
-    return types.count("yhteys.familycentre.v1.CaseClosed") > 0;
-  }, 20s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        types.clear();
+        for (const auto& r : testing::ReadAll(system_->Bootstrap(), {kTopic}, static_cast<size_t>(-1), 3s)) {
+          EXPECT_NE(r.key, child_id);
+          if (r.key == opened.case_id() || r.key == parent || r.key == kUnit) types.insert(r.headers.at("ce_type"));
+        }
+        return types.count("yhteys.familycentre.v1.CaseClosed") > 0;
+      },
+      20s));
   for (const char* t : {"ContactRecorded", "CaseOpened", "MemberAdded", "WorkerAssigned", "ServiceStarted",
                         "ServiceEnded", "EpdsScreened", "CaseClosed"}) {
     EXPECT_TRUE(types.count(std::string("yhteys.familycentre.v1.") + t)) << t;
@@ -266,26 +268,33 @@ TEST_F(FamilyTest, BadInputIsInvalidArgumentNamingTheFieldAndChangesNothing) {
       {"reasons", [](auto& r) { r.clear_reasons(); }},
       {"reasons[1]", [](auto& r) { r.add_reasons(fc::CONTACT_REASON_PARENT_WELLBEING); }},
       {"reasons[1]", [](auto& r) { r.add_reasons(static_cast<fc::ContactReason>(77)); }},
-      {"reasons", [](auto& r) { for (int i = 1; i <= 6; ++i) r.add_reasons(static_cast<fc::ContactReason>(i)); }},
+      {"reasons",
+       [](auto& r) {
+         for (int i = 1; i <= 6; ++i) r.add_reasons(static_cast<fc::ContactReason>(i));
+       }},
       {"members", [](auto& r) { r.clear_members(); }},
       {"members", [](auto& r) { r.mutable_members(0)->set_role(fc::MEMBER_ROLE_OTHER_CAREGIVER); }},
-      {"members", [](auto& r) {
+      {"members",
+       [](auto& r) {
          for (int i = 0; i < 12; ++i) {
            auto* m = r.add_members();
            m->set_identity_code(hetu::SyntheticIdentityCode(8300 + i));
            m->set_role(fc::MEMBER_ROLE_OTHER_CAREGIVER);
          }
        }},
-      {"members[0].identity_code", [&](auto& r) {
+      {"members[0].identity_code",
+       [&](auto& r) {
          r.mutable_members(0)->set_identity_code(parent_code.substr(0, 10) + (parent_code.back() == 'A' ? "B" : "A"));
        }},
       {"members[0].role", [](auto& r) { r.mutable_members(0)->set_role(static_cast<fc::MemberRole>(9)); }},
-      {"members[1].role", [](auto& r) {
+      {"members[1].role",
+       [](auto& r) {
          auto* m = r.add_members();
          m->set_identity_code(hetu::SyntheticIdentityCode(8201));  // an adult as a child
          m->set_role(fc::MEMBER_ROLE_CHILD);
        }},
-      {"members[1].identity_code", [&](auto& r) {
+      {"members[1].identity_code",
+       [&](auto& r) {
          auto* m = r.add_members();
          m->set_identity_code(parent_code);
          m->set_role(fc::MEMBER_ROLE_PARENT);
@@ -334,13 +343,16 @@ TEST_F(FamilyTest, BadInputIsInvalidArgumentNamingTheFieldAndChangesNothing) {
   // the topic, it is the parent's only one.
   ASSERT_TRUE(Epds(opened.case_id(), parent, kEpdsLow, "bad-epds-ok", &out).ok());
   std::vector<testing::ReadRecord> screened;
-  ASSERT_TRUE(WaitFor([&] {
-    screened.clear();
-    for (auto& r : testing::ReadAll(system_->Bootstrap(), {kTopic}, static_cast<size_t>(-1), 3s)) {
-      if (r.key == parent && r.headers.at("ce_type") == "yhteys.familycentre.v1.EpdsScreened") screened.push_back(r);
-    }
-    return !screened.empty();
-  }, 20s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        screened.clear();
+        for (auto& r : testing::ReadAll(system_->Bootstrap(), {kTopic}, static_cast<size_t>(-1), 3s)) {
+          if (r.key == parent && r.headers.at("ce_type") == "yhteys.familycentre.v1.EpdsScreened")
+            screened.push_back(r);
+        }
+        return !screened.empty();
+      },
+      20s));
   EXPECT_EQ(screened.size(), 1u);
   fc::StartServiceRequest start;
   start.set_idempotency_key("bad-start");
@@ -381,10 +393,12 @@ TEST_F(FamilyTest, AParentUnderTwentyThreeGetsTheFourteenDayClock) {
   const std::string screened_on = after.epds(0).screened_on();
   auto router = router::v1::ReferralRouter::NewStub(system_->Channel("referral-router"));
   std::vector<router::v1::Referral> refs;
-  ASSERT_TRUE(WaitFor([&] {
-    refs = e2e::ClientReferrals(*router, parent);
-    return !refs.empty();
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        refs = e2e::ClientReferrals(*router, parent);
+        return !refs.empty();
+      },
+      30s));
   ASSERT_EQ(refs.size(), 1u);
   EXPECT_EQ(refs[0].offer().rule_id(), "familycentre-epds-depression-under-23");
   EXPECT_EQ(refs[0].offer().statutory_deadline().rule(), "days:14");
@@ -408,12 +422,14 @@ TEST_F(FamilyTest, ParentsEpdsEndsAtTheIntakeUrgentWhenItemTenIsPositive) {
   auto router = router::v1::ReferralRouter::NewStub(system_->Channel("referral-router"));
   auto intake = referral::v1::ReferralInbox::NewStub(system_->Channel("mental-health-intake"));
   auto offered = [&](const std::string& client, router::v1::Referral* out) {
-    return WaitFor([&] {
-      auto refs = e2e::ClientReferrals(*router, client);
-      if (refs.size() != 1 || refs[0].state() != referral::v1::REFERRAL_STATE_OFFERED) return false;
-      *out = refs[0];
-      return true;
-    }, 30s);
+    return WaitFor(
+        [&] {
+          auto refs = e2e::ClientReferrals(*router, client);
+          if (refs.size() != 1 || refs[0].state() != referral::v1::REFERRAL_STATE_OFFERED) return false;
+          *out = refs[0];
+          return true;
+        },
+        30s);
   };
   router::v1::Referral depression, urgent;
   ASSERT_TRUE(offered(first, &depression));
@@ -437,19 +453,21 @@ TEST_F(FamilyTest, ParentsEpdsEndsAtTheIntakeUrgentWhenItemTenIsPositive) {
     referral::v1::InboxEntry entry;
     ASSERT_TRUE(intake->AcceptReferral(Ctx().get(), accept, &entry).ok());
   }
-  ASSERT_TRUE(WaitFor([&] {
-    for (const auto& client : {first, second}) {
-      auto refs = e2e::ClientReferrals(*router, client);
-      if (refs.size() != 1 || refs[0].state() != referral::v1::REFERRAL_STATE_ACCEPTED) return false;
-    }
-    return true;
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        for (const auto& client : {first, second}) {
+          auto refs = e2e::ClientReferrals(*router, client);
+          if (refs.size() != 1 || refs[0].state() != referral::v1::REFERRAL_STATE_ACCEPTED) return false;
+        }
+        return true;
+      },
+      30s));
 
   // On the referrals topic each parent has CREATED, OFFERED, ACCEPTED; no
   // identity code in any record of the three topics.
-  auto records = testing::ReadAll(system_->Bootstrap(), {kTopic, "yhteys.referrals.events.v1",
-                                                         "yhteys.mentalhealth.events.v1"},
-                                  static_cast<size_t>(-1), 5s);
+  auto records =
+      testing::ReadAll(system_->Bootstrap(), {kTopic, "yhteys.referrals.events.v1", "yhteys.mentalhealth.events.v1"},
+                       static_cast<size_t>(-1), 5s);
   std::map<std::string, int> states;
   for (const auto& r : records) {
     for (int i : {8400, 8401}) {
@@ -474,8 +492,8 @@ TEST_F(FamilyTest, ItemTenYesQuiteOftenAsAnOptionPositionEndsAsAnUrgentSameDayRe
   // their last ("No, never" and the like, scores 0); item 10 "Yes, quite often".
   const std::vector<int> positions = {0, 0, 3, 0, 3, 3, 3, 3, 3, 0};
   FamilyCase after;
-  grpc::Status st = Epds(opened.case_id(), parent, positions, "epds-positions", &after,
-                         fc::EPDS_ANSWER_ENCODING_OPTION_POSITIONS);
+  grpc::Status st =
+      Epds(opened.case_id(), parent, positions, "epds-positions", &after, fc::EPDS_ANSWER_ENCODING_OPTION_POSITIONS);
   ASSERT_TRUE(st.ok()) << st.error_message();
   ASSERT_EQ(after.epds_size(), 1);
   const fc::EpdsScreening& screening = after.epds(0);
@@ -489,12 +507,14 @@ TEST_F(FamilyTest, ItemTenYesQuiteOftenAsAnOptionPositionEndsAsAnUrgentSameDayRe
 
   auto router = router::v1::ReferralRouter::NewStub(system_->Channel("referral-router"));
   router::v1::Referral urgent;
-  ASSERT_TRUE(WaitFor([&] {
-    auto refs = e2e::ClientReferrals(*router, parent);
-    if (refs.size() != 1) return false;
-    urgent = refs[0];
-    return true;
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto refs = e2e::ClientReferrals(*router, parent);
+        if (refs.size() != 1) return false;
+        urgent = refs[0];
+        return true;
+      },
+      30s));
   EXPECT_EQ(urgent.offer().rule_id(), "familycentre-epds-self-harm");
   EXPECT_EQ(urgent.offer().urgency(), common::v1::URGENCY_URGENT);
   EXPECT_EQ(urgent.target_service(), common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE);

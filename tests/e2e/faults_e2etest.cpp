@@ -6,8 +6,8 @@
 //
 // Every test starts its own system. Waiting is always WaitFor with a bound;
 // the only sleeps pace a background writer.
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -23,13 +23,13 @@
 #include <thread>
 #include <vector>
 
+#include "clients.hpp"
 #include "yhteys/homecare/v1/home_care_events.pb.h"
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
 #include "yhteys/referral/v1/referral_events.pb.h"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
 #include "yhteys/router/v1/referral_router_service.grpc.pb.h"
 #include "yhteys/server/health_client.hpp"
-#include "clients.hpp"
 #include "yhteys/testing/system.hpp"
 
 namespace yhteys {
@@ -121,9 +121,9 @@ class FaultsTest : public ::testing::Test {
 
 // The CREATED and OFFERED records on the referrals topic, by referral id.
 struct ReferralTopicView {
-  std::map<std::string, std::set<std::string>> created_ids_by_client;   // client -> referral ids
-  std::map<std::string, std::set<std::string>> created_ce_ids;          // referral -> ce_ids of CREATED
-  std::map<std::string, std::set<std::string>> offered_ce_ids;          // referral -> ce_ids of OFFERED
+  std::map<std::string, std::set<std::string>> created_ids_by_client;  // client -> referral ids
+  std::map<std::string, std::set<std::string>> created_ce_ids;         // referral -> ce_ids of CREATED
+  std::map<std::string, std::set<std::string>> offered_ce_ids;         // referral -> ce_ids of OFFERED
   int undecodable = 0;
 };
 
@@ -201,8 +201,8 @@ TEST_F(FaultsTest, RouterKilledMidStreamNoLossNoDuplicate) {
   EXPECT_EQ(WTERMSIG(status), SIGKILL);
   ASSERT_EQ(recorded.load(), kClients) << failed_calls.load() << " failed calls";
   EXPECT_LT(recorded_at_kill, kClients) << "the kill came after the last write";
-  std::printf("router killed after %d CREATED, %d of %d assessments recorded\n", created_before_kill,
-              recorded_at_kill, kClients);
+  std::printf("router killed after %d CREATED, %d of %d assessments recorded\n", created_before_kill, recorded_at_kill,
+              kClients);
 
   System().Start("referral-router");
   ASSERT_TRUE(System().WaitServing("referral-router", 30s));
@@ -464,10 +464,10 @@ TEST_F(FaultsTest, TargetDownReferralWaitsThenIsOffered) {
   ASSERT_EQ(clients.size(), 1u);
   const std::string& client = clients[0];
   homecare::v1::RecordAssessmentResponse recorded;
-  ASSERT_TRUE(HomeCare()
-                  .RecordAssessment(Ctx().get(), e2e::AssessmentRequest(client, "r13-assess-1", kDepressedMood),
-                                    &recorded)
-                  .ok());
+  ASSERT_TRUE(
+      HomeCare()
+          .RecordAssessment(Ctx().get(), e2e::AssessmentRequest(client, "r13-assess-1", kDepressedMood), &recorded)
+          .ok());
 
   std::string referral_id;
   router::v1::Referral waiting;
@@ -565,7 +565,8 @@ TEST_F(FaultsTest, SigtermDrainsAndExitsZero) {
   std::set<std::string> ids;
   for (const auto& r : records) {
     homecare::v1::AssessmentRecorded event;
-    if (Header(r, "ce_type") == kAssessmentRecorded && event.ParseFromString(r.value)) ids.insert(event.assessment_id());
+    if (Header(r, "ce_type") == kAssessmentRecorded && event.ParseFromString(r.value))
+      ids.insert(event.assessment_id());
   }
   EXPECT_EQ(ids, answered);
 }
@@ -583,7 +584,8 @@ TEST_F(FaultsTest, MetricsExposeRpcCountsWithoutIdentityCodes) {
 
   // Registering again, and a code with a wrong check character (refused).
   homecare::v1::RegisterClientResponse again;
-  ASSERT_TRUE(HomeCare().RegisterClient(Ctx().get(), e2e::RegisterRequest(codes[0], "metrics-register-again"), &again).ok());
+  ASSERT_TRUE(
+      HomeCare().RegisterClient(Ctx().get(), e2e::RegisterRequest(codes[0], "metrics-register-again"), &again).ok());
   EXPECT_TRUE(again.already_registered());
   std::string bad = codes[1];
   bad.back() = bad.back() == 'A' ? 'B' : 'A';

@@ -4,8 +4,8 @@
 // retries, and bad input refused with the field named and nothing written.
 // Each test uses its own units (services/client-feedback/config/units.yaml),
 // so the tests share one system without seeing each other's answers.
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
@@ -128,10 +128,12 @@ class FeedbackTest : public ::testing::Test {
   template <typename Event>
   static std::vector<Event> AwaitEvents(const std::string& unit, const std::string& type, size_t count) {
     std::vector<Event> events;
-    WaitFor([&] {
-      events = EventsOf<Event>(Records(), unit, type);
-      return events.size() >= count;
-    }, 30s);
+    WaitFor(
+        [&] {
+          events = EventsOf<Event>(Records(), unit, type);
+          return events.size() >= count;
+        },
+        30s);
     return events;
   }
 
@@ -146,8 +148,8 @@ class FeedbackTest : public ::testing::Test {
       args.push_back(a.data());
       lens.push_back(a.size());
     }
-    return RedisReply(static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(args.size()), args.data(),
-                                                                lens.data())));
+    return RedisReply(
+        static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(args.size()), args.data(), lens.data())));
   }
 
   static std::vector<std::string> Keys(const std::string& pattern) {
@@ -269,9 +271,9 @@ TEST_F(FeedbackTest, TokenIsAcceptedOnce) {
   EXPECT_EQ(token.token().size(), 32u);
   EXPECT_EQ(token.unit_id(), unit);
   EXPECT_EQ(token.referral_id(), "ref-0001");
-  const auto expires_in = token.expires_at().seconds() - std::chrono::duration_cast<std::chrono::seconds>(
-                                                              std::chrono::system_clock::now().time_since_epoch())
-                                                              .count();
+  const auto expires_in =
+      token.expires_at().seconds() -
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   EXPECT_GT(expires_in, 335 * 3600);
   EXPECT_LE(expires_in, 336 * 3600);
   fb::FeedbackToken again;
@@ -376,11 +378,11 @@ TEST_F(FeedbackTest, AlertIsRaisedOncePerCrossingAndAgainOnlyAfterReArming) {
   auto answer = [&](int nps) { SubmitOk(Answer(unit, service, "alert-" + std::to_string(key++), nps)); };
   for (int i = 0; i < 5; ++i) answer(10);  // n 5, NPS 100
   for (int i = 0; i < 5; ++i) answer(0);   // n 10, NPS 0: at the threshold is not below
-  answer(0);                                // n 11, 5 - 6: crosses below -> alert 1
-  answer(0);                                // still below: nothing
+  answer(0);                               // n 11, 5 - 6: crosses below -> alert 1
+  answer(0);                               // still below: nothing
   answer(0);
   for (int i = 0; i < 3; ++i) answer(10);  // n 16, 8 - 8 = 0: recovered, re-armed
-  answer(0);                                // n 17, 8 - 9: crosses again -> alert 2
+  answer(0);                               // n 17, 8 - 9: crosses again -> alert 2
 
   auto alerts = AwaitEvents<fb::UnitFeedbackAlert>(unit, kAlert, 2);
   ASSERT_EQ(alerts.size(), 2u);
@@ -531,15 +533,18 @@ TEST_F(FeedbackTest, BadInputIsRefusedNamingTheFieldAndWritesNothing) {
       {"statements[0].value", [](auto& r) { r.mutable_statements(0)->set_value(0); }},
       {"statements[0].value", [](auto& r) { r.mutable_statements(0)->set_value(6); }},
       {"statements[1].statement", [](auto& r) { r.add_statements()->CopyFrom(fb::StatementAnswer(r.statements(0))); }},
-      {"statements", [](auto& r) {  // 9 answers: more than there are statements
+      {"statements",
+       [](auto& r) {  // 9 answers: more than there are statements
          const fb::StatementAnswer first = r.statements(0);
          for (int i = 0; i < 8; ++i) *r.add_statements() = first;
        }},
-      {"statements", [](auto& r) {
+      {"statements",
+       [](auto& r) {
          const fb::StatementAnswer first = r.statements(0);
          for (int i = 0; i < 500; ++i) *r.add_statements() = first;
        }},
-      {"statements", [](auto& r) {
+      {"statements",
+       [](auto& r) {
          r.clear_statements();
          r.clear_nps();
        }},
@@ -572,11 +577,13 @@ TEST_F(FeedbackTest, BadInputIsRefusedNamingTheFieldAndWritesNothing) {
       {"service", [](auto& r) { r.set_service("home-care-visits"); }},
       {"from_date", [](auto& r) { r.set_from_date("2025-13-01"); }},
       {"to_date", [](auto& r) { r.set_to_date("yesterday"); }},
-      {"from_date", [](auto& r) {
+      {"from_date",
+       [](auto& r) {
          r.set_from_date("2025-03-02");
          r.set_to_date("2025-03-01");
        }},
-      {"from_date", [](auto& r) {
+      {"from_date",
+       [](auto& r) {
          r.set_from_date("2024-01-01");
          r.set_to_date("2025-01-01");  // 367 days
        }},

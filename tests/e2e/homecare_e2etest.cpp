@@ -4,8 +4,8 @@
 // send CHESS >= 3 and MAPLe >= 4 to units outside Yhteys, which answer
 // through the router's RespondToExternalReferral (read back through gRPC,
 // the referrals topic and home care's closed loop).
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <map>
 #include <memory>
@@ -53,8 +53,8 @@ class HomeCareTest : public ::testing::Test {
 
   static std::string Register(int index, const std::string& key) {
     hc::RegisterClientResponse resp;
-    grpc::Status st = Api().RegisterClient(Ctx().get(), e2e::RegisterRequest(hetu::SyntheticIdentityCode(index), key),
-                                           &resp);
+    grpc::Status st =
+        Api().RegisterClient(Ctx().get(), e2e::RegisterRequest(hetu::SyntheticIdentityCode(index), key), &resp);
     EXPECT_TRUE(st.ok()) << st.error_message();
     return resp.client_id();
   }
@@ -74,10 +74,12 @@ class HomeCareTest : public ::testing::Test {
   // not appear within 30 s).
   static std::vector<router::v1::Referral> ReferralsOnceThereAre(const std::string& client, size_t count) {
     std::vector<router::v1::Referral> refs;
-    if (!WaitFor([&] {
-          refs = e2e::ClientReferrals(Router(), client);
-          return refs.size() >= count;
-        }, 30s)) {
+    if (!WaitFor(
+            [&] {
+              refs = e2e::ClientReferrals(Router(), client);
+              return refs.size() >= count;
+            },
+            30s)) {
       return {};
     }
     return refs;
@@ -229,9 +231,8 @@ TEST_F(HomeCareTest, CarePlanAndMissedVisitsRaiseOneAlertPerRun) {
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(st.error_message().rfind("missed_reason", 0), 0u);
 
-  ASSERT_TRUE(WaitFor([&] {
-    return EventsOf<hc::VisitRecorded>(client, "yhteys.homecare.v1.VisitRecorded").size() >= 6;
-  }, 20s));
+  ASSERT_TRUE(WaitFor(
+      [&] { return EventsOf<hc::VisitRecorded>(client, "yhteys.homecare.v1.VisitRecorded").size() >= 6; }, 20s));
   auto alerts = EventsOf<hc::VisitsMissedAlert>(client, "yhteys.homecare.v1.VisitsMissedAlert");
   ASSERT_EQ(alerts.size(), 2u);
   EXPECT_EQ(alerts[0].consecutive_missed(), 2);
@@ -256,13 +257,15 @@ TEST_F(HomeCareTest, ChessAndMapleGoToExternalUnitsThatAnswerThroughTheRouter) {
   EXPECT_GE(recorded.scales().maple(), 4);
 
   std::map<std::string, router::v1::Referral> by_rule;
-  ASSERT_TRUE(WaitFor([&] {
-    by_rule.clear();
-    for (const auto& r : e2e::ClientReferrals(Router(), client)) {
-      if (r.state() == referral::v1::REFERRAL_STATE_OFFERED) by_rule[r.offer().rule_id()] = r;
-    }
-    return by_rule.size() == 2;
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        by_rule.clear();
+        for (const auto& r : e2e::ClientReferrals(Router(), client)) {
+          if (r.state() == referral::v1::REFERRAL_STATE_OFFERED) by_rule[r.offer().rule_id()] = r;
+        }
+        return by_rule.size() == 2;
+      },
+      30s));
   ASSERT_TRUE(by_rule.count("homecare-chess-nurse-review"));
   ASSERT_TRUE(by_rule.count("homecare-maple-social-care-priority"));
   EXPECT_EQ(e2e::ClientReferrals(Router(), client).size(), 2u);  // not the under-75 rule, not DRS
@@ -307,16 +310,18 @@ TEST_F(HomeCareTest, ChessAndMapleGoToExternalUnitsThatAnswerThroughTheRouter) {
   EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_DECLINED);
 
   // Home care sees both outcomes (closed loop).
-  ASSERT_TRUE(WaitFor([&] {
-    hc::GetClientRequest get;
-    get.set_client_id(client);
-    hc::Client c;
-    if (!Api().GetClient(Ctx().get(), get, &c).ok()) return false;
-    std::set<referral::v1::ReferralState> states;
-    for (const auto& r : c.referrals()) states.insert(r.state());
-    return states == std::set<referral::v1::ReferralState>{referral::v1::REFERRAL_STATE_COMPLETED,
-                                                            referral::v1::REFERRAL_STATE_DECLINED};
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        hc::GetClientRequest get;
+        get.set_client_id(client);
+        hc::Client c;
+        if (!Api().GetClient(Ctx().get(), get, &c).ok()) return false;
+        std::set<referral::v1::ReferralState> states;
+        for (const auto& r : c.referrals()) states.insert(r.state());
+        return states == std::set<referral::v1::ReferralState>{referral::v1::REFERRAL_STATE_COMPLETED,
+                                                               referral::v1::REFERRAL_STATE_DECLINED};
+      },
+      30s));
 }
 
 TEST_F(HomeCareTest, AnUnknownUnitIsRefusedNamingTheField) {
@@ -344,12 +349,14 @@ TEST_F(HomeCareTest, MapleUnder75GoesToSocialCareOnTheRegionsTargetClock) {
   ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), req, &recorded).ok());
   ASSERT_EQ(recorded.scales().maple(), 4);
   router::v1::Referral referral;
-  ASSERT_TRUE(WaitFor([&] {
-    auto refs = e2e::ClientReferrals(Router(), client);
-    if (refs.size() != 1 || refs[0].state() != referral::v1::REFERRAL_STATE_OFFERED) return false;
-    referral = refs[0];
-    return true;
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto refs = e2e::ClientReferrals(Router(), client);
+        if (refs.size() != 1 || refs[0].state() != referral::v1::REFERRAL_STATE_OFFERED) return false;
+        referral = refs[0];
+        return true;
+      },
+      30s));
   EXPECT_EQ(referral.offer().rule_id(), "homecare-maple-social-care");
   EXPECT_FALSE(referral.offer().has_statutory_deadline());
   EXPECT_EQ(referral.offer().target_deadline().rule(), "months:3");
@@ -367,11 +374,13 @@ TEST_F(HomeCareTest, MapleUnder75GoesToSocialCareOnTheRegionsTargetClock) {
   auto drs = e2e::AssessmentRequest(other, "young-other-assess", {3, 1, 2, 0, 1, 0, 0});
   ASSERT_TRUE(Api().RecordAssessment(Ctx().get(), drs, &recorded).ok());
   std::string intake_ref;
-  ASSERT_TRUE(WaitFor([&] {
-    auto refs = e2e::ClientReferrals(Router(), other);
-    if (refs.size() == 1) intake_ref = refs[0].offer().referral_id();
-    return !intake_ref.empty();
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto refs = e2e::ClientReferrals(Router(), other);
+        if (refs.size() == 1) intake_ref = refs[0].offer().referral_id();
+        return !intake_ref.empty();
+      },
+      30s));
   respond.set_idempotency_key("young-wrong");
   respond.set_referral_id(intake_ref);
   grpc::Status st = Router().RespondToExternalReferral(Ctx().get(), respond, &answered);
@@ -435,9 +444,12 @@ TEST_F(HomeCareTest, ClocksRunFromTheAssessmentsDateNotTheDayTheRouterConsumesIt
   ASSERT_FALSE(original.value.empty());
   std::vector<std::pair<std::string, std::string>> headers;
   for (const auto& [name, value] : original.headers) {
-    if (name == "ce_id") headers.emplace_back(name, value + "-replayed-late");
-    else if (name == "ce_time") headers.emplace_back(name, e2e::Today() + "T21:30:00Z");
-    else headers.emplace_back(name, value);
+    if (name == "ce_id")
+      headers.emplace_back(name, value + "-replayed-late");
+    else if (name == "ce_time")
+      headers.emplace_back(name, e2e::Today() + "T21:30:00Z");
+    else
+      headers.emplace_back(name, value);
   }
   ASSERT_TRUE(testing::ProduceRecord(system_->Bootstrap(), kTopic, client, original.value, headers));
   refs = ReferralsOnceThereAre(client, 2);
@@ -564,10 +576,12 @@ TEST_F(HomeCareTest, BadScalesAndAllowancesAreRefusedNamingTheField) {
   }
   for (const std::string& id : {client, resp.client_id()}) {
     std::vector<hc::AssessmentRecorded> events;
-    ASSERT_TRUE(WaitFor([&] {
-      events = EventsOf<hc::AssessmentRecorded>(id, "yhteys.homecare.v1.AssessmentRecorded");
-      return !events.empty();
-    }, 20s));
+    ASSERT_TRUE(WaitFor(
+        [&] {
+          events = EventsOf<hc::AssessmentRecorded>(id, "yhteys.homecare.v1.AssessmentRecorded");
+          return !events.empty();
+        },
+        20s));
     EXPECT_EQ(events.size(), 1u) << id;
   }
   EXPECT_EQ(EventsOf<hc::ClientRegistered>(resp.client_id(), "yhteys.homecare.v1.ClientRegistered").size(), 1u);
@@ -583,9 +597,11 @@ TEST_F(HomeCareTest, TheAgeIsTheAgeOnTheAssessmentsDate) {
                                     five_days_ago.day()};
   if (!birth.ok()) birth = std::chrono::year_month_day{birth.year(), birth.month(), std::chrono::day{28}};
   hc::RegisterClientResponse resp;
-  ASSERT_TRUE(Api().RegisterClient(Ctx().get(),
-                                   e2e::RegisterRequest(hetu::SyntheticIdentityCodeBornOn(birth, 975), "age-register"),
-                                   &resp).ok());
+  ASSERT_TRUE(Api()
+                  .RegisterClient(Ctx().get(),
+                                  e2e::RegisterRequest(hetu::SyntheticIdentityCodeBornOn(birth, 975), "age-register"),
+                                  &resp)
+                  .ok());
   auto req = e2e::AssessmentRequest(resp.client_id(), "age-assess", kCalmMood);
   req.set_assessed_on(calendar::FormatDate(std::chrono::sys_days{today} - std::chrono::days{10}));
   req.mutable_items()->mutable_health()->set_falls(2);  // MAPLe 4

@@ -3,8 +3,8 @@
 // retries, and the cross-sector rule "children at home and severity >=
 // moderate or risky use, with consent -> family centre" ending as a referral
 // accepted by the family centre, read back through gRPC and the topics.
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <map>
 #include <memory>
@@ -13,12 +13,12 @@
 #include <vector>
 
 #include "clients.hpp"
+#include "yhteys/calendar/date_text.hpp"
 #include "yhteys/mentalhealth/v1/mental_health_intake_events.pb.h"
 #include "yhteys/mentalhealth/v1/mental_health_intake_service.grpc.pb.h"
 #include "yhteys/referral/v1/referral_events.pb.h"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
 #include "yhteys/router/v1/referral_router_service.grpc.pb.h"
-#include "yhteys/calendar/date_text.hpp"
 #include "yhteys/testing/system.hpp"
 
 namespace yhteys {
@@ -32,11 +32,11 @@ using testing::WaitFor;
 constexpr char kTopic[] = "yhteys.mentalhealth.events.v1";
 constexpr char kReferralsTopic[] = "yhteys.referrals.events.v1";
 
-const std::vector<int> kPhq9Moderate = {2, 2, 2, 1, 1, 1, 1, 0, 0};   // 10, item 9 = 0
-const std::vector<int> kPhq9Minimal = {1, 1, 0, 0, 0, 0, 1, 0, 0};    // 3
-const std::vector<int> kPhq9SelfHarm = {1, 1, 0, 0, 0, 0, 0, 0, 1};   // 3, item 9 = 1
-const std::vector<int> kGad7Severe = {3, 3, 3, 3, 3, 1, 0};           // 16
-const std::vector<int> kAuditCRisky = {3, 2, 1};                      // 6
+const std::vector<int> kPhq9Moderate = {2, 2, 2, 1, 1, 1, 1, 0, 0};  // 10, item 9 = 0
+const std::vector<int> kPhq9Minimal = {1, 1, 0, 0, 0, 0, 1, 0, 0};   // 3
+const std::vector<int> kPhq9SelfHarm = {1, 1, 0, 0, 0, 0, 0, 0, 1};  // 3, item 9 = 1
+const std::vector<int> kGad7Severe = {3, 3, 3, 3, 3, 1, 0};          // 16
+const std::vector<int> kAuditCRisky = {3, 2, 1};                     // 6
 
 class IntakeTest : public ::testing::Test {
  protected:
@@ -163,7 +163,8 @@ TEST_F(IntakeTest, ScreeningsAreScoredAndTheLevelFollowsTheWorstBand) {
   EXPECT_EQ(replay.screenings_size(), 1);
   EXPECT_EQ(Get(intake.intake_id()).screenings_size(), 3);
   // The same key with another body is refused.
-  grpc::Status conflict = Screen(intake.intake_id(), mentalhealth::v1::INSTRUMENT_PHQ9, kPhq9Minimal, "sc-phq9", &replay);
+  grpc::Status conflict =
+      Screen(intake.intake_id(), mentalhealth::v1::INSTRUMENT_PHQ9, kPhq9Minimal, "sc-phq9", &replay);
   EXPECT_EQ(conflict.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << conflict.error_message();
 
   Intake again;
@@ -171,14 +172,17 @@ TEST_F(IntakeTest, ScreeningsAreScoredAndTheLevelFollowsTheWorstBand) {
   EXPECT_EQ(again.intake_id(), intake.intake_id());
 
   // Four screenings were scored, each published once; no item answers travel.
-  ASSERT_TRUE(WaitFor([&] {
-    return EventsOf<mentalhealth::v1::ScreeningScored>(intake.client_id(), "yhteys.mentalhealth.v1.ScreeningScored")
-               .size() >= 4;
-  }, 20s));
-  EXPECT_EQ(EventsOf<mentalhealth::v1::ScreeningScored>(intake.client_id(), "yhteys.mentalhealth.v1.ScreeningScored")
-                .size(), 4u);
-  EXPECT_EQ(EventsOf<mentalhealth::v1::IntakeStarted>(intake.client_id(), "yhteys.mentalhealth.v1.IntakeStarted").size(),
-            1u);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return EventsOf<mentalhealth::v1::ScreeningScored>(intake.client_id(), "yhteys.mentalhealth.v1.ScreeningScored")
+                   .size() >= 4;
+      },
+      20s));
+  EXPECT_EQ(
+      EventsOf<mentalhealth::v1::ScreeningScored>(intake.client_id(), "yhteys.mentalhealth.v1.ScreeningScored").size(),
+      4u);
+  EXPECT_EQ(
+      EventsOf<mentalhealth::v1::IntakeStarted>(intake.client_id(), "yhteys.mentalhealth.v1.IntakeStarted").size(), 1u);
 }
 
 TEST_F(IntakeTest, SelfHarmItemRequiresASameDayRiskAssessmentBeforeCompletion) {
@@ -191,7 +195,8 @@ TEST_F(IntakeTest, SelfHarmItemRequiresASameDayRiskAssessmentBeforeCompletion) {
   EXPECT_EQ(after.recommended_level(), mentalhealth::v1::CARE_LEVEL_UNSPECIFIED);
   EXPECT_EQ(after.risk_assessment_due_date().size(), 10u);
 
-  grpc::Status blocked = Complete(intake.intake_id(), mentalhealth::v1::CARE_LEVEL_1_SELF_CARE, "risk-complete-0", &after);
+  grpc::Status blocked =
+      Complete(intake.intake_id(), mentalhealth::v1::CARE_LEVEL_1_SELF_CARE, "risk-complete-0", &after);
   EXPECT_EQ(blocked.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(blocked.error_message().find("risk_level"), std::string::npos) << blocked.error_message();
 
@@ -204,19 +209,22 @@ TEST_F(IntakeTest, SelfHarmItemRequiresASameDayRiskAssessmentBeforeCompletion) {
   EXPECT_EQ(after.state(), mentalhealth::v1::INTAKE_STATE_OPEN);
   EXPECT_EQ(after.recommended_level(), mentalhealth::v1::CARE_LEVEL_URGENT);
 
-  grpc::Status not_urgent = Complete(intake.intake_id(), mentalhealth::v1::CARE_LEVEL_3_SHORT_PSYCHOSOCIAL,
-                                     "risk-complete-1", &after);
+  grpc::Status not_urgent =
+      Complete(intake.intake_id(), mentalhealth::v1::CARE_LEVEL_3_SHORT_PSYCHOSOCIAL, "risk-complete-1", &after);
   EXPECT_EQ(not_urgent.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(not_urgent.error_message().find("chosen_level"), std::string::npos);
   ASSERT_TRUE(Complete(intake.intake_id(), mentalhealth::v1::CARE_LEVEL_URGENT, "risk-complete-2", &after).ok());
   EXPECT_EQ(after.state(), mentalhealth::v1::INTAKE_STATE_COMPLETED);
 
-  ASSERT_TRUE(WaitFor([&] {
-    return !EventsOf<mentalhealth::v1::IntakeCompleted>(intake.client_id(), "yhteys.mentalhealth.v1.IntakeCompleted")
-                .empty();
-  }, 20s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return !EventsOf<mentalhealth::v1::IntakeCompleted>(intake.client_id(),
+                                                            "yhteys.mentalhealth.v1.IntakeCompleted")
+                    .empty();
+      },
+      20s));
   auto required = EventsOf<mentalhealth::v1::RiskAssessmentRequired>(intake.client_id(),
-                                                                      "yhteys.mentalhealth.v1.RiskAssessmentRequired");
+                                                                     "yhteys.mentalhealth.v1.RiskAssessmentRequired");
   ASSERT_EQ(required.size(), 1u);
   EXPECT_EQ(required[0].due_date(), after.risk_assessment_due_date());
   auto assessed = EventsOf<mentalhealth::v1::RiskAssessed>(intake.client_id(), "yhteys.mentalhealth.v1.RiskAssessed");
@@ -242,7 +250,8 @@ TEST_F(IntakeTest, CompletionNeedsAScreeningAndTheChildrenAndClosesTheIntake) {
   EXPECT_TRUE(completed.has_completed_at());
 
   // Closed: no further change; a retry of the completion replays it.
-  grpc::Status closed = Screen(intake.intake_id(), mentalhealth::v1::INSTRUMENT_GAD7, kGad7Severe, "close-gad7", &after);
+  grpc::Status closed =
+      Screen(intake.intake_id(), mentalhealth::v1::INSTRUMENT_GAD7, kGad7Severe, "close-gad7", &after);
   EXPECT_EQ(closed.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(closed.error_message().find("completed"), std::string::npos);
   Intake replay;
@@ -285,11 +294,11 @@ TEST_F(IntakeTest, BadInputIsInvalidArgumentNamingTheFieldAndChangesNothing) {
     std::vector<int> answers;
     std::string field;
   } screen_cases[] = {
-      {mentalhealth::v1::INSTRUMENT_PHQ9, {1, 1, 1, 1, 1, 1, 1, 1}, "answers"},        // 8 items
-      {mentalhealth::v1::INSTRUMENT_PHQ9, {1, 1, 1, 1, 4, 1, 1, 1, 1}, "answers"},     // 4 > 3
-      {mentalhealth::v1::INSTRUMENT_GAD7, {0, 0, 0, -1, 0, 0, 0}, "answers"},          // negative
-      {mentalhealth::v1::INSTRUMENT_AUDIT_C, {5, 0, 0}, "answers"},                    // 5 > 4
-      {mentalhealth::v1::INSTRUMENT_AUDIT_C, std::vector<int>(500, 0), "answers"},     // huge list
+      {mentalhealth::v1::INSTRUMENT_PHQ9, {1, 1, 1, 1, 1, 1, 1, 1}, "answers"},     // 8 items
+      {mentalhealth::v1::INSTRUMENT_PHQ9, {1, 1, 1, 1, 4, 1, 1, 1, 1}, "answers"},  // 4 > 3
+      {mentalhealth::v1::INSTRUMENT_GAD7, {0, 0, 0, -1, 0, 0, 0}, "answers"},       // negative
+      {mentalhealth::v1::INSTRUMENT_AUDIT_C, {5, 0, 0}, "answers"},                 // 5 > 4
+      {mentalhealth::v1::INSTRUMENT_AUDIT_C, std::vector<int>(500, 0), "answers"},  // huge list
       {mentalhealth::v1::INSTRUMENT_UNSPECIFIED, {0, 0, 0}, "instrument"},
       {static_cast<mentalhealth::v1::Instrument>(9), {0, 0, 0}, "instrument"},
   };
@@ -319,11 +328,14 @@ TEST_F(IntakeTest, BadInputIsInvalidArgumentNamingTheFieldAndChangesNothing) {
   // Nothing of it was written: one intake for this person, unchanged.
   Intake now = Get(intake.intake_id());
   EXPECT_EQ(now.SerializeAsString(), intake.SerializeAsString());
-  ASSERT_TRUE(WaitFor([&] {
-    return !EventsOf<mentalhealth::v1::IntakeStarted>(intake.client_id(), "yhteys.mentalhealth.v1.IntakeStarted").empty();
-  }, 20s));
-  EXPECT_EQ(EventsOf<mentalhealth::v1::IntakeStarted>(intake.client_id(), "yhteys.mentalhealth.v1.IntakeStarted").size(),
-            1u);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return !EventsOf<mentalhealth::v1::IntakeStarted>(intake.client_id(), "yhteys.mentalhealth.v1.IntakeStarted")
+                    .empty();
+      },
+      20s));
+  EXPECT_EQ(
+      EventsOf<mentalhealth::v1::IntakeStarted>(intake.client_id(), "yhteys.mentalhealth.v1.IntakeStarted").size(), 1u);
   EXPECT_TRUE(EventsOf<mentalhealth::v1::ScreeningScored>(intake.client_id(), "yhteys.mentalhealth.v1.ScreeningScored")
                   .empty());
 }
@@ -339,25 +351,30 @@ TEST_F(IntakeTest, ChildrenAtHomeWithConsentEndsAcceptedAtTheFamilyCentre) {
   Intake after;
   ASSERT_TRUE(Screen(first.intake_id(), mentalhealth::v1::INSTRUMENT_PHQ9, kPhq9Moderate, "fc-phq9-1", &after).ok());
   ASSERT_TRUE(Children(first.intake_id(), 2, false, "fc-children-1").ok());
-  ASSERT_TRUE(Complete(first.intake_id(), mentalhealth::v1::CARE_LEVEL_3_SHORT_PSYCHOSOCIAL, "fc-complete-1", &after).ok());
+  ASSERT_TRUE(
+      Complete(first.intake_id(), mentalhealth::v1::CARE_LEVEL_3_SHORT_PSYCHOSOCIAL, "fc-complete-1", &after).ok());
 
   Intake second = Start(code, "fc-start-2");
   ASSERT_EQ(second.client_id(), first.client_id());
-  ASSERT_TRUE(Screen(second.intake_id(), mentalhealth::v1::INSTRUMENT_AUDIT_C, kAuditCRisky, "fc-audit-2", &after).ok());
+  ASSERT_TRUE(
+      Screen(second.intake_id(), mentalhealth::v1::INSTRUMENT_AUDIT_C, kAuditCRisky, "fc-audit-2", &after).ok());
   ASSERT_TRUE(Children(second.intake_id(), 1, true, "fc-children-2").ok());
-  ASSERT_TRUE(Complete(second.intake_id(), mentalhealth::v1::CARE_LEVEL_2_GUIDED_SELF_HELP, "fc-complete-2", &after).ok());
+  ASSERT_TRUE(
+      Complete(second.intake_id(), mentalhealth::v1::CARE_LEVEL_2_GUIDED_SELF_HELP, "fc-complete-2", &after).ok());
   const std::string client = second.client_id();
 
   auto router = router::v1::ReferralRouter::NewStub(system_->Channel("referral-router"));
   auto family = referral::v1::ReferralInbox::NewStub(system_->Channel("family-centre"));
   std::string referral_id;
-  ASSERT_TRUE(WaitFor([&] {
-    auto refs = e2e::ClientReferrals(*router, client);
-    if (refs.size() == 1 && refs[0].state() == referral::v1::REFERRAL_STATE_OFFERED) {
-      referral_id = refs[0].offer().referral_id();
-    }
-    return !referral_id.empty();
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto refs = e2e::ClientReferrals(*router, client);
+        if (refs.size() == 1 && refs[0].state() == referral::v1::REFERRAL_STATE_OFFERED) {
+          referral_id = refs[0].offer().referral_id();
+        }
+        return !referral_id.empty();
+      },
+      30s));
   auto refs = e2e::ClientReferrals(*router, client);
   ASSERT_EQ(refs.size(), 1u);
   EXPECT_EQ(refs[0].target_service(), common::v1::SERVICE_NAME_FAMILY_CENTRE);
@@ -379,10 +396,12 @@ TEST_F(IntakeTest, ChildrenAtHomeWithConsentEndsAcceptedAtTheFamilyCentre) {
   accept.set_unit_id("fc-lahti-1");
   referral::v1::InboxEntry accepted;
   ASSERT_TRUE(family->AcceptReferral(Ctx().get(), accept, &accepted).ok());
-  ASSERT_TRUE(WaitFor([&] {
-    auto now = e2e::ClientReferrals(*router, client);
-    return now.size() == 1 && now[0].state() == referral::v1::REFERRAL_STATE_ACCEPTED;
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto now = e2e::ClientReferrals(*router, client);
+        return now.size() == 1 && now[0].state() == referral::v1::REFERRAL_STATE_ACCEPTED;
+      },
+      30s));
 
   // The referrals topic: CREATED, OFFERED, ACCEPTED for this client, and no
   // record on any topic carries the identity code.
@@ -435,7 +454,8 @@ TEST_F(IntakeTest, UnderTwentyThreeAtLevelThreeCarriesTheTwentyEightDayTherapyGu
     const std::string key = "tg-" + std::to_string(n++);
     Intake intake = Start(c.code, key + "-start");
     Intake after;
-    ASSERT_TRUE(Screen(intake.intake_id(), mentalhealth::v1::INSTRUMENT_PHQ9, kPhq9Moderate, key + "-phq9", &after).ok());
+    ASSERT_TRUE(
+        Screen(intake.intake_id(), mentalhealth::v1::INSTRUMENT_PHQ9, kPhq9Moderate, key + "-phq9", &after).ok());
     ASSERT_TRUE(Children(intake.intake_id(), 0, false, key + "-children").ok());
     Intake completed;
     grpc::Status st = Complete(intake.intake_id(), c.level, key + "-complete", &completed);
@@ -444,19 +464,22 @@ TEST_F(IntakeTest, UnderTwentyThreeAtLevelThreeCarriesTheTwentyEightDayTherapyGu
     EXPECT_EQ(completed.has_therapy_guarantee_deadline(), c.guaranteed) << key;
     if (c.guaranteed) {
       EXPECT_EQ(completed.therapy_guarantee_deadline().rule(), "days:28");
-      EXPECT_EQ(completed.therapy_guarantee_deadline().due_date(),
-                calendar::FormatDate(std::chrono::year_month_day{std::chrono::sys_days{today} + std::chrono::days{28}}));
+      EXPECT_EQ(
+          completed.therapy_guarantee_deadline().due_date(),
+          calendar::FormatDate(std::chrono::year_month_day{std::chrono::sys_days{today} + std::chrono::days{28}}));
       EXPECT_NE(completed.therapy_guarantee_deadline().legal_basis().find("Terapiatakuu"), std::string::npos);
     }
     std::vector<mentalhealth::v1::IntakeCompleted> events;
-    ASSERT_TRUE(WaitFor([&] {
-      events.clear();
-      for (auto& e : EventsOf<mentalhealth::v1::IntakeCompleted>(completed.client_id(),
-                                                                  "yhteys.mentalhealth.v1.IntakeCompleted")) {
-        if (e.intake_id() == completed.intake_id()) events.push_back(e);
-      }
-      return events.size() == 1;
-    }, 20s));
+    ASSERT_TRUE(WaitFor(
+        [&] {
+          events.clear();
+          for (auto& e : EventsOf<mentalhealth::v1::IntakeCompleted>(completed.client_id(),
+                                                                     "yhteys.mentalhealth.v1.IntakeCompleted")) {
+            if (e.intake_id() == completed.intake_id()) events.push_back(e);
+          }
+          return events.size() == 1;
+        },
+        20s));
     EXPECT_EQ(events[0].completed_on(), completed.completed_on());
     EXPECT_EQ(events[0].therapy_guarantee_deadline().SerializeAsString(),
               completed.therapy_guarantee_deadline().SerializeAsString());

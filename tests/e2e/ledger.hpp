@@ -22,8 +22,8 @@
 #include <mutex>
 #include <set>
 #include <string>
-#include <tuple>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "clients.hpp"
@@ -38,7 +38,7 @@ struct Accounting {
   int stored = 0;
   int events = 0;
   int effects = 0;
-  int stored_unanswered = 0;    // assessments no OK answer accounts for
+  int stored_unanswered = 0;  // assessments no OK answer accounts for
   int events_unanswered = 0;
   int duplicate_events = 0;     // an assessment published under two ce_ids
   int duplicate_effects = 0;    // two referrals for one event
@@ -57,10 +57,11 @@ struct Accounting {
            duplicate_events == 0 && duplicate_effects == 0 && event_inversions == 0 && referral_inversions == 0;
   }
   void Print(const char* row) const {
-    std::printf("%s: writes OK %d, stored %d, events %d, effects %d; duplicates %d events / %d effects; "
-                "inversions %d events / %d referrals; unanswered %d stored / %d events; %d redeliveries absorbed\n",
-                row, ok, stored, events, effects, duplicate_events, duplicate_effects, event_inversions,
-                referral_inversions, stored_unanswered, events_unanswered, redeliveries);
+    std::printf(
+        "%s: writes OK %d, stored %d, events %d, effects %d; duplicates %d events / %d effects; "
+        "inversions %d events / %d referrals; unanswered %d stored / %d events; %d redeliveries absorbed\n",
+        row, ok, stored, events, effects, duplicate_events, duplicate_effects, event_inversions, referral_inversions,
+        stored_unanswered, events_unanswered, redeliveries);
     std::fflush(stdout);
   }
 };
@@ -185,9 +186,9 @@ class Ledger {
       return std::tie(x.topic, x.partition, x.offset) < std::tie(y.topic, y.partition, y.offset);
     });
     std::map<std::string, std::set<std::string>> ce_ids_of;  // assessment -> distinct ce_ids
-    std::map<std::string, std::string> assessment_of_event;   // ce_id -> assessment
+    std::map<std::string, std::string> assessment_of_event;  // ce_id -> assessment
     std::set<std::string> seen_ce;
-    std::map<std::string, int> last_seq;                      // client -> last seq seen (events)
+    std::map<std::string, int> last_seq;                              // client -> last seq seen (events)
     std::map<std::string, std::set<std::string>> referrals_of_event;  // ce_id -> referral ids (CREATED)
     std::map<std::string, int> last_referral_seq;
     for (const auto& r : records) {

@@ -1,8 +1,8 @@
 // The one-contact path over real processes: redis-server, yhteys-dev-broker
 // and the five services on free loopback ports, driven through gRPC, with
 // the topics read by a plain Kafka consumer.
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <fstream>
 #include <map>
@@ -10,12 +10,12 @@
 #include <set>
 #include <sstream>
 
+#include "clients.hpp"
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
 #include "yhteys/referral/v1/referral_events.pb.h"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
 #include "yhteys/router/v1/referral_router_service.grpc.pb.h"
 #include "yhteys/server/health_client.hpp"
-#include "clients.hpp"
 #include "yhteys/testing/system.hpp"
 
 namespace yhteys {
@@ -100,11 +100,14 @@ TEST_F(OneContactTest, DepressionNoticedInHomeCareEndsAcceptedInIntakeAndHomeCar
 
   // The router creates the referral and offers it to the intake.
   std::string referral_id;
-  ASSERT_TRUE(WaitFor([&] {
-    auto refs = ClientReferrals(client);
-    if (refs.size() == 1 && refs[0].state() == referral::v1::REFERRAL_STATE_OFFERED) referral_id = refs[0].offer().referral_id();
-    return !referral_id.empty();
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto refs = ClientReferrals(client);
+        if (refs.size() == 1 && refs[0].state() == referral::v1::REFERRAL_STATE_OFFERED)
+          referral_id = refs[0].offer().referral_id();
+        return !referral_id.empty();
+      },
+      30s));
   referral::v1::GetInboxEntryRequest get;
   get.set_referral_id(referral_id);
   referral::v1::InboxEntry offered;
@@ -133,24 +136,28 @@ TEST_F(OneContactTest, DepressionNoticedInHomeCareEndsAcceptedInIntakeAndHomeCar
   EXPECT_EQ(accepted_again.SerializeAsString(), accepted.SerializeAsString());
 
   // The router records ACCEPTED; home care sees the outcome (closed loop).
-  ASSERT_TRUE(WaitFor([&] {
-    auto refs = ClientReferrals(client);
-    return refs.size() == 1 && refs[0].state() == referral::v1::REFERRAL_STATE_ACCEPTED;
-  }, 30s));
-  ASSERT_TRUE(WaitFor([&] {
-    homecare::v1::GetClientRequest gc;
-    gc.set_client_id(client);
-    homecare::v1::Client c;
-    if (!HomeCare().GetClient(Ctx().get(), gc, &c).ok()) return false;
-    return c.referrals_size() == 1 && c.referrals(0).referral_id() == referral_id &&
-           c.referrals(0).state() == referral::v1::REFERRAL_STATE_ACCEPTED;
-  }, 30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto refs = ClientReferrals(client);
+        return refs.size() == 1 && refs[0].state() == referral::v1::REFERRAL_STATE_ACCEPTED;
+      },
+      30s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        homecare::v1::GetClientRequest gc;
+        gc.set_client_id(client);
+        homecare::v1::Client c;
+        if (!HomeCare().GetClient(Ctx().get(), gc, &c).ok()) return false;
+        return c.referrals_size() == 1 && c.referrals(0).referral_id() == referral_id &&
+               c.referrals(0).state() == referral::v1::REFERRAL_STATE_ACCEPTED;
+      },
+      30s));
   EXPECT_EQ(ClientReferrals(client).size(), 1u);
 
   // The topics, read with a plain Kafka consumer.
-  auto records = testing::ReadAll(system_->Bootstrap(),
-                                  {"yhteys.homecare.events.v1", "yhteys.mentalhealth.events.v1", "yhteys.referrals.events.v1"},
-                                  1000, 8s);
+  auto records = testing::ReadAll(
+      system_->Bootstrap(),
+      {"yhteys.homecare.events.v1", "yhteys.mentalhealth.events.v1", "yhteys.referrals.events.v1"}, 1000, 8s);
   std::map<std::string, int> types;
   std::set<std::string> ids;
   for (const auto& r : records) {
@@ -261,7 +268,8 @@ TEST_F(OneContactTest, BadInputIsInvalidArgumentNamingTheFieldAndWritesNothing) 
   auto low = Assessment(client, "e2e-a-4", {0, 0, 0, 0, 0, 0, 0});
   ASSERT_TRUE(HomeCare().RecordAssessment(Ctx().get(), low, &out).ok());
   auto changed = Assessment(client, "e2e-a-4", {1, 0, 0, 0, 0, 0, 0});
-  EXPECT_EQ(HomeCare().RecordAssessment(Ctx().get(), changed, &out).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(HomeCare().RecordAssessment(Ctx().get(), changed, &out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
 
   // Nothing from the bad requests reached the client's record or the router.
   homecare::v1::GetClientRequest gc;

@@ -62,8 +62,9 @@ class ReliabilityTest : public ::testing::Test {
   // The home-care topic's DLQ is empty; read together with the topic
   // itself, so an unreadable cluster cannot pass for an empty DLQ.
   void ExpectNoDeadLetters() {
-    auto records = testing::ReadAll(System().Bootstrap(), {"yhteys.homecare.events.v1", "yhteys.homecare.events.v1.dlq"},
-                                    static_cast<size_t>(-1), 3s);
+    auto records =
+        testing::ReadAll(System().Bootstrap(), {"yhteys.homecare.events.v1", "yhteys.homecare.events.v1.dlq"},
+                         static_cast<size_t>(-1), 3s);
     size_t main = 0, dead = 0;
     for (const auto& r : records) (r.topic == "yhteys.homecare.events.v1.dlq" ? dead : main)++;
     EXPECT_GT(main, 0u) << "the topics could not be read";
@@ -379,8 +380,8 @@ TEST_F(ReliabilityTest, PoisonRecordsGoToTheDeadLetterTopicAndTheLoadFlows) {
   const std::string key = ledger.clients()[0];
   auto headers = [](const std::string& type, const std::string& id) {
     return std::vector<std::pair<std::string, std::string>>{
-        {"ce_specversion", "1.0"}, {"ce_id", id}, {"ce_source", "/yhteys/home-care"}, {"ce_type", type},
-        {"ce_subject", "x"},       {"content-type", "application/protobuf"}};
+        {"ce_specversion", "1.0"}, {"ce_id", id},       {"ce_source", "/yhteys/home-care"},
+        {"ce_type", type},         {"ce_subject", "x"}, {"content-type", "application/protobuf"}};
   };
   ASSERT_TRUE(testing::ProduceRecord(System().Bootstrap(), topic, key, "no headers", {}));
   ASSERT_TRUE(testing::ProduceRecord(System().Bootstrap(), topic, key, "x",
@@ -490,9 +491,12 @@ TEST_F(ReliabilityTest, IdempotencyKeyReusedForOtherPeopleIsFailedPreconditionEv
     homecare::v1::RegisterClientResponse resp;
     grpc::Status st = stub->RegisterClient(
         Ctx().get(), e2e::RegisterRequest(e2e::SyntheticIdentityCode(2100 + i), "one-key-for-six"), &resp);
-    if (st.ok()) ++ok;
-    else if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION) ++refused;
-    else ADD_FAILURE() << st.error_message();
+    if (st.ok())
+      ++ok;
+    else if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION)
+      ++refused;
+    else
+      ADD_FAILURE() << st.error_message();
   }
   EXPECT_EQ(ok, 1);
   EXPECT_EQ(refused, 5);

@@ -76,12 +76,12 @@ bool ParsePorts(const std::string& text, std::vector<int>* ports) {
 }
 
 const std::vector<std::string> kTopics = {
-    "yhteys.familycentre.events.v1", "yhteys.homecare.events.v1", "yhteys.mentalhealth.events.v1",
+    "yhteys.familycentre.events.v1", "yhteys.homecare.events.v1",  "yhteys.mentalhealth.events.v1",
     "yhteys.feedback.events.v1",     "yhteys.referrals.events.v1", "yhteys.audit.v1",
 };
 // Topics that have consumers, and so dead-letter topics.
 const std::vector<std::string> kConsumed = {
-    "yhteys.familycentre.events.v1", "yhteys.homecare.events.v1", "yhteys.mentalhealth.events.v1",
+    "yhteys.familycentre.events.v1", "yhteys.homecare.events.v1",  "yhteys.mentalhealth.events.v1",
     "yhteys.feedback.events.v1",     "yhteys.referrals.events.v1",
 };
 
@@ -190,8 +190,10 @@ int main(int argc, char** argv) {
     sigwait(&signals, &sig);
     if (sig != SIGUSR1 && sig != SIGUSR2) break;
     for (int id = 1; id <= brokers; ++id) {
-      if (sig == SIGUSR1) rd_kafka_mock_broker_set_down(cluster, id);
-      else rd_kafka_mock_broker_set_up(cluster, id);
+      if (sig == SIGUSR1)
+        rd_kafka_mock_broker_set_down(cluster, id);
+      else
+        rd_kafka_mock_broker_set_up(cluster, id);
     }
     std::printf("{\"msg\":\"dev broker %s\"}\n", sig == SIGUSR1 ? "brokers down" : "brokers up");
     std::fflush(stdout);

@@ -12,11 +12,11 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <memory>
 #include <functional>
 #include <future>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -34,7 +34,8 @@ namespace {
 
 using namespace yhteys;
 
-constexpr char kUsage[] = R"(usage: yhteysctl [--address HOST:PORT] [--timeout-ms N] [--get FIELD] [--ca F [--cert F --key F]] COMMAND [flags]
+constexpr char kUsage[] =
+    R"(usage: yhteysctl [--address HOST:PORT] [--timeout-ms N] [--get FIELD] [--ca F [--cert F --key F]] COMMAND [flags]
 
 Service calls (answers are printed as JSON; --get prints one field):
   health [--wait-s N]                       grpc.health.v1 of --address (or --service)
@@ -68,7 +69,6 @@ certificate's spiffe:// URI SAN is the identity the services authorise: an opera
 (spiffe://<county>/role/operator) may call health and reflection only. Without --ca: plaintext
 (local development).
 )";
-
 
 std::map<std::string, std::string> DefaultAddresses() {
   return {{"family-centre", "127.0.0.1:50051"},        {"home-care", "127.0.0.1:50052"},
@@ -295,8 +295,9 @@ int Health(const Args& args, const std::shared_ptr<grpc::Channel>& channel, cons
       return 0;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      std::printf("%s %s\n", address.c_str(),
-                  serving.ok() ? "NOT_SERVING" : ("UNREACHABLE (" + std::string(serving.status().message()) + ")").c_str());
+      std::printf(
+          "%s %s\n", address.c_str(),
+          serving.ok() ? "NOT_SERVING" : ("UNREACHABLE (" + std::string(serving.status().message()) + ")").c_str());
       return 1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -380,11 +381,12 @@ int Tail(const Args& args) {
       }
       return out + "\"";
     };
-    std::printf("{\"topic\":%s,\"partition\":%d,\"offset\":%lld,\"type\":%s,\"time\":%s,\"id\":%s,\"source\":%s,"
-                "\"subject\":%s,\"payload\":%s}\n",
-                q(topic).c_str(), msg->partition, static_cast<long long>(msg->offset), q(headers["ce_type"]).c_str(),
-                q(headers["ce_time"]).c_str(), q(headers["ce_id"]).c_str(), q(headers["ce_source"]).c_str(),
-                q(headers["ce_subject"]).c_str(), payload.c_str());
+    std::printf(
+        "{\"topic\":%s,\"partition\":%d,\"offset\":%lld,\"type\":%s,\"time\":%s,\"id\":%s,\"source\":%s,"
+        "\"subject\":%s,\"payload\":%s}\n",
+        q(topic).c_str(), msg->partition, static_cast<long long>(msg->offset), q(headers["ce_type"]).c_str(),
+        q(headers["ce_time"]).c_str(), q(headers["ce_id"]).c_str(), q(headers["ce_source"]).c_str(),
+        q(headers["ce_subject"]).c_str(), payload.c_str());
     std::fflush(stdout);
     ++printed;
     rd_kafka_message_destroy(msg);
@@ -522,9 +524,7 @@ int main(int argc, char** argv) {
   if (group == "call") {
     if (args.positional.size() < 2) Fail("call: expected Service/Method [JSON]");
     return Call(args, args.positional[1], &service, [&](const std::string& name) {
-      return args.Has("address") || !defaults.count(name)
-                 ? channel
-                 : grpc::CreateChannel(defaults[name], credentials);
+      return args.Has("address") || !defaults.count(name) ? channel : grpc::CreateChannel(defaults[name], credentials);
     });
   }
   if (group == "health") return Health(args, channel, address);

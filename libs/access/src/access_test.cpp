@@ -61,10 +61,11 @@ TEST(IdentityTest, FromACertificatesUriSan) {
   // No URI SAN at all (a DNS name only).
   EXPECT_EQ(IdentityFromCertificate(CertificateWith("DNS:laptop.test")).status().code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(IdentityFromCertificate(CertificateWith("URI:spiffe://lappi.fi/role/router,URI:spiffe://lappi.fi/role/operator"))
-                .status()
-                .code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      IdentityFromCertificate(CertificateWith("URI:spiffe://lappi.fi/role/router,URI:spiffe://lappi.fi/role/operator"))
+          .status()
+          .code(),
+      absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(IdentityFromCertificate(CertificateWith("URI:spiffe://lappi.fi/role/superuser")).status().code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(IdentityFromCertificate("not a certificate").status().code(), absl::StatusCode::kInvalidArgument);
@@ -101,13 +102,11 @@ TEST(AccessTableTest, EveryRpcOfEveryServiceIsInTheTable) {
   // Every yhteys service in the contracts is one of those served.
   std::set<std::string> served;
   for (const auto& [binary, name] : kServed) served.insert(name);
-  for (const char* file : {"yhteys/homecare/v1/home_care_service.proto",
-                           "yhteys/familycentre/v1/family_centre_service.proto",
-                           "yhteys/mentalhealth/v1/mental_health_intake_service.proto",
-                           "yhteys/feedback/v1/client_feedback_service.proto",
-                           "yhteys/referral/v1/referral_inbox_service.proto",
-                           "yhteys/router/v1/referral_router_service.proto",
-                           "yhteys/audit/v1/audit_index_service.proto"}) {
+  for (const char* file :
+       {"yhteys/homecare/v1/home_care_service.proto", "yhteys/familycentre/v1/family_centre_service.proto",
+        "yhteys/mentalhealth/v1/mental_health_intake_service.proto", "yhteys/feedback/v1/client_feedback_service.proto",
+        "yhteys/referral/v1/referral_inbox_service.proto", "yhteys/router/v1/referral_router_service.proto",
+        "yhteys/audit/v1/audit_index_service.proto"}) {
     const auto* fd = pool->FindFileByName(file);
     ASSERT_NE(fd, nullptr) << file;
     for (int i = 0; i < fd->service_count(); ++i) EXPECT_TRUE(served.count(fd->service(i)->full_name())) << file;
@@ -140,8 +139,9 @@ TEST(AccessTableTest, EveryRpcOfAUnitBoundRoleIsScopedToItsUnit) {
 bool PathResolves(const google::protobuf::MethodDescriptor* method, std::string_view spec) {
   const std::vector<std::string_view> parts = detail::Split(spec, '.');
   if (parts.size() < 2) return false;
-  const Descriptor* type = parts[0] == "request" ? method->input_type()
-                           : parts[0] == "response" ? method->output_type() : nullptr;
+  const Descriptor* type = parts[0] == "request"    ? method->input_type()
+                           : parts[0] == "response" ? method->output_type()
+                                                    : nullptr;
   for (size_t i = 1; i < parts.size(); ++i) {
     if (type == nullptr) return false;
     const FieldDescriptor* f = type->FindFieldByName(std::string(parts[i]));
@@ -239,7 +239,8 @@ TEST(AuditPathsTest, ClientsAndSubjectAreReadFromRequestAndResponse) {
   familycentre::v1::FamilyCase response;
   response.add_members()->set_member_id(std::string(64, 'a'));
   response.add_members()->set_member_id(std::string(64, 'b'));
-  EXPECT_EQ(ClientsOf(*rule, &request, &response), (std::vector<std::string>{std::string(64, 'b'), std::string(64, 'a')}));
+  EXPECT_EQ(ClientsOf(*rule, &request, &response),
+            (std::vector<std::string>{std::string(64, 'b'), std::string(64, 'a')}));
   EXPECT_EQ(ClientsOf(*rule, &request, nullptr), (std::vector<std::string>{std::string(64, 'b')}));
   EXPECT_EQ(SubjectOf(*rule, &request, &response), "case-1");
 

@@ -9,7 +9,6 @@
 
 #include "split.hpp"
 
-
 namespace yhteys::access {
 namespace {
 
@@ -95,8 +94,7 @@ absl::StatusOr<Identity> ParseIdentityUri(std::string_view uri) {
 absl::StatusOr<Identity> IdentityFromCertificate(std::string_view pem) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
   if (!bio) return absl::InvalidArgumentError("identity: cannot read the certificate");
-  std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),
-                                                   &X509_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
   if (!cert) return absl::InvalidArgumentError("identity: the certificate is not PEM");
   auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr));
   std::unique_ptr<GENERAL_NAMES, void (*)(GENERAL_NAMES*)> guard(names, [](GENERAL_NAMES* n) {

@@ -41,10 +41,9 @@ TEST(DateTextTest, FormatAndParseRoundTrip) {
 }
 
 TEST(DateTextTest, ParseRejectsBadText) {
-  for (std::string_view bad : {"", "2026-4-05", "2026-04-5", "2026/04/05", "2026-04-05 ",
-                               " 2026-04-05", "2026-04-05T00:00", "20260405", "abcd-ef-gh",
-                               "2026-02-29", "2026-13-01", "2026-00-10", "2026-04-00",
-                               "2026-04-31", "+026-04-05", "2026--4-05"}) {
+  for (std::string_view bad : {"", "2026-4-05", "2026-04-5", "2026/04/05", "2026-04-05 ", " 2026-04-05",
+                               "2026-04-05T00:00", "20260405", "abcd-ef-gh", "2026-02-29", "2026-13-01", "2026-00-10",
+                               "2026-04-00", "2026-04-31", "+026-04-05", "2026--4-05"}) {
     auto parsed = ParseDate(bad);
     EXPECT_FALSE(parsed.ok()) << bad;
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
@@ -54,8 +53,7 @@ TEST(DateTextTest, ParseRejectsBadText) {
 TEST(DateTextTest, ParseErrorNamesTheText) {
   auto parsed = ParseDate("2026-02-30");
   ASSERT_FALSE(parsed.ok());
-  EXPECT_NE(parsed.status().ToString().find("\"2026-02-30\""), std::string::npos)
-      << parsed.status();
+  EXPECT_NE(parsed.status().ToString().find("\"2026-02-30\""), std::string::npos) << parsed.status();
 }
 
 TEST(DateTextTest, ParsePastDateBoundsAndNamesTheField) {
@@ -75,13 +73,11 @@ TEST(DateTextTest, ParsePastDateBoundsAndNamesTheField) {
 
 TEST(EasterSundayTest, KnownYears) {
   const std::vector<std::pair<int, std::string_view>> known = {
-      {2024, "2024-03-31"}, {2025, "2025-04-20"}, {2026, "2026-04-05"},
-      {2027, "2027-03-28"}, {2000, "2000-04-23"}, {2019, "2019-04-21"},
-      {2008, "2008-03-23"}, {2011, "2011-04-24"}, {1961, "1961-04-02"},
-      {2100, "2100-03-28"},
-      {1818, "1818-03-22"},  // earliest possible date
-      {2285, "2285-03-22"},  // earliest possible date
-      {2038, "2038-04-25"},  // latest possible date
+      {2024, "2024-03-31"}, {2025, "2025-04-20"}, {2026, "2026-04-05"}, {2027, "2027-03-28"},
+      {2000, "2000-04-23"}, {2019, "2019-04-21"}, {2008, "2008-03-23"}, {2011, "2011-04-24"},
+      {1961, "1961-04-02"}, {2100, "2100-03-28"}, {1818, "1818-03-22"},  // earliest possible date
+      {2285, "2285-03-22"},                                              // earliest possible date
+      {2038, "2038-04-25"},                                              // latest possible date
   };
   for (const auto& [y, expected] : known) {
     EXPECT_EQ(FormatDate(EasterSunday(year{y})), expected) << y;
@@ -116,13 +112,10 @@ std::vector<std::pair<std::string, std::string>> HolidaysIn(int y) {
 
 TEST(HolidayTest, AllHolidaysOf2026) {
   const std::vector<std::pair<std::string, std::string>> expected = {
-      {"2026-01-01", "Uudenvuodenpäivä"}, {"2026-01-06", "Loppiainen"},
-      {"2026-04-03", "Pitkäperjantai"},   {"2026-04-05", "Pääsiäispäivä"},
-      {"2026-04-06", "2. pääsiäispäivä"}, {"2026-05-01", "Vappu"},
-      {"2026-05-14", "Helatorstai"},      {"2026-05-24", "Helluntaipäivä"},
-          {"2026-06-20", "Juhannuspäivä"},
-      {"2026-10-31", "Pyhäinpäivä"},      {"2026-12-06", "Itsenäisyyspäivä"},
-             {"2026-12-25", "Joulupäivä"},
+      {"2026-01-01", "Uudenvuodenpäivä"}, {"2026-01-06", "Loppiainen"},       {"2026-04-03", "Pitkäperjantai"},
+      {"2026-04-05", "Pääsiäispäivä"},    {"2026-04-06", "2. pääsiäispäivä"}, {"2026-05-01", "Vappu"},
+      {"2026-05-14", "Helatorstai"},      {"2026-05-24", "Helluntaipäivä"},   {"2026-06-20", "Juhannuspäivä"},
+      {"2026-10-31", "Pyhäinpäivä"},      {"2026-12-06", "Itsenäisyyspäivä"}, {"2026-12-25", "Joulupäivä"},
       {"2026-12-26", "Tapaninpäivä"},
   };
   EXPECT_EQ(HolidaysIn(2026), expected);
@@ -130,13 +123,10 @@ TEST(HolidayTest, AllHolidaysOf2026) {
 
 TEST(HolidayTest, AllHolidaysOf2027) {
   const std::vector<std::pair<std::string, std::string>> expected = {
-      {"2027-01-01", "Uudenvuodenpäivä"}, {"2027-01-06", "Loppiainen"},
-      {"2027-03-26", "Pitkäperjantai"},   {"2027-03-28", "Pääsiäispäivä"},
-      {"2027-03-29", "2. pääsiäispäivä"}, {"2027-05-01", "Vappu"},
-      {"2027-05-06", "Helatorstai"},      {"2027-05-16", "Helluntaipäivä"},
-          {"2027-06-26", "Juhannuspäivä"},
-      {"2027-11-06", "Pyhäinpäivä"},      {"2027-12-06", "Itsenäisyyspäivä"},
-             {"2027-12-25", "Joulupäivä"},
+      {"2027-01-01", "Uudenvuodenpäivä"}, {"2027-01-06", "Loppiainen"},       {"2027-03-26", "Pitkäperjantai"},
+      {"2027-03-28", "Pääsiäispäivä"},    {"2027-03-29", "2. pääsiäispäivä"}, {"2027-05-01", "Vappu"},
+      {"2027-05-06", "Helatorstai"},      {"2027-05-16", "Helluntaipäivä"},   {"2027-06-26", "Juhannuspäivä"},
+      {"2027-11-06", "Pyhäinpäivä"},      {"2027-12-06", "Itsenäisyyspäivä"}, {"2027-12-25", "Joulupäivä"},
       {"2027-12-26", "Tapaninpäivä"},
   };
   EXPECT_EQ(HolidaysIn(2027), expected);
@@ -166,9 +156,11 @@ TEST(HolidayTest, OrdinaryDaysAreNotHolidays) {
 
 // The Eves are apart from the public holidays: named by EveName only.
 TEST(HolidayTest, TheEvesAreNotPublicHolidays) {
-  for (const auto& [date, name] : std::vector<std::pair<std::string_view, std::string_view>>{
-           {"2026-06-19", "Juhannusaatto"}, {"2026-12-24", "Jouluaatto"},
-           {"2027-06-25", "Juhannusaatto"}, {"2027-12-24", "Jouluaatto"}}) {
+  for (const auto& [date, name] :
+       std::vector<std::pair<std::string_view, std::string_view>>{{"2026-06-19", "Juhannusaatto"},
+                                                                  {"2026-12-24", "Jouluaatto"},
+                                                                  {"2027-06-25", "Juhannusaatto"},
+                                                                  {"2027-12-24", "Jouluaatto"}}) {
     EXPECT_FALSE(IsPublicHoliday(D(date))) << date;
     EXPECT_EQ(EveName(D(date)), name) << date;
   }
@@ -275,14 +267,12 @@ TEST(ParseDeadlineRuleTest, GoodInputs) {
     DeadlineKind kind;
     int amount;
   };
-  for (const Case& c : {Case{"same_day", DeadlineKind::kSameDay, 0},
-                        Case{"same_working_day", DeadlineKind::kSameWorkingDay, 0},
-                        Case{"working_days:7", DeadlineKind::kWorkingDays, 7},
-                        Case{"days:14", DeadlineKind::kCalendarDays, 14},
-                        Case{"months:3", DeadlineKind::kMonths, 3},
-                        Case{"days:1", DeadlineKind::kCalendarDays, 1},
-                        Case{"days:3650", DeadlineKind::kCalendarDays, 3650},
-                        Case{"working_days:007", DeadlineKind::kWorkingDays, 7}}) {
+  for (const Case& c :
+       {Case{"same_day", DeadlineKind::kSameDay, 0}, Case{"same_working_day", DeadlineKind::kSameWorkingDay, 0},
+        Case{"working_days:7", DeadlineKind::kWorkingDays, 7}, Case{"days:14", DeadlineKind::kCalendarDays, 14},
+        Case{"months:3", DeadlineKind::kMonths, 3}, Case{"days:1", DeadlineKind::kCalendarDays, 1},
+        Case{"days:3650", DeadlineKind::kCalendarDays, 3650},
+        Case{"working_days:007", DeadlineKind::kWorkingDays, 7}}) {
     auto rule = ParseDeadlineRule(c.text);
     ASSERT_TRUE(rule.ok()) << c.text << ": " << rule.status();
     EXPECT_EQ(rule->kind, c.kind) << c.text;
@@ -299,11 +289,27 @@ TEST(ParseDeadlineRuleTest, FormatRoundTrips) {
 }
 
 TEST(ParseDeadlineRuleTest, BadInputs) {
-  for (std::string_view bad :
-       {"", "same_day:1", "Same_Day", "same_working_day:1", "Same_Working_Day", "working_days", "working_days:",
-        "working_days:0", "working_days:-1", "working_days:+7", "working_days: 7",
-        "working_days:7 ", " days:14", "days:3651", "days:99999999999999999999",
-        "days:1.5", "days:14d", "months:0", "weeks:2", "hours:4", "month:3"}) {
+  for (std::string_view bad : {"",
+                               "same_day:1",
+                               "Same_Day",
+                               "same_working_day:1",
+                               "Same_Working_Day",
+                               "working_days",
+                               "working_days:",
+                               "working_days:0",
+                               "working_days:-1",
+                               "working_days:+7",
+                               "working_days: 7",
+                               "working_days:7 ",
+                               " days:14",
+                               "days:3651",
+                               "days:99999999999999999999",
+                               "days:1.5",
+                               "days:14d",
+                               "months:0",
+                               "weeks:2",
+                               "hours:4",
+                               "month:3"}) {
     auto rule = ParseDeadlineRule(bad);
     ASSERT_FALSE(rule.ok()) << bad;
     EXPECT_EQ(rule.status().code(), absl::StatusCode::kInvalidArgument) << bad;
@@ -313,12 +319,10 @@ TEST(ParseDeadlineRuleTest, BadInputs) {
 TEST(ParseDeadlineRuleTest, ErrorNamesTheBadText) {
   auto unknown = ParseDeadlineRule("weeks:2");
   ASSERT_FALSE(unknown.ok());
-  EXPECT_NE(unknown.status().ToString().find("\"weeks:2\""), std::string::npos)
-      << unknown.status();
+  EXPECT_NE(unknown.status().ToString().find("\"weeks:2\""), std::string::npos) << unknown.status();
   auto range = ParseDeadlineRule("days:0");
   ASSERT_FALSE(range.ok());
-  EXPECT_NE(range.status().ToString().find("\"days:0\""), std::string::npos)
-      << range.status();
+  EXPECT_NE(range.status().ToString().find("\"days:0\""), std::string::npos) << range.status();
   EXPECT_NE(range.status().ToString().find("1..3650"), std::string::npos) << range.status();
 }
 
@@ -394,8 +398,8 @@ TEST(FinnishDateOfTest, StartOfAFinnishDayInMillis) {
   const int64_t start = *StartOfFinnishDayMillis(D("2026-07-01"));
   EXPECT_EQ(FinnishDateOfMillis(start), D("2026-07-01"));
   EXPECT_EQ(FinnishDateOfMillis(start - 1), D("2026-06-30"));
-  EXPECT_EQ(StartOfFinnishDayMillis(std::chrono::year_month_day{std::chrono::year(2026), std::chrono::month(2),
-                                                                std::chrono::day(30)}),
+  EXPECT_EQ(StartOfFinnishDayMillis(
+                std::chrono::year_month_day{std::chrono::year(2026), std::chrono::month(2), std::chrono::day(30)}),
             std::nullopt);
 }
 

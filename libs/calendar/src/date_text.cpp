@@ -40,18 +40,14 @@ absl::StatusOr<std::chrono::year_month_day> ParseDate(std::string_view text) {
   int y = 0;
   int m = 0;
   int d = 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
-      !ParseDigits(text.substr(0, 4), y) || !ParseDigits(text.substr(5, 2), m) ||
-      !ParseDigits(text.substr(8, 2), d)) {
-    return absl::InvalidArgumentError(
-        "date " + Quote(text) + ": expected YYYY-MM-DD");
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !ParseDigits(text.substr(0, 4), y) ||
+      !ParseDigits(text.substr(5, 2), m) || !ParseDigits(text.substr(8, 2), d)) {
+    return absl::InvalidArgumentError("date " + Quote(text) + ": expected YYYY-MM-DD");
   }
-  const std::chrono::year_month_day date{std::chrono::year{y},
-                                         std::chrono::month{static_cast<unsigned>(m)},
+  const std::chrono::year_month_day date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
                                          std::chrono::day{static_cast<unsigned>(d)}};
   if (!date.ok()) {
-    return absl::InvalidArgumentError(
-        "date " + Quote(text) + ": no such calendar date");
+    return absl::InvalidArgumentError("date " + Quote(text) + ": no such calendar date");
   }
   return date;
 }

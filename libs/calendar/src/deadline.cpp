@@ -26,8 +26,7 @@ std::string Quote(std::string_view text) {
 }
 
 absl::Status BadRule(std::string_view text, std::string_view why) {
-  return absl::InvalidArgumentError("deadline rule " + Quote(text) + ": " +
-                                    std::string(why));
+  return absl::InvalidArgumentError("deadline rule " + Quote(text) + ": " + std::string(why));
 }
 
 }  // namespace
@@ -48,8 +47,7 @@ absl::StatusOr<DeadlineRule> ParseDeadlineRule(std::string_view text) {
     kind = DeadlineKind::kMonths;
     number = text.substr(kMonthsPrefix.size());
   } else {
-    return BadRule(text,
-                   "expected same_day, same_working_day, working_days:N, days:N or months:N");
+    return BadRule(text, "expected same_day, same_working_day, working_days:N, days:N or months:N");
   }
 
   // Digits only: from_chars alone would accept a leading '-'.
@@ -58,8 +56,7 @@ absl::StatusOr<DeadlineRule> ParseDeadlineRule(std::string_view text) {
   }
   int amount = 0;
   const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), amount);
-  if (ec != std::errc() || end != number.data() + number.size() || amount < 1 ||
-      amount > kMaxDeadlineAmount) {
+  if (ec != std::errc() || end != number.data() + number.size() || amount < 1 || amount > kMaxDeadlineAmount) {
     return BadRule(text, "amount must be 1.." + std::to_string(kMaxDeadlineAmount));
   }
   return DeadlineRule{kind, amount};
@@ -67,16 +64,11 @@ absl::StatusOr<DeadlineRule> ParseDeadlineRule(std::string_view text) {
 
 std::string FormatDeadlineRule(const DeadlineRule& rule) {
   switch (rule.kind) {
-    case DeadlineKind::kSameDay:
-      return std::string(kSameDay);
-    case DeadlineKind::kSameWorkingDay:
-      return std::string(kSameWorkingDay);
-    case DeadlineKind::kWorkingDays:
-      return std::string(kWorkingDaysPrefix) + std::to_string(rule.amount);
-    case DeadlineKind::kCalendarDays:
-      return std::string(kDaysPrefix) + std::to_string(rule.amount);
-    case DeadlineKind::kMonths:
-      return std::string(kMonthsPrefix) + std::to_string(rule.amount);
+    case DeadlineKind::kSameDay: return std::string(kSameDay);
+    case DeadlineKind::kSameWorkingDay: return std::string(kSameWorkingDay);
+    case DeadlineKind::kWorkingDays: return std::string(kWorkingDaysPrefix) + std::to_string(rule.amount);
+    case DeadlineKind::kCalendarDays: return std::string(kDaysPrefix) + std::to_string(rule.amount);
+    case DeadlineKind::kMonths: return std::string(kMonthsPrefix) + std::to_string(rule.amount);
   }
   return "unknown";
 }
@@ -84,20 +76,15 @@ std::string FormatDeadlineRule(const DeadlineRule& rule) {
 std::chrono::year_month_day DeadlineFor(const DeadlineRule& rule, std::chrono::year_month_day start,
                                         const WorkingDayPolicy& policy) {
   switch (rule.kind) {
-    case DeadlineKind::kSameDay:
-      return start;
-    case DeadlineKind::kSameWorkingDay:
-      return NextWorkingDayOnOrAfter(start, policy);
-    case DeadlineKind::kWorkingDays:
-      return AddWorkingDays(start, rule.amount, policy);
+    case DeadlineKind::kSameDay: return start;
+    case DeadlineKind::kSameWorkingDay: return NextWorkingDayOnOrAfter(start, policy);
+    case DeadlineKind::kWorkingDays: return AddWorkingDays(start, rule.amount, policy);
     case DeadlineKind::kCalendarDays:
-      return std::chrono::year_month_day{std::chrono::sys_days{start} +
-                                         std::chrono::days{rule.amount}};
+      return std::chrono::year_month_day{std::chrono::sys_days{start} + std::chrono::days{rule.amount}};
     case DeadlineKind::kMonths: {
       const std::chrono::year_month_day shifted = start + std::chrono::months{rule.amount};
       if (shifted.ok()) return shifted;
-      return std::chrono::year_month_day_last{
-          shifted.year(), std::chrono::month_day_last{shifted.month()}};
+      return std::chrono::year_month_day_last{shifted.year(), std::chrono::month_day_last{shifted.month()}};
     }
   }
   return start;

@@ -16,25 +16,17 @@ constexpr int kWhitSundayOffset = 49;
 
 std::optional<std::string_view> FixedDateName(unsigned month, unsigned day) {
   switch (month * 100 + day) {
-    case 101:
-      return "Uudenvuodenpäivä";
-    case 106:
-      return "Loppiainen";
-    case 501:
-      return "Vappu";
-    case 1206:
-      return "Itsenäisyyspäivä";
-    case 1225:
-      return "Joulupäivä";
-    case 1226:
-      return "Tapaninpäivä";
-    default:
-      return std::nullopt;
+    case 101: return "Uudenvuodenpäivä";
+    case 106: return "Loppiainen";
+    case 501: return "Vappu";
+    case 1206: return "Itsenäisyyspäivä";
+    case 1225: return "Joulupäivä";
+    case 1226: return "Tapaninpäivä";
+    default: return std::nullopt;
   }
 }
 
-std::optional<std::string_view> WeekdayBasedName(unsigned month, unsigned day,
-                                                 weekday wd) {
+std::optional<std::string_view> WeekdayBasedName(unsigned month, unsigned day, weekday wd) {
   if (month == 6 && wd == Saturday && day >= 20 && day <= 26) return "Juhannuspäivä";
   if (wd == Saturday && ((month == 10 && day == 31) || (month == 11 && day <= 6))) {
     return "Pyhäinpäivä";
@@ -43,21 +35,14 @@ std::optional<std::string_view> WeekdayBasedName(unsigned month, unsigned day,
 }
 
 std::optional<std::string_view> EasterBasedName(std::chrono::year_month_day date) {
-  const int offset =
-      static_cast<int>((sys_days{date} - sys_days{EasterSunday(date.year())}).count());
+  const int offset = static_cast<int>((sys_days{date} - sys_days{EasterSunday(date.year())}).count());
   switch (offset) {
-    case kGoodFridayOffset:
-      return "Pitkäperjantai";
-    case 0:
-      return "Pääsiäispäivä";
-    case kEasterMondayOffset:
-      return "2. pääsiäispäivä";
-    case kAscensionOffset:
-      return "Helatorstai";
-    case kWhitSundayOffset:
-      return "Helluntaipäivä";
-    default:
-      return std::nullopt;
+    case kGoodFridayOffset: return "Pitkäperjantai";
+    case 0: return "Pääsiäispäivä";
+    case kEasterMondayOffset: return "2. pääsiäispäivä";
+    case kAscensionOffset: return "Helatorstai";
+    case kWhitSundayOffset: return "Helluntaipäivä";
+    default: return std::nullopt;
   }
 }
 
@@ -94,9 +79,7 @@ std::optional<std::string_view> PublicHolidayName(std::chrono::year_month_day da
   return std::nullopt;
 }
 
-bool IsPublicHoliday(std::chrono::year_month_day date) {
-  return PublicHolidayName(date).has_value();
-}
+bool IsPublicHoliday(std::chrono::year_month_day date) { return PublicHolidayName(date).has_value(); }
 
 std::optional<std::string_view> EveName(std::chrono::year_month_day date) {
   if (!date.ok()) return std::nullopt;

@@ -24,8 +24,8 @@ constexpr int kMaxDepth = 16;
 constexpr std::size_t kMaxEntries = 10000;
 
 // `entries` counts the map entries visited so far, aliases expanded.
-absl::Status Flatten(const YAML::Node& node, const std::string& prefix,
-                     std::map<std::string, std::string>* out, int depth, std::size_t* entries) {
+absl::Status Flatten(const YAML::Node& node, const std::string& prefix, std::map<std::string, std::string>* out,
+                     int depth, std::size_t* entries) {
   if (node.IsMap()) {
     // An alias inside its own anchor ("a: &x {b: *x}") is a map that
     // contains itself: without a bound this recursed until the stack ran out.
@@ -69,8 +69,7 @@ const KeySpec* FindSpec(const std::map<std::string, KeySpec>& specs, const std::
   for (const auto& [name, spec] : specs) {
     if (name.size() > 2 && name.ends_with(".*")) {
       std::string prefix = name.substr(0, name.size() - 1);  // keeps the dot
-      if (key.starts_with(prefix) && key.size() > prefix.size() &&
-          key.find('.', prefix.size()) == std::string::npos) {
+      if (key.starts_with(prefix) && key.size() > prefix.size() && key.find('.', prefix.size()) == std::string::npos) {
         return &spec;
       }
     }
@@ -80,8 +79,7 @@ const KeySpec* FindSpec(const std::map<std::string, KeySpec>& specs, const std::
 
 absl::Status CheckType(const KeySpec& spec, const std::string& key, const std::string& value) {
   switch (spec.type) {
-    case KeyType::kString:
-      return absl::OkStatus();
+    case KeyType::kString: return absl::OkStatus();
     case KeyType::kInt: {
       if (value.empty()) return absl::InvalidArgumentError("config key " + key + ": expected an integer");
       char* end = nullptr;
@@ -105,8 +103,10 @@ absl::Status CheckType(const KeySpec& spec, const std::string& key, const std::s
 std::string EnvName(const std::string& key) {
   std::string name = kEnvPrefix;
   for (char c : key) {
-    if (c == '.' || c == '-') name.push_back('_');
-    else name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    if (c == '.' || c == '-')
+      name.push_back('_');
+    else
+      name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   }
   return name;
 }

@@ -30,9 +30,7 @@ ValidationOptions Options(bool allow_temporary = true) {
   return ValidationOptions{year_month_day{year{2025}, month{6}, day{1}}, allow_temporary};
 }
 
-year_month_day Ymd(int y, unsigned m, unsigned d) {
-  return year_month_day{year{y}, month{m}, day{d}};
-}
+year_month_day Ymd(int y, unsigned m, unsigned d) { return year_month_day{year{y}, month{m}, day{d}}; }
 
 struct ValidCase {
   std::string_view code;
@@ -116,14 +114,10 @@ const std::vector<RejectCase>& RejectCases() {
       {"too long", "010594Y90322", "identity_code: must be exactly eleven characters"},
       {"empty", "", "identity_code: must be exactly eleven characters"},
       {"surrounding space", " 010594Y9032", "identity_code: must be exactly eleven characters"},
-      {"lower-case century sign", "010594y9032",
-       "identity_code: lower-case letters are not accepted"},
-      {"lower-case 2000s sign", "010100a902J",
-       "identity_code: lower-case letters are not accepted"},
-      {"lower-case check char", "120361x950j",
-       "identity_code: lower-case letters are not accepted"},
-      {"lower-case check char only", "120361X950j",
-       "identity_code: lower-case letters are not accepted"},
+      {"lower-case century sign", "010594y9032", "identity_code: lower-case letters are not accepted"},
+      {"lower-case 2000s sign", "010100a902J", "identity_code: lower-case letters are not accepted"},
+      {"lower-case check char", "120361x950j", "identity_code: lower-case letters are not accepted"},
+      {"lower-case check char only", "120361X950j", "identity_code: lower-case letters are not accepted"},
       {"unknown separator Z", "010594Z9032", "identity_code: unknown century sign"},
       {"unknown separator G", "010594G9032", "identity_code: unknown century sign"},
       {"unknown separator slash", "010594/9032", "identity_code: unknown century sign"},
@@ -141,10 +135,9 @@ const std::vector<RejectCase>& RejectCases() {
       {"check char not in table", "010594Y903Z", "identity_code: check character does not match"},
       {"check char G", "010594Y903G", "identity_code: check character does not match"},
       {"future birth date", "020625A930K", "identity_code: birth date is in the future"},
-      {"temporary in production", "010594Y9032",
-       "identity_code: temporary (900-series) codes are not accepted", false},
-      {"temporary 999 in production", "150745U9995",
-       "identity_code: temporary (900-series) codes are not accepted", false},
+      {"temporary in production", "010594Y9032", "identity_code: temporary (900-series) codes are not accepted", false},
+      {"temporary 999 in production", "150745U9995", "identity_code: temporary (900-series) codes are not accepted",
+       false},
   };
   return cases;
 }
@@ -162,8 +155,8 @@ TEST(ParseIdentityCodeTest, RejectsWithSpecificMessage) {
 // The rejection vectors with the intended flaw only: apart from it, each has a
 // correct check character (so the test really exercises the named rule).
 TEST(ParseIdentityCodeTest, RejectionVectorsHaveOnlyTheIntendedFlaw) {
-  for (std::string_view code : {"310299-910H", "290200-9200", "290223A920X", "011394-930C",
-                                "000594-9309", "010594-000X", "010594-001Y", "020625A930K"}) {
+  for (std::string_view code : {"310299-910H", "290200-9200", "290223A920X", "011394-930C", "000594-9309",
+                                "010594-000X", "010594-001Y", "020625A930K"}) {
     EXPECT_EQ(TestCheckCharacter(code), code[10]) << code;
   }
 }
@@ -194,11 +187,9 @@ TEST(ParseIdentityCodeTest, ErrorMessagesNeverContainTheCode) {
 
 TEST(ParseIdentityCodeTest, AcceptsBirthDateEqualToToday) {
   EXPECT_TRUE(ParseIdentityCode("010625A930X", Options()).ok());
-  auto parsed = ParseIdentityCode(
-      "010625A930X", ValidationOptions{Ymd(2025, 5, 31), true});
+  auto parsed = ParseIdentityCode("010625A930X", ValidationOptions{Ymd(2025, 5, 31), true});
   ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(std::string(parsed.status().message()),
-            "identity_code: birth date is in the future");
+  EXPECT_EQ(std::string(parsed.status().message()), "identity_code: birth date is in the future");
 }
 
 TEST(ParseIdentityCodeTest, InvalidTodayIsRejected) {
@@ -271,8 +262,8 @@ TEST(SyntheticIdentityCodeTest, EveryCodeIsValidTemporaryAndDistinct) {
 
 TEST(SyntheticIdentityCodeTest, BornOnAGivenDayInEitherCentury) {
   ValidationOptions options{std::chrono::year(2026) / 11 / 26, true};
-  for (auto birth : {std::chrono::year(2005) / 11 / 27, std::chrono::year(1951) / 2 / 1,
-                     std::chrono::year(2020) / 1 / 1}) {
+  for (auto birth :
+       {std::chrono::year(2005) / 11 / 27, std::chrono::year(1951) / 2 / 1, std::chrono::year(2020) / 1 / 1}) {
     std::string code = SyntheticIdentityCodeBornOn(birth, 951);
     auto parsed = ParseIdentityCode(code, options);
     ASSERT_TRUE(parsed.ok()) << code << " " << parsed.status();
@@ -280,7 +271,8 @@ TEST(SyntheticIdentityCodeTest, BornOnAGivenDayInEitherCentury) {
     EXPECT_EQ(parsed->individual_number, 951);
     EXPECT_TRUE(parsed->temporary);
   }
-  EXPECT_EQ(SyntheticIdentityCodeBornOn(std::chrono::year(2020) / 1 / 1), "010120A900" + std::string(1, "0123456789ABCDEFHJKLMNPRSTUVWXY"[10120900 % 31]));
+  EXPECT_EQ(SyntheticIdentityCodeBornOn(std::chrono::year(2020) / 1 / 1),
+            "010120A900" + std::string(1, "0123456789ABCDEFHJKLMNPRSTUVWXY"[10120900 % 31]));
   EXPECT_EQ(AgeOn(*ParseIdentityCode(SyntheticIdentityCodeBornOn(std::chrono::year(2003) / 11 / 27), options),
                   std::chrono::year(2026) / 11 / 26),
             22);

@@ -26,16 +26,12 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   }
   // OpenSSL 3 rejects a null key pointer even with length 0.
   static const unsigned char kEmpty = 0;
-  const void* key_ptr = key.empty() ? static_cast<const void*>(&kEmpty)
-                                    : static_cast<const void*>(key.data());
-  const auto* data_ptr = data.empty()
-                             ? &kEmpty
-                             : reinterpret_cast<const unsigned char*>(data.data());
+  const void* key_ptr = key.empty() ? static_cast<const void*>(&kEmpty) : static_cast<const void*>(key.data());
+  const auto* data_ptr = data.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(data.data());
 
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;
-  if (HMAC(EVP_sha256(), key_ptr, static_cast<int>(key.size()), data_ptr,
-           data.size(), mac, &mac_len) == nullptr ||
+  if (HMAC(EVP_sha256(), key_ptr, static_cast<int>(key.size()), data_ptr, data.size(), mac, &mac_len) == nullptr ||
       mac_len != 32) {
     Die("HmacSha256Hex: OpenSSL HMAC failed");
   }

@@ -31,34 +31,28 @@ int DigitsValue(std::string_view digits) {
 // Base year (the century) for a century sign, or 0 if the sign is unknown.
 int CenturyBase(char sign) {
   switch (sign) {
-    case '+':
-      return 1800;
+    case '+': return 1800;
     case '-':
     case 'Y':
     case 'X':
     case 'W':
     case 'V':
-    case 'U':
-      return 1900;
+    case 'U': return 1900;
     case 'A':
     case 'B':
     case 'C':
     case 'D':
     case 'E':
-    case 'F':
-      return 2000;
-    default:
-      return 0;
+    case 'F': return 2000;
+    default: return 0;
   }
 }
 
 }  // namespace
 
-absl::StatusOr<IdentityCode> ParseIdentityCode(std::string_view code,
-                                               const ValidationOptions& options) {
+absl::StatusOr<IdentityCode> ParseIdentityCode(std::string_view code, const ValidationOptions& options) {
   if (!options.today.ok()) {
-    return absl::InvalidArgumentError(
-        "identity_code: validation option 'today' is not a valid date");
+    return absl::InvalidArgumentError("identity_code: validation option 'today' is not a valid date");
   }
   if (code.size() != kCodeLength) {
     return Invalid("must be exactly eleven characters");
@@ -91,14 +85,13 @@ absl::StatusOr<IdentityCode> ParseIdentityCode(std::string_view code,
 
   // DDMMYYNNN < 10^9 fits in an int.
   const int check_value = DigitsValue(date_part) * 1000 + individual_number;
-  if (kCheckCharacters[static_cast<std::size_t>(check_value % 31)] !=
-      check_character) {
+  if (kCheckCharacters[static_cast<std::size_t>(check_value % 31)] != check_character) {
     return Invalid("check character does not match");
   }
 
-  const std::chrono::year_month_day birth_date{
-      std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
-      std::chrono::day{static_cast<unsigned>(day)}};
+  const std::chrono::year_month_day birth_date{std::chrono::year{year},
+                                               std::chrono::month{static_cast<unsigned>(month)},
+                                               std::chrono::day{static_cast<unsigned>(day)}};
   if (!birth_date.ok()) {
     return Invalid("impossible birth date");
   }
@@ -133,8 +126,7 @@ int AgeOn(const IdentityCode& code, std::chrono::year_month_day on) { return Age
 
 int AgeOn(std::chrono::year_month_day birth, std::chrono::year_month_day on) {
   int years = static_cast<int>(on.year()) - static_cast<int>(birth.year());
-  if (on.month() < birth.month() ||
-      (on.month() == birth.month() && on.day() < birth.day())) {
+  if (on.month() < birth.month() || (on.month() == birth.month() && on.day() < birth.day())) {
     --years;
   }
   return years;

@@ -38,8 +38,7 @@ TEST(HmacSha256HexTest, Rfc4231TestCase1) {
 
 TEST(HmacSha256HexTest, EmptyKeyAndData) {
   // Python: hmac.new(b"", b"", hashlib.sha256).hexdigest()
-  EXPECT_EQ(detail::HmacSha256Hex("", ""),
-            "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  EXPECT_EQ(detail::HmacSha256Hex("", ""), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
 TEST(PseudonymizerTest, FromKeyRejectsShortKeys) {
@@ -60,8 +59,7 @@ TEST(PseudonymizerTest, KnownAnswer) {
   auto p = Pseudonymizer::FromKey(kKey);
   ASSERT_TRUE(p.ok());
   // Python: hmac.new(kKey, b"010594Y9032", hashlib.sha256).hexdigest()
-  EXPECT_EQ(p->Pseudonym(kCode),
-            "406a075946f5bb0255d29fa7bfd3ad8ff04ff6e6af2b5b9cd998e747c85c75d4");
+  EXPECT_EQ(p->Pseudonym(kCode), "406a075946f5bb0255d29fa7bfd3ad8ff04ff6e6af2b5b9cd998e747c85c75d4");
 }
 
 TEST(PseudonymizerTest, IsSixtyFourLowercaseHex) {
@@ -92,9 +90,9 @@ TEST(PseudonymizerTest, SurroundingWhitespaceDoesNotMatter) {
 TEST(PseudonymOfIdentityCodeTest, ValidatesBeforePseudonymising) {
   auto p = Pseudonymizer::FromKey(kKey);
   ASSERT_TRUE(p.ok());
-  const ValidationOptions options{std::chrono::year_month_day{std::chrono::year(2026), std::chrono::month(11),
-                                                              std::chrono::day(26)},
-                                  /*allow_temporary=*/true};
+  const ValidationOptions options{
+      std::chrono::year_month_day{std::chrono::year(2026), std::chrono::month(11), std::chrono::day(26)},
+      /*allow_temporary=*/true};
   auto from_request = PseudonymOfIdentityCode(" 010594Y9032\n", options, *p);
   ASSERT_TRUE(from_request.ok()) << from_request.status();
   EXPECT_EQ(*from_request, p->Pseudonym(kCode));
@@ -184,8 +182,7 @@ TEST(PseudonymizerFromKeyFileTest, StripsOneTrailingNewline) {
   ASSERT_TRUE(from_key.ok());
   const std::string expected = from_key->Pseudonym(kCode);
 
-  for (const std::string& content :
-       {std::string(kKey), std::string(kKey) + "\n", std::string(kKey) + "\r\n"}) {
+  for (const std::string& content : {std::string(kKey), std::string(kKey) + "\n", std::string(kKey) + "\r\n"}) {
     const std::string path = WriteTempFile("pseudonym_key_ok", content);
     auto p = Pseudonymizer::FromKeyFile(path);
     ASSERT_TRUE(p.ok()) << p.status();

@@ -25,17 +25,13 @@ void Wipe(std::string& s) {
 }
 
 absl::Status FileError(int err, const std::string& path) {
-  const std::string message =
-      "pseudonym key file " + path + ": " + std::strerror(err);
+  const std::string message = "pseudonym key file " + path + ": " + std::strerror(err);
   switch (err) {
     case ENOENT:
-    case ENOTDIR:
-      return absl::NotFoundError(message);
+    case ENOTDIR: return absl::NotFoundError(message);
     case EACCES:
-    case EPERM:
-      return absl::PermissionDeniedError(message);
-    default:
-      return absl::FailedPreconditionError(message);
+    case EPERM: return absl::PermissionDeniedError(message);
+    default: return absl::FailedPreconditionError(message);
   }
 }
 
@@ -78,8 +74,7 @@ absl::StatusOr<Pseudonymizer> Pseudonymizer::FromKeyFile(const std::string& path
   }
   if (key.size() < kMinKeyBytes) {
     Wipe(key);
-    return absl::InvalidArgumentError(
-        "pseudonym key file " + path + ": " + kShortKeyMessage);
+    return absl::InvalidArgumentError("pseudonym key file " + path + ": " + kShortKeyMessage);
   }
   return Pseudonymizer(std::move(key));
 }
@@ -92,10 +87,7 @@ Pseudonymizer& Pseudonymizer::operator=(const Pseudonymizer& other) {
   return *this;
 }
 
-Pseudonymizer::Pseudonymizer(Pseudonymizer&& other) noexcept
-    : key_(std::move(other.key_)) {
-  Wipe(other.key_);
-}
+Pseudonymizer::Pseudonymizer(Pseudonymizer&& other) noexcept : key_(std::move(other.key_)) { Wipe(other.key_); }
 
 Pseudonymizer& Pseudonymizer::operator=(Pseudonymizer&& other) noexcept {
   if (this != &other) {

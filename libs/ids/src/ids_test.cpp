@@ -58,10 +58,10 @@ TEST(ShardedIdTest, TheShardKeyRoundTripsAndMalformedIdsHaveNone) {
   std::string id = ShardedId("case", key, "fedcba9876543210");
   EXPECT_EQ(id, "case-0123456789abcdef-fedcba9876543210");
   EXPECT_EQ(ShardKeyOfId(id, "case"), key);
-  EXPECT_EQ(ShardKeyOfId(id, "con"), "");                                           // another prefix
-  EXPECT_EQ(ShardKeyOfId("case-0123456789abcdef_fedcba9876543210", "case"), "");   // separator
-  EXPECT_EQ(ShardKeyOfId("case-0123456789ABCDEF-fedcba9876543210", "case"), "");   // upper case
-  EXPECT_EQ(ShardKeyOfId("case-0123456789abcdef-fedcba987654321", "case"), "");    // short tail
+  EXPECT_EQ(ShardKeyOfId(id, "con"), "");                                         // another prefix
+  EXPECT_EQ(ShardKeyOfId("case-0123456789abcdef_fedcba9876543210", "case"), "");  // separator
+  EXPECT_EQ(ShardKeyOfId("case-0123456789ABCDEF-fedcba9876543210", "case"), "");  // upper case
+  EXPECT_EQ(ShardKeyOfId("case-0123456789abcdef-fedcba987654321", "case"), "");   // short tail
   EXPECT_EQ(ShardKeyOfId("", "case"), "");
   EXPECT_TRUE(IsLowerHex("09af"));
   EXPECT_FALSE(IsLowerHex("09ag"));
@@ -80,7 +80,8 @@ TEST(ProtoTimeTest, HasSubSecondPrecisionAndIsNow) {
   for (int i = 0; i < 5 && !saw_fraction; ++i) saw_fraction = NowTimestamp().nanos() != 0;
   EXPECT_TRUE(saw_fraction);
   auto ts = NowTimestamp();
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   EXPECT_LE(std::abs(ts.seconds() - now), 1);
   EXPECT_GE(ts.nanos(), 0);
   EXPECT_LT(ts.nanos(), 1000000000);

@@ -19,13 +19,13 @@ int RunDomainService(const DomainService& domain, int argc, char** argv, const E
   InboxService inbox(store, rt.rpc_env(), &rt.relay());
   rt.AddService(&inbox);
   // An entry a unit has taken in is that unit's (an offer is the service's until then).
-  rt.AddRecordUnitLookup("yhteys.referral.v1.ReferralInbox",
-                         [&store](const std::string& referral_id) -> absl::StatusOr<server::AuditLog::RecordOwner> {
-                           auto entry = store.Get(referral_id);
-                           if (!entry.ok()) return entry.status();
-                           return server::AuditLog::RecordOwner{entry->handled_by_unit(),
-                                                                {entry->offer().client_pseudonym()}};
-                         });
+  rt.AddRecordUnitLookup(
+      "yhteys.referral.v1.ReferralInbox",
+      [&store](const std::string& referral_id) -> absl::StatusOr<server::AuditLog::RecordOwner> {
+        auto entry = store.Get(referral_id);
+        if (!entry.ok()) return entry.status();
+        return server::AuditLog::RecordOwner{entry->handled_by_unit(), {entry->offer().client_pseudonym()}};
+      });
   std::shared_ptr<void> extension;
   if (extend) {
     extension = extend(rt);

@@ -23,9 +23,8 @@ InboxService::InboxService(InboxStore& store, server::RpcEnv env, kafka::OutboxR
 grpc::ServerUnaryReactor* InboxService::OfferReferral(grpc::CallbackServerContext* ctx,
                                                       const referral::v1::OfferReferralRequest* req,
                                                       referral::v1::InboxEntry* resp) {
-  return server::RunUnary(ctx, env_, "ReferralInbox/OfferReferral", req, resp, [=, this] {
-    return Assign(store_.Offer(req->offer()), resp);
-  });
+  return server::RunUnary(ctx, env_, "ReferralInbox/OfferReferral", req, resp,
+                          [=, this] { return Assign(store_.Offer(req->offer()), resp); });
 }
 
 grpc::ServerUnaryReactor* InboxService::AcceptReferral(grpc::CallbackServerContext* ctx,
@@ -67,9 +66,8 @@ grpc::ServerUnaryReactor* InboxService::CompleteReferral(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* InboxService::GetInboxEntry(grpc::CallbackServerContext* ctx,
                                                       const referral::v1::GetInboxEntryRequest* req,
                                                       referral::v1::InboxEntry* resp) {
-  return server::RunUnary(ctx, env_, "ReferralInbox/GetInboxEntry", req, resp, [=, this] {
-    return Assign(store_.Get(req->referral_id()), resp);
-  });
+  return server::RunUnary(ctx, env_, "ReferralInbox/GetInboxEntry", req, resp,
+                          [=, this] { return Assign(store_.Get(req->referral_id()), resp); });
 }
 
 grpc::ServerUnaryReactor* InboxService::ListInbox(grpc::CallbackServerContext* ctx,

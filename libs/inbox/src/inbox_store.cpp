@@ -83,7 +83,8 @@ absl::Status ValidateOffer(const referral::v1::ReferralOffer& offer) {
   if (offer.statutory_deadline().due_date().empty() && offer.target_deadline().due_date().empty()) {
     return absl::InvalidArgumentError("offer.statutory_deadline.due_date: required (or offer.target_deadline)");
   }
-  if (!common::v1::Language_IsValid(offer.language())) return absl::InvalidArgumentError("offer.language: unknown value");
+  if (!common::v1::Language_IsValid(offer.language()))
+    return absl::InvalidArgumentError("offer.language: unknown value");
   if (!offer.municipality_code().empty()) {
     if (auto st = validate::MunicipalityCode("offer.municipality_code", offer.municipality_code()); !st.ok()) return st;
   }
@@ -101,7 +102,8 @@ absl::StatusOr<InboxEntry> InboxStore::Get(const std::string& referral_id) {
   if (!reply.ok()) return reply.status();
   if ((*reply)->type != REDIS_REPLY_STRING) return absl::NotFoundError("referral_id: no such referral in this inbox");
   InboxEntry entry;
-  if (!entry.ParseFromString(redis::ReplyString(reply->get()))) return absl::InternalError("stored inbox entry is corrupt");
+  if (!entry.ParseFromString(redis::ReplyString(reply->get())))
+    return absl::InternalError("stored inbox entry is corrupt");
   return entry;
 }
 
@@ -118,7 +120,8 @@ absl::StatusOr<InboxEntry> InboxStore::Offer(const referral::v1::ReferralOffer& 
   redis::AtomicStep step(keyspace_, shard);
   step.IdempotencyKey("Offer", offer.referral_id(), ids::Sha256Hex(offer.SerializeAsString()))
       .RecordTtl(settings_.idempotency_ttl)
-      .RequireAbsent(EntryKey(offer.referral_id()), absl::FailedPreconditionError("offer.referral_id: already in this inbox"))
+      .RequireAbsent(EntryKey(offer.referral_id()),
+                     absl::FailedPreconditionError("offer.referral_id: already in this inbox"))
       .HSet(EntryKey(offer.referral_id()), "entry", serialized)
       .HSet(EntryKey(offer.referral_id()), "state", referral::v1::InboxState_Name(entry.state()))
       .ZAddInOrder(kOpenKey, offer.referral_id(), DueScore(offer));
@@ -159,10 +162,9 @@ absl::StatusOr<InboxEntry> InboxStore::Decide(const std::string& idempotency_key
       .RecordTtl(settings_.idempotency_ttl)
       .Response(entry.SerializeAsString())
       .RequireFieldIn(EntryKey(referral_id), "state", {from_name},
-                      absl::FailedPreconditionError("referral_id: the referral is not " +
-                                                    from_name.substr(std::string("INBOX_STATE_").size()) +
-                                                    " (current state: " +
-                                                    referral::v1::InboxState_Name(current->state()).substr(12) + ")"))
+                      absl::FailedPreconditionError(
+                          "referral_id: the referral is not " + from_name.substr(std::string("INBOX_STATE_").size()) +
+                          " (current state: " + referral::v1::InboxState_Name(current->state()).substr(12) + ")"))
       .HSet(EntryKey(referral_id), "entry", entry.SerializeAsString())
       .HSet(EntryKey(referral_id), "state", referral::v1::InboxState_Name(to));
   if (to != referral::v1::INBOX_STATE_ACCEPTED) step.ZRem(kOpenKey, referral_id);
@@ -199,7 +201,8 @@ absl::StatusOr<referral::v1::ListInboxResponse> InboxStore::List(int page_size, 
   if (!page_token.empty()) {
     char* end = nullptr;
     offset = std::strtol(page_token.c_str(), &end, 10);
-    if (*end != '\0' || offset < 0 || offset > 1000000) return absl::InvalidArgumentError("page_token: not a token from this service");
+    if (*end != '\0' || offset < 0 || offset > 1000000)
+      return absl::InvalidArgumentError("page_token: not a token from this service");
   }
   // Each shard's first offset+page_size entries, merged by due date.
   std::vector<std::pair<double, std::string>> open;
@@ -221,7 +224,8 @@ absl::StatusOr<referral::v1::ListInboxResponse> InboxStore::List(int page_size, 
     auto entry = Get(open[i].second);
     if (entry.ok()) *response.add_entries() = *entry;
   }
-  if (static_cast<size_t>(offset + page_size) < open.size()) response.set_next_page_token(std::to_string(offset + page_size));
+  if (static_cast<size_t>(offset + page_size) < open.size())
+    response.set_next_page_token(std::to_string(offset + page_size));
   return response;
 }
 

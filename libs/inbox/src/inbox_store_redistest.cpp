@@ -17,7 +17,8 @@ class InboxStoreTest : public ::testing::Test {
       : pool_(redis::PoolOptions{"127.0.0.1", redis_.port()}),
         keyspace_("mhi", 4),
         store_(pool_, keyspace_,
-               {common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE, "yhteys.mentalhealth.events.v1", "/yhteys/mental-health-intake"}) {}
+               {common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE, "yhteys.mentalhealth.events.v1",
+                "/yhteys/mental-health-intake"}) {}
 
   referral::v1::ReferralOffer MakeOffer(const std::string& id, const std::string& due = "2026-12-01") {
     referral::v1::ReferralOffer offer;
@@ -35,7 +36,8 @@ class InboxStoreTest : public ::testing::Test {
 
   long long OutboxLength() {
     long long total = 0;
-    for (int s = 0; s < keyspace_.shards(); ++s) total += (*pool_.Command({"XLEN", keyspace_.OutboxStream(s)}))->integer;
+    for (int s = 0; s < keyspace_.shards(); ++s)
+      total += (*pool_.Command({"XLEN", keyspace_.OutboxStream(s)}))->integer;
     return total;
   }
 

@@ -117,7 +117,8 @@ bool Consumer::DeadLetter(const rd_kafka_message_t* msg, const std::string& erro
   rd_kafka_header_add(headers, "yhteys_dlq_topic", -1, rd_kafka_topic_name(msg->rkt), -1);
   rd_kafka_header_add(headers, "yhteys_dlq_partition", -1, partition.data(), static_cast<ssize_t>(partition.size()));
   rd_kafka_header_add(headers, "yhteys_dlq_offset", -1, offset.data(), static_cast<ssize_t>(offset.size()));
-  rd_kafka_header_add(headers, "yhteys_dlq_error_class", -1, error_class.data(), static_cast<ssize_t>(error_class.size()));
+  rd_kafka_header_add(headers, "yhteys_dlq_error_class", -1, error_class.data(),
+                      static_cast<ssize_t>(error_class.size()));
   rd_kafka_headers_t* original = nullptr;
   if (rd_kafka_message_headers(msg, &original) == RD_KAFKA_RESP_ERR_NO_ERROR) {
     for (const char* name : {"ce_id", "ce_source", "ce_type"}) {
@@ -126,10 +127,10 @@ bool Consumer::DeadLetter(const rd_kafka_message_t* msg, const std::string& erro
     }
   }
   DlqDelivery delivery;
-  rd_kafka_resp_err_t err = rd_kafka_producev(
-      dlq_producer_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-      RD_KAFKA_V_KEY(msg->key, msg->key_len), RD_KAFKA_V_VALUE(msg->payload, msg->len), RD_KAFKA_V_HEADERS(headers),
-      RD_KAFKA_V_OPAQUE(&delivery), RD_KAFKA_V_END);
+  rd_kafka_resp_err_t err =
+      rd_kafka_producev(dlq_producer_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                        RD_KAFKA_V_KEY(msg->key, msg->key_len), RD_KAFKA_V_VALUE(msg->payload, msg->len),
+                        RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(&delivery), RD_KAFKA_V_END);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     rd_kafka_headers_destroy(headers);
     log::Error("dead-letter produce refused", {{"error", rd_kafka_err2str(err)}});
@@ -174,7 +175,8 @@ bool Consumer::Process(rd_kafka_message_t* msg) {
     if (result.outcome == Outcome::kPoison) {
       if (DeadLetter(msg, result.error_class)) {
         dead_lettered_.fetch_add(1);
-        log::Warn("record dead-lettered", {{"topic", record.topic}, {"partition", record.partition},
+        log::Warn("record dead-lettered", {{"topic", record.topic},
+                                           {"partition", record.partition},
                                            {"offset", static_cast<int64_t>(record.offset)},
                                            {"error_class", result.error_class}});
         if (metrics_) metrics_->records->Add({{"topic", record.topic}, {"result", "dead_lettered"}}).Increment();
@@ -182,9 +184,9 @@ bool Consumer::Process(rd_kafka_message_t* msg) {
       }
     } else if (result.outcome == Outcome::kRetry) {
       if (metrics_) metrics_->records->Add({{"topic", record.topic}, {"result", "retry"}}).Increment();
-      log::Warn("record effect failed; retrying",
-                {{"topic", record.topic}, {"error_class", result.error_class},
-                 {"backoff_ms", static_cast<int64_t>(backoff.count())}});
+      log::Warn("record effect failed; retrying", {{"topic", record.topic},
+                                                   {"error_class", result.error_class},
+                                                   {"backoff_ms", static_cast<int64_t>(backoff.count())}});
     } else {
       if (result.outcome == Outcome::kDuplicate) {
         duplicates_.fetch_add(1);
@@ -213,8 +215,8 @@ bool Consumer::Process(rd_kafka_message_t* msg) {
   if (rd_kafka_resp_err_t err = rd_kafka_offsets_store(consumer_, next); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     // The partition was revoked meanwhile: its next owner gets the record
     // again and deduplicates it.
-    log::Warn("kafka offset not stored", {{"topic", record.topic}, {"partition", record.partition},
-                                          {"error", rd_kafka_err2str(err)}});
+    log::Warn("kafka offset not stored",
+              {{"topic", record.topic}, {"partition", record.partition}, {"error", rd_kafka_err2str(err)}});
   }
   rd_kafka_topic_partition_list_destroy(next);
   processed_.fetch_add(1);
@@ -237,8 +239,7 @@ void Consumer::CheckCluster() {
   // cluster rebuilt): its partitions start again at offset 0, so positions
   // from the old one would skip records. Read the assigned partitions from
   // their beginning; effects already applied are deduplicated.
-  log::Warn("kafka cluster replaced; reading assigned partitions from the beginning",
-            {{"group", options_.group_id}});
+  log::Warn("kafka cluster replaced; reading assigned partitions from the beginning", {{"group", options_.group_id}});
   cluster_id_ = current;
   rd_kafka_topic_partition_list_t* assigned = nullptr;
   if (rd_kafka_assignment(consumer_, &assigned) != RD_KAFKA_RESP_ERR_NO_ERROR || assigned == nullptr) return;

@@ -72,9 +72,9 @@ class ConsumerTest : public ::testing::Test {
   void Produce(int n, const std::string& prefix) {
     for (int i = 0; i < n; ++i) {
       std::string id = prefix + "-" + std::to_string(i);
-      ASSERT_TRUE(testing::ProduceRecord(kafka_.bootstrap(), kTopic, "client-" + std::to_string(i % 12), "v",
-                                         {{"ce_specversion", "1.0"}, {"ce_id", id}, {"ce_source", "/t"},
-                                          {"ce_type", "t.Thing"}}));
+      ASSERT_TRUE(testing::ProduceRecord(
+          kafka_.bootstrap(), kTopic, "client-" + std::to_string(i % 12), "v",
+          {{"ce_specversion", "1.0"}, {"ce_id", id}, {"ce_source", "/t"}, {"ce_type", "t.Thing"}}));
     }
   }
 
@@ -234,15 +234,16 @@ TEST_F(ConsumerTest, NullValueGoesToTheDeadLetterTopic) {
            {"ce_specversion", "1.0"}, {"ce_id", "null-1"}, {"ce_source", "/t"}, {"ce_type", "t.Thing"}}) {
     rd_kafka_header_add(headers, k.c_str(), -1, v.data(), static_cast<ssize_t>(v.size()));
   }
-  ASSERT_EQ(rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(kTopic), RD_KAFKA_V_KEY("client-0", 8),
-                              RD_KAFKA_V_VALUE(nullptr, 0), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END),
+  ASSERT_EQ(rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(kTopic), RD_KAFKA_V_KEY("client-0", 8), RD_KAFKA_V_VALUE(nullptr, 0),
+                              RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END),
             RD_KAFKA_RESP_ERR_NO_ERROR);
   ASSERT_EQ(rd_kafka_flush(rk, 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
   rd_kafka_destroy(rk);
   Produce(1, "after");
 
   Effects effects;
-  Consumer consumer(Options("null"), [&](const ConsumedRecord& r) { return effects.Apply(r); }, nullptr);
+  Consumer consumer(
+      Options("null"), [&](const ConsumedRecord& r) { return effects.Apply(r); }, nullptr);
   ASSERT_TRUE(consumer.Start().ok());
   ASSERT_TRUE(testing::WaitFor([&] { return consumer.processed() == 2; }, std::chrono::seconds(30)));
   consumer.Stop();

@@ -5,9 +5,9 @@
 #include <prometheus/registry.h>
 
 #include "absl/status/status.h"
+#include "yhteys/ids/ids.hpp"
 #include "yhteys/kafka/cloud_event.hpp"
 #include "yhteys/kafka/producer_config.hpp"
-#include "yhteys/ids/ids.hpp"
 #include "yhteys/log/log.hpp"
 #include "yhteys/redis/script.hpp"
 
@@ -81,15 +81,17 @@ OutboxRelay::OutboxRelay(redis::Pool& pool, const redis::Keyspace& keyspace, Rel
                               .Add({});
     metrics_->rewinds = &prometheus::BuildCounter()
                              .Name("yhteys_outbox_rewinds_total")
-                             .Help("Times the relay purged its producer and re-sent every shard from the oldest "
-                                   "undelivered event, to keep each key's events in order after a failed delivery")
+                             .Help(
+                                 "Times the relay purged its producer and re-sent every shard from the oldest "
+                                 "undelivered event, to keep each key's events in order after a failed delivery")
                              .Register(*registry)
                              .Add({});
-    metrics_->largest_shard = &prometheus::BuildGauge()
-                                   .Name("yhteys_outbox_backlog_largest_shard")
-                                   .Help("Outbox entries not yet acknowledged in the fullest shard (the bound is per shard)")
-                                   .Register(*registry)
-                                   .Add({});
+    metrics_->largest_shard =
+        &prometheus::BuildGauge()
+             .Name("yhteys_outbox_backlog_largest_shard")
+             .Help("Outbox entries not yet acknowledged in the fullest shard (the bound is per shard)")
+             .Register(*registry)
+             .Add({});
     metrics_->backlog = &prometheus::BuildGauge()
                              .Name("yhteys_outbox_backlog")
                              .Help("Outbox entries not yet acknowledged by Kafka")
@@ -110,8 +112,8 @@ void OutboxRelay::ErrorCallback(rd_kafka_t* rk, int err, const char* reason, voi
     return;
   }
   // Transient (broker down, all brokers down): librdkafka retries by itself.
-  log::Warn("kafka producer error", {{"error", rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(err))},
-                                     {"reason", std::string(reason)}});
+  log::Warn("kafka producer error",
+            {{"error", rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(err))}, {"reason", std::string(reason)}});
 }
 
 void OutboxRelay::DeliveryReport(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
@@ -209,8 +211,7 @@ absl::Status OutboxRelay::CheckKafka(std::chrono::milliseconds timeout) {
 size_t OutboxRelay::ReadAndProduce(int shard, size_t room) {
   std::string start = last_id_[shard] == "-" ? "-" : "(" + last_id_[shard];
   size_t count = std::min(static_cast<size_t>(options_.batch), room);
-  auto reply = pool_.Command({"XRANGE", keyspace_.OutboxStream(shard), start, "+", "COUNT",
-                              std::to_string(count)});
+  auto reply = pool_.Command({"XRANGE", keyspace_.OutboxStream(shard), start, "+", "COUNT", std::to_string(count)});
   if (!reply.ok()) {
     retry_at_[shard] = std::chrono::steady_clock::now() + options_.retry_backoff;
     return 0;
@@ -229,8 +230,7 @@ size_t OutboxRelay::ReadAndProduce(int shard, size_t room) {
     for (size_t j = 0; j + 1 < kv->elements; j += 2) {
       fields[redis::ReplyString(kv->element[j])] = redis::ReplyString(kv->element[j + 1]);
     }
-    CloudEvent event{fields["ce_id"], fields["ce_source"], fields["ce_type"], fields["ce_time"],
-                     fields["ce_subject"]};
+    CloudEvent event{fields["ce_id"], fields["ce_source"], fields["ce_type"], fields["ce_time"], fields["ce_subject"]};
     const std::string& topic = fields["topic"];
     const std::string& key = fields["key"];
     const std::string& payload = fields["payload"];
@@ -365,10 +365,10 @@ void OutboxRelay::Run() {
       // Back off longer while rewinds follow one another (an entry that
       // keeps failing), up to a minute; reset once deliveries succeed.
       auto now = std::chrono::steady_clock::now();
-      rewind_backoff_ = delivered_.load() > delivered_at_last_rewind_
-                            ? options_.retry_backoff
-                            : std::min(std::max(rewind_backoff_ * 2, options_.retry_backoff),
-                                       std::chrono::milliseconds(60000));
+      rewind_backoff_ =
+          delivered_.load() > delivered_at_last_rewind_
+              ? options_.retry_backoff
+              : std::min(std::max(rewind_backoff_ * 2, options_.retry_backoff), std::chrono::milliseconds(60000));
       delivered_at_last_rewind_ = delivered_.load();
       for (auto& t : retry_at_) t = now + rewind_backoff_;
       continue;

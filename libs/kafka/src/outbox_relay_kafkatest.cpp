@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
-#include <tuple>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "yhteys/kafka/consumer.hpp"
 #include "yhteys/kafka/outbox_relay.hpp"
@@ -44,9 +44,9 @@ class RelayTest : public ::testing::Test {
   void WriteSequenced(const std::string& client, int seq) {
     std::string id = client + "-" + std::to_string(seq);
     redis::AtomicStep step(keyspace_, keyspace_.ShardFor(client));
-    step.IdempotencyKey("Write", id, "fp").Publish(
-        {id, "yhteys.test.v1.Thing", "/yhteys/test", client, "2026-11-23T12:00:00.000Z", kTopic, client,
-         std::to_string(seq)});
+    step.IdempotencyKey("Write", id, "fp")
+        .Publish({id, "yhteys.test.v1.Thing", "/yhteys/test", client, "2026-11-23T12:00:00.000Z", kTopic, client,
+                  std::to_string(seq)});
     ASSERT_TRUE(step.Execute(pool_).ok());
   }
 
@@ -90,8 +90,9 @@ class RelayTest : public ::testing::Test {
     std::set<std::string> seen;
     std::map<std::pair<std::string, int32_t>, int> last;  // (key, partition) -> last sequence
     // ReadAll interleaves partitions; order is per partition, by offset.
-    std::sort(records.begin(), records.end(),
-              [](const auto& x, const auto& y) { return std::tie(x.partition, x.offset) < std::tie(y.partition, y.offset); });
+    std::sort(records.begin(), records.end(), [](const auto& x, const auto& y) {
+      return std::tie(x.partition, x.offset) < std::tie(y.partition, y.offset);
+    });
     for (const auto& r : records) {
       if (!seen.insert(r.headers.at("ce_id")).second) continue;
       int seq = std::stoi(r.value);
@@ -210,12 +211,12 @@ TEST_F(RelayTest, ProduceErrorsAreRetriedOrTheProducerRecreatedNothingLostOrReor
   ASSERT_TRUE(relay.Start().ok());
   int written = 0;
   for (int round = 0; round < 4; ++round) {
-    rd_kafka_mock_push_request_errors(kafka_.cluster(), kProduceApi, 6, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
-                                      RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION,
-                                      RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
-                                      round == 2 ? RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER
-                                                 : RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
-                                      RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION);
+    rd_kafka_mock_push_request_errors(
+        kafka_.cluster(), kProduceApi, 6, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+        RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION,
+        RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+        round == 2 ? RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER : RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
+        RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION);
     for (int i = 0; i < 50; ++i, ++written) {
       WriteSequenced("client-" + std::to_string(written % 20), written / 20);
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -223,8 +224,8 @@ TEST_F(RelayTest, ProduceErrorsAreRetriedOrTheProducerRecreatedNothingLostOrReor
   }
   ASSERT_TRUE(testing::WaitFor([&] { return Backlog() == 0; }, std::chrono::seconds(60))) << Backlog();
   relay.Stop(std::chrono::seconds(5));
-  std::printf("produce errors: %llu failed deliveries, %llu rewinds\n",
-              static_cast<unsigned long long>(relay.failed()), static_cast<unsigned long long>(relay.rewinds()));
+  std::printf("produce errors: %llu failed deliveries, %llu rewinds\n", static_cast<unsigned long long>(relay.failed()),
+              static_cast<unsigned long long>(relay.rewinds()));
   // The errors reached the producer: at least the injected out-of-order
   // sequence ends the producer's epoch (a rewind) or fails a delivery.
   EXPECT_GT(relay.rewinds() + relay.failed(), 0u);
@@ -304,10 +305,14 @@ TEST_F(RelayTest, ResendAfterLostAckIsDeduplicatedByTheConsumer) {
     for (size_t i = 0; i < (*entries)->elements; ++i) {
       const redisReply* kv = (*entries)->element[i]->element[1];
       std::map<std::string, std::string> f;
-      for (size_t j = 0; j + 1 < kv->elements; j += 2) f[redis::ReplyString(kv->element[j])] = redis::ReplyString(kv->element[j + 1]);
+      for (size_t j = 0; j + 1 < kv->elements; j += 2)
+        f[redis::ReplyString(kv->element[j])] = redis::ReplyString(kv->element[j + 1]);
       ASSERT_TRUE(testing::ProduceRecord(kafka_.bootstrap(), kTopic, f["key"], f["payload"],
-                                         {{"ce_specversion", "1.0"}, {"ce_id", f["ce_id"]}, {"ce_source", f["ce_source"]},
-                                          {"ce_type", f["ce_type"]}, {"ce_subject", f["ce_subject"]}}));
+                                         {{"ce_specversion", "1.0"},
+                                          {"ce_id", f["ce_id"]},
+                                          {"ce_source", f["ce_source"]},
+                                          {"ce_type", f["ce_type"]},
+                                          {"ce_subject", f["ce_subject"]}}));
     }
   }
   OutboxRelay relay(pool_, keyspace_, Options(), nullptr);
@@ -318,14 +323,17 @@ TEST_F(RelayTest, ResendAfterLostAckIsDeduplicatedByTheConsumer) {
 
   redis::Keyspace effects("fx", 2);
   ConsumerOptions copts{kafka_.bootstrap(), "dedup-test", "dedup-test", {kTopic}, {{"log_level", "3"}}};
-  Consumer consumer(copts, [&](const ConsumedRecord& r) -> HandleResult {
-    int shard = effects.ShardFor(r.event.subject);
-    redis::AtomicStep step(effects, shard);
-    step.EventDedup(r.event.source, r.event.id).SAdd("applied", r.event.id);
-    auto outcome = step.Execute(pool_);
-    if (!outcome.ok()) return {Outcome::kRetry, "redis"};
-    return {outcome->replayed ? Outcome::kDuplicate : Outcome::kDone, ""};
-  }, nullptr);
+  Consumer consumer(
+      copts,
+      [&](const ConsumedRecord& r) -> HandleResult {
+        int shard = effects.ShardFor(r.event.subject);
+        redis::AtomicStep step(effects, shard);
+        step.EventDedup(r.event.source, r.event.id).SAdd("applied", r.event.id);
+        auto outcome = step.Execute(pool_);
+        if (!outcome.ok()) return {Outcome::kRetry, "redis"};
+        return {outcome->replayed ? Outcome::kDuplicate : Outcome::kDone, ""};
+      },
+      nullptr);
   ASSERT_TRUE(consumer.Start().ok());
   ASSERT_TRUE(testing::WaitFor([&] { return consumer.processed() == 60; }, std::chrono::seconds(30)))
       << consumer.processed();
@@ -342,19 +350,24 @@ TEST_F(RelayTest, ResendAfterLostAckIsDeduplicatedByTheConsumer) {
 TEST_F(RelayTest, PoisonRecordGoesToDeadLetterTopicAndThePartitionKeepsFlowing) {
   // No CloudEvents headers at all, then a good record on the same key.
   ASSERT_TRUE(testing::ProduceRecord(kafka_.bootstrap(), kTopic, "k", "garbage", {}));
-  ASSERT_TRUE(testing::ProduceRecord(kafka_.bootstrap(), kTopic, "k", "ok",
-                                     {{"ce_specversion", "1.0"}, {"ce_id", "good-1"}, {"ce_source", "/t"}, {"ce_type", "t.Good"}}));
-  ASSERT_TRUE(testing::ProduceRecord(kafka_.bootstrap(), kTopic, "k", "bad-type",
-                                     {{"ce_specversion", "1.0"}, {"ce_id", "bad-1"}, {"ce_source", "/t"}, {"ce_type", "t.Unknown"}}));
+  ASSERT_TRUE(testing::ProduceRecord(
+      kafka_.bootstrap(), kTopic, "k", "ok",
+      {{"ce_specversion", "1.0"}, {"ce_id", "good-1"}, {"ce_source", "/t"}, {"ce_type", "t.Good"}}));
+  ASSERT_TRUE(testing::ProduceRecord(
+      kafka_.bootstrap(), kTopic, "k", "bad-type",
+      {{"ce_specversion", "1.0"}, {"ce_id", "bad-1"}, {"ce_source", "/t"}, {"ce_type", "t.Unknown"}}));
   std::atomic<int> good{0};
   ConsumerOptions copts{kafka_.bootstrap(), "dlq-test", "dlq-test", {kTopic}, {{"log_level", "3"}}};
-  Consumer consumer(copts, [&](const ConsumedRecord& r) -> HandleResult {
-    if (r.event.type == "t.Good") {
-      good.fetch_add(1);
-      return {Outcome::kDone, ""};
-    }
-    return {Outcome::kPoison, "unknown-event-type"};
-  }, nullptr);
+  Consumer consumer(
+      copts,
+      [&](const ConsumedRecord& r) -> HandleResult {
+        if (r.event.type == "t.Good") {
+          good.fetch_add(1);
+          return {Outcome::kDone, ""};
+        }
+        return {Outcome::kPoison, "unknown-event-type"};
+      },
+      nullptr);
   ASSERT_TRUE(consumer.Start().ok());
   ASSERT_TRUE(testing::WaitFor([&] { return consumer.processed() == 3; }, std::chrono::seconds(30)));
   consumer.Stop();

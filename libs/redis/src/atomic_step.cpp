@@ -116,11 +116,12 @@ const Script& StepScript() {
 
 }  // namespace
 
-OutboxEvent EventFor(const google::protobuf::Message& message, std::string source, std::string topic,
-                     std::string key) {
+OutboxEvent EventFor(const google::protobuf::Message& message, std::string source, std::string topic, std::string key) {
   std::string subject = key;
-  return {ids::NewUuid(),    message.GetDescriptor()->full_name(), std::move(source), std::move(subject),
-          ids::NowRfc3339(), std::move(topic),                     std::move(key),    message.SerializeAsString()};
+  return {ids::NewUuid(),    message.GetDescriptor()->full_name(),
+          std::move(source), std::move(subject),
+          ids::NowRfc3339(), std::move(topic),
+          std::move(key),    message.SerializeAsString()};
 }
 
 AtomicStep::AtomicStep(const Keyspace& keyspace, int shard) : keyspace_(keyspace), shard_(shard) {}
@@ -299,13 +300,9 @@ absl::StatusOr<StepOutcome> AtomicStep::Execute(Pool& pool) const {
     return absl::InternalError("redis: unexpected reply from the atomic step");
   }
   switch (r->element[0]->integer) {
-    case 0:
-      return StepOutcome{false, response_};
-    case 1:
-      return StepOutcome{true, r->elements > 1 ? ReplyString(r->element[1]) : std::string()};
-    case 2:
-      return absl::FailedPreconditionError(
-          "idempotency_key: already used for a different request");
+    case 0: return StepOutcome{false, response_};
+    case 1: return StepOutcome{true, r->elements > 1 ? ReplyString(r->element[1]) : std::string()};
+    case 2: return absl::FailedPreconditionError("idempotency_key: already used for a different request");
     case 3: {
       long long index = r->elements > 1 ? r->element[1]->integer : 0;
       if (index >= 1 && index <= static_cast<long long>(check_failures_.size())) {
@@ -318,12 +315,10 @@ absl::StatusOr<StepOutcome> AtomicStep::Execute(Pool& pool) const {
           "redis: data lost (this shard's keyspace marker is gone); writes are refused until an operator "
           "restores the data and restarts the service");
     case 4:
-      return absl::UnavailableError("outbox: " +
-                                    std::to_string(r->elements > 1 ? r->element[1]->integer : 0) +
+      return absl::UnavailableError("outbox: " + std::to_string(r->elements > 1 ? r->element[1]->integer : 0) +
                                     " events are waiting for Kafka, the configured bound (outbox.max_backlog); "
                                     "retry later with the same idempotency key");
-    default:
-      return absl::InternalError("redis: unexpected result from the atomic step");
+    default: return absl::InternalError("redis: unexpected result from the atomic step");
   }
 }
 

@@ -24,8 +24,14 @@ class AtomicStepTest : public ::testing::Test {
   }
 
   OutboxEvent Event(const std::string& id) {
-    return {id, "yhteys.test.v1.Thing", "/yhteys/test", "subject-1", "2026-11-23T12:00:00.000Z",
-            "yhteys.test.events.v1", "subject-1", std::string("\x08\x01\x00\xff", 4)};
+    return {id,
+            "yhteys.test.v1.Thing",
+            "/yhteys/test",
+            "subject-1",
+            "2026-11-23T12:00:00.000Z",
+            "yhteys.test.events.v1",
+            "subject-1",
+            std::string("\x08\x01\x00\xff", 4)};
   }
 
   testing::RedisServer redis_;
@@ -127,15 +133,18 @@ TEST_F(AtomicStepTest, ConcurrentDifferentRequestsWithOneKeyAcrossShardsApplyExa
       AtomicStep step(keyspace_, t % keyspace_.shards());
       step.IdempotencyKey("Register", "raced", "body-" + std::to_string(t)).SAdd("raced", std::to_string(t));
       auto outcome = step.Execute(pool_);
-      if (outcome.ok()) applied.fetch_add(1);
-      else if (outcome.status().code() == absl::StatusCode::kFailedPrecondition) refused.fetch_add(1);
+      if (outcome.ok())
+        applied.fetch_add(1);
+      else if (outcome.status().code() == absl::StatusCode::kFailedPrecondition)
+        refused.fetch_add(1);
     });
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(applied.load(), 1);
   EXPECT_EQ(refused.load(), 7);
   long long members = 0;
-  for (int s = 0; s < keyspace_.shards(); ++s) members += (*pool_.Command({"SCARD", keyspace_.Key(s, "raced")}))->integer;
+  for (int s = 0; s < keyspace_.shards(); ++s)
+    members += (*pool_.Command({"SCARD", keyspace_.Key(s, "raced")}))->integer;
   EXPECT_EQ(members, 1);
 }
 
@@ -244,7 +253,9 @@ TEST_F(AtomicStepTest, ConcurrentSameKeyExecutesExactlyOnce) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       AtomicStep step(keyspace_, 0);
-      step.IdempotencyKey("Create", "same", "fp").Response("answer-" + std::to_string(t)).SAdd("members", std::to_string(t));
+      step.IdempotencyKey("Create", "same", "fp")
+          .Response("answer-" + std::to_string(t))
+          .SAdd("members", std::to_string(t));
       auto outcome = step.Execute(pool_);
       if (outcome.ok()) (outcome->replayed ? replayed : applied).fetch_add(1);
     });
@@ -318,8 +329,10 @@ TEST_F(AtomicStepTest, FullOutboxRefusesNewEventsAndWritesNothing) {
   Keyspace bounded("ob", 1, /*outbox_limit=*/3);
   for (int i = 0; i < 3; ++i) {
     AtomicStep step(bounded, 0);
-    step.IdempotencyKey("W", "k" + std::to_string(i), "fp").Response("r" + std::to_string(i))
-        .Set("thing:" + std::to_string(i), "v").Publish(Event("e" + std::to_string(i)));
+    step.IdempotencyKey("W", "k" + std::to_string(i), "fp")
+        .Response("r" + std::to_string(i))
+        .Set("thing:" + std::to_string(i), "v")
+        .Publish(Event("e" + std::to_string(i)));
     ASSERT_TRUE(step.Execute(pool_).ok());
   }
   AtomicStep over(bounded, 0);

@@ -50,10 +50,8 @@ std::string ReplyString(const redisReply* reply) {
   switch (reply->type) {
     case REDIS_REPLY_STRING:
     case REDIS_REPLY_STATUS:
-    case REDIS_REPLY_ERROR:
-      return std::string(reply->str, reply->len);
-    default:
-      return "";
+    case REDIS_REPLY_ERROR: return std::string(reply->str, reply->len);
+    default: return "";
   }
 }
 
@@ -66,8 +64,8 @@ absl::StatusOr<Pool::Context> Pool::Connect() {
   Context ctx(redisConnectWithTimeout(options_.host.c_str(), options_.port, tv));
   if (!ctx) return absl::UnavailableError("redis: cannot allocate a connection");
   if (ctx->err) {
-    return absl::UnavailableError("redis: cannot connect to " + options_.host + ":" +
-                                  std::to_string(options_.port) + ": " + ctx->errstr);
+    return absl::UnavailableError("redis: cannot connect to " + options_.host + ":" + std::to_string(options_.port) +
+                                  ": " + ctx->errstr);
   }
   timeval ctv = ToTimeval(options_.command_timeout);
   if (redisSetTimeout(ctx.get(), ctv) != REDIS_OK) {
@@ -97,8 +95,7 @@ absl::StatusOr<Pool::Context> Pool::Acquire() {
       }
       return ctx;
     }
-    if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-        open_ >= options_.size) {
+    if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() && open_ >= options_.size) {
       return absl::UnavailableError("redis: no free connection in the pool");
     }
   }
@@ -119,8 +116,8 @@ absl::StatusOr<Reply> Pool::Command(const std::vector<std::string>& argv) {
   if (!ctx.ok()) return ctx.status();
   std::vector<size_t> lens;
   auto ptrs = ArgvPointers(argv, &lens);
-  Reply reply(static_cast<redisReply*>(
-      redisCommandArgv(ctx->get(), static_cast<int>(argv.size()), ptrs.data(), lens.data())));
+  Reply reply(
+      static_cast<redisReply*>(redisCommandArgv(ctx->get(), static_cast<int>(argv.size()), ptrs.data(), lens.data())));
   if (!reply) {
     std::string err = (*ctx)->errstr;
     Release(std::move(*ctx), false);

@@ -23,7 +23,10 @@ std::string First(const grpc::AuthContext& context, const char* property) {
 
 AuditLog::AuditLog(redis::Pool& pool, const redis::Keyspace& keyspace, std::string source, std::string service,
                    std::function<void()> notify)
-    : pool_(pool), keyspace_(keyspace), source_(std::move(source)), service_(std::move(service)),
+    : pool_(pool),
+      keyspace_(keyspace),
+      source_(std::move(source)),
+      service_(std::move(service)),
       notify_(std::move(notify)) {}
 
 absl::Status AuditLog::Record(audit::v1::ClientDataAccessed event) const {
@@ -109,8 +112,8 @@ grpc::Status AccessProcessor::Deny(grpc::StatusCode code, const std::string& rea
   return grpc::Status(code, reason);
 }
 
-grpc::Status AccessProcessor::Process(const InputMetadata& auth_metadata, grpc::AuthContext* context,
-                                      OutputMetadata*, OutputMetadata*) {
+grpc::Status AccessProcessor::Process(const InputMetadata& auth_metadata, grpc::AuthContext* context, OutputMetadata*,
+                                      OutputMetadata*) {
   std::string method;
   if (auto it = auth_metadata.find(":path"); it != auth_metadata.end()) {
     method.assign(it->second.data(), std::min<size_t>(it->second.size(), 256));

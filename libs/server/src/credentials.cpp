@@ -11,7 +11,8 @@ absl::StatusOr<std::string> ReadPem(const config::Config& config, const std::str
   if (path.empty()) return absl::InvalidArgumentError("config key " + key + ": required for this TLS mode");
   if (secret) {
     auto content = config::ReadSecretFile(path);
-    if (!content.ok()) return absl::InvalidArgumentError("config key " + key + ": " + std::string(content.status().message()));
+    if (!content.ok())
+      return absl::InvalidArgumentError("config key " + key + ": " + std::string(content.status().message()));
     return content;
   }
   std::ifstream in(path);
@@ -29,7 +30,7 @@ absl::Status CheckMode(const std::string& mode, const std::string& key) {
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFrom(const config::Config& config,
-                                                                                 const std::string& prefix) {
+                                                                               const std::string& prefix) {
   const std::string& mode = config.GetString(prefix + ".mode");
   if (auto st = CheckMode(mode, prefix + ".mode"); !st.ok()) return st;
   if (mode == "plaintext") return grpc::InsecureServerCredentials();
@@ -49,7 +50,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFrom(c
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFrom(const config::Config& config,
-                                                                                   const std::string& prefix) {
+                                                                                 const std::string& prefix) {
   const std::string& mode = config.GetString(prefix + ".mode");
   if (auto st = CheckMode(mode, prefix + ".mode"); !st.ok()) return st;
   if (mode == "plaintext") return grpc::InsecureChannelCredentials();

@@ -25,10 +25,10 @@ class ParseFailureInterceptor final : public grpc::experimental::Interceptor {
     }
     if (failed_ && batch->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       std::string type = RequestTypeOf(path_);
-      batch->ModifySendStatus(grpc::Status(
-          grpc::StatusCode::INVALID_ARGUMENT,
-          "request could not be parsed as " + (type.empty() ? std::string("the method's request message") : type) +
-              " (truncated, or a string field that is not valid UTF-8)"));
+      batch->ModifySendStatus(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                           "request could not be parsed as " +
+                                               (type.empty() ? std::string("the method's request message") : type) +
+                                               " (truncated, or a string field that is not valid UTF-8)"));
       metrics_.Observe(MethodLabelOf(path_), grpc::StatusCode::INVALID_ARGUMENT,
                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
     }

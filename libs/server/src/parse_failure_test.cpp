@@ -117,7 +117,8 @@ TEST_F(ParseFailureTest, WellFormedRequestsAreUntouchedAndCountedOnce) {
 }
 
 TEST(ParseFailureNames, RequestTypeAndMethodLabelFromThePath) {
-  EXPECT_EQ(RequestTypeOf("/yhteys.homecare.v1.HomeCare/RecordAssessment"), "yhteys.homecare.v1.RecordAssessmentRequest");
+  EXPECT_EQ(RequestTypeOf("/yhteys.homecare.v1.HomeCare/RecordAssessment"),
+            "yhteys.homecare.v1.RecordAssessmentRequest");
   EXPECT_EQ(RequestTypeOf("/yhteys.homecare.v1.HomeCare/NoSuchMethod"), "");
   EXPECT_EQ(RequestTypeOf(""), "");
   EXPECT_EQ(MethodLabelOf("/yhteys.homecare.v1.HomeCare/RecordAssessment"), "HomeCare/RecordAssessment");

@@ -5,8 +5,8 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/impl/server_builder_plugin.h>
-#include <prometheus/exposer.h>
 #include <prometheus/counter.h>
+#include <prometheus/exposer.h>
 #include <prometheus/gauge.h>
 #include <signal.h>
 
@@ -78,13 +78,15 @@ std::vector<KeySpec> CommonKeys(const ServiceSpec& spec) {
        "On SIGTERM, how long health reports NOT_SERVING while calls are still served (so that load balancers "
        "and health-checking clients move away) before the server stops accepting"},
       {"server.shutdown_grace_ms", KeyType::kInt, "10000", "Time in-flight calls get to finish on SIGTERM"},
-      {"metrics.address", KeyType::kString, spec.default_metrics_address, "Prometheus /metrics listen address (empty: off)"},
+      {"metrics.address", KeyType::kString, spec.default_metrics_address,
+       "Prometheus /metrics listen address (empty: off)"},
       {"redis.host", KeyType::kString, "127.0.0.1", "Redis host"},
       {"redis.port", KeyType::kInt, "6379", "Redis port"},
       {"redis.pool_size", KeyType::kInt, "16", "Redis connections"},
       {"redis.connect_timeout_ms", KeyType::kInt, "500", "Redis connect timeout"},
       {"redis.command_timeout_ms", KeyType::kInt, "1000", "Redis command timeout"},
-      {"redis.shards", KeyType::kInt, "4", "Shards (hash tags, outbox streams) of this service's keyspace; never change on live data"},
+      {"redis.shards", KeyType::kInt, "4",
+       "Shards (hash tags, outbox streams) of this service's keyspace; never change on live data"},
       {"outbox.max_backlog", KeyType::kInt, "100000",
        "Events that may wait in the outbox for Kafka (all shards); at the bound, writes that publish are "
        "refused with UNAVAILABLE and readiness is NOT_SERVING (0: unbounded)"},
@@ -163,8 +165,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec
   }
   log::SetLevel(level);
 
-  auto default_limit = access::ParseRateLimit("config key access.default_rate_limit",
-                                              c.GetString("access.default_rate_limit"));
+  auto default_limit =
+      access::ParseRateLimit("config key access.default_rate_limit", c.GetString("access.default_rate_limit"));
   if (!default_limit.ok()) return default_limit.status();
   std::map<access::Role, access::RateLimit> role_limits;
   for (const auto& [role_name, text] : c.Children("access.rate_limits")) {
@@ -180,7 +182,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec
   if (key_file.empty()) return absl::InvalidArgumentError("config key pseudonym.key_file: required");
   auto pseudonymizer = hetu::Pseudonymizer::FromKeyFile(key_file);
   if (!pseudonymizer.ok()) {
-    return absl::InvalidArgumentError("config key pseudonym.key_file: " + std::string(pseudonymizer.status().message()));
+    return absl::InvalidArgumentError("config key pseudonym.key_file: " +
+                                      std::string(pseudonymizer.status().message()));
   }
   rt->pseudonymizer_ = std::make_unique<hetu::Pseudonymizer>(std::move(*pseudonymizer));
 
@@ -221,8 +224,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec
   relay_options.bootstrap = rt->kafka_bootstrap_;
   relay_options.client_id = "yhteys-" + spec.name;
   relay_options.max_in_flight = static_cast<size_t>(std::max<int64_t>(1, c.GetInt("kafka.max_in_flight")));
-  relay_options.producer_config = {{"linger.ms", std::to_string(c.GetInt("kafka.linger_ms"))},
-                                   {"log_level", "4"}};
+  relay_options.producer_config = {{"linger.ms", std::to_string(c.GetInt("kafka.linger_ms"))}, {"log_level", "4"}};
   rt->relay_ = std::make_unique<kafka::OutboxRelay>(*rt->pool_, *rt->keyspace_, relay_options, rt->registry_.get());
   rt->executor_ = std::make_unique<Executor>(static_cast<int>(c.GetInt("server.workers")),
                                              static_cast<size_t>(c.GetInt("server.max_queue")));
@@ -291,7 +293,6 @@ void Runtime::AddWorker(std::string name, std::function<void(const std::atomic<b
   workers_.emplace_back(std::move(name), std::move(run));
 }
 
-
 int Runtime::Run() {
   // A peer (Redis, a broker, a client) that closes while we write must be an
   // error on that connection, never the end of the process.
@@ -312,8 +313,9 @@ int Runtime::Run() {
   // Under TLS every call passes the access table before any handler runs
   // (plaintext is for local development: no identity, no roles).
   if (c.GetString("server.tls.mode") != "plaintext") {
-    (*credentials)->SetAuthMetadataProcessor(std::make_shared<AccessProcessor>(*audit_, *registry_, rate_limiter_.get(),
-                                                                c.GetString("access.trust_domain")));
+    (*credentials)
+        ->SetAuthMetadataProcessor(std::make_shared<AccessProcessor>(*audit_, *registry_, rate_limiter_.get(),
+                                                                     c.GetString("access.trust_domain")));
   } else {
     log::Warn("plaintext gRPC: no caller identity, every role allowed (local development only)");
   }
@@ -385,8 +387,10 @@ int Runtime::Run() {
     worker_threads.emplace_back([&stop, fn = run] { fn(stop); });
   }
 
-  log::Info("serving", {{"address", c.GetString("server.address")}, {"port", bound_port},
-                        {"tls", c.GetString("server.tls.mode")}, {"metrics", c.GetString("metrics.address")}});
+  log::Info("serving", {{"address", c.GetString("server.address")},
+                        {"port", bound_port},
+                        {"tls", c.GetString("server.tls.mode")},
+                        {"metrics", c.GetString("metrics.address")}});
 
   // Health: readiness means "can take writes" (see runtime.hpp).
   auto& up = prometheus::BuildGauge()
@@ -407,8 +411,9 @@ int Runtime::Run() {
                               .Add({});
   auto& backlog_limit = prometheus::BuildGauge()
                             .Name("yhteys_outbox_backlog_limit")
-                            .Help("Events one shard's outbox may hold (outbox.max_backlog / redis.shards) before its "
-                                  "writes are refused; 0: unbounded")
+                            .Help(
+                                "Events one shard's outbox may hold (outbox.max_backlog / redis.shards) before its "
+                                "writes are refused; 0: unbounded")
                             .Register(*registry_)
                             .Add({});
   backlog_limit.Set(static_cast<double>(keyspace_->outbox_limit()));
@@ -458,7 +463,7 @@ int Runtime::Run() {
                            : gate_.closed()   ? std::string(gate_.Check().message())
                            : outbox_full      ? "outbox: a shard holds " + std::to_string(backlog) +
                                                " events waiting for Kafka, its share of outbox.max_backlog"
-                                              : std::string();
+                                         : std::string();
       if (!stop.load() && (static_cast<int>(serving) != last || reason != last_reason)) {
         set_health(serving);
         if (serving) {

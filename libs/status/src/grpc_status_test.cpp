@@ -6,11 +6,10 @@ namespace yhteys::status {
 namespace {
 
 TEST(GrpcStatusTest, CodesAndMessagesRoundTrip) {
-  const absl::StatusCode codes[] = {
-      absl::StatusCode::kInvalidArgument, absl::StatusCode::kNotFound,
-      absl::StatusCode::kAlreadyExists,   absl::StatusCode::kPermissionDenied,
-      absl::StatusCode::kFailedPrecondition, absl::StatusCode::kUnavailable,
-      absl::StatusCode::kResourceExhausted, absl::StatusCode::kInternal};
+  const absl::StatusCode codes[] = {absl::StatusCode::kInvalidArgument,    absl::StatusCode::kNotFound,
+                                    absl::StatusCode::kAlreadyExists,      absl::StatusCode::kPermissionDenied,
+                                    absl::StatusCode::kFailedPrecondition, absl::StatusCode::kUnavailable,
+                                    absl::StatusCode::kResourceExhausted,  absl::StatusCode::kInternal};
   for (auto code : codes) {
     absl::Status original(code, "field: reason");
     grpc::Status g = ToGrpc(original);

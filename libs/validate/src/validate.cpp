@@ -29,7 +29,8 @@ absl::Status Pseudonym(std::string_view field, std::string_view value) {
   if (value.empty()) return Invalid(field, "required");
   if (value.size() != 64) return Invalid(field, "must be 64 hex characters");
   for (char c : value) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return Invalid(field, "must be 64 lower-case hex characters");
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+      return Invalid(field, "must be 64 lower-case hex characters");
   }
   return absl::OkStatus();
 }

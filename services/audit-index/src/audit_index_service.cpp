@@ -25,8 +25,7 @@ absl::Status ListClientDataAccess(const AuditIndexStore& store, const QuerySetti
       client = std::move(*pseudonym);
       break;
     }
-    default:
-      return absl::InvalidArgumentError("client_pseudonym: required (or identity_code)");
+    default: return absl::InvalidArgumentError("client_pseudonym: required (or identity_code)");
   }
   if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
     return absl::InvalidArgumentError("page_size: must be 1.." + std::to_string(kMaxPageSize) + " (0: default " +
@@ -69,8 +68,9 @@ AuditRecordHandler::AuditRecordHandler(const AuditIndexStore& store, std::functi
   if (registry != nullptr) {
     auto& family = prometheus::BuildCounter()
                        .Name("yhteys_audit_index_records_total")
-                       .Help("Audit records consumed by the index, by result: indexed, too_old (past the retention "
-                             "already), no_client (names no client: kept on the topic only)")
+                       .Help(
+                           "Audit records consumed by the index, by result: indexed, too_old (past the retention "
+                           "already), no_client (names no client: kept on the topic only)")
                        .Register(*registry);
     indexed_ = &family.Add({{"result", "indexed"}});
     too_old_ = &family.Add({{"result", "too_old"}});

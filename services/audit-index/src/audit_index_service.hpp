@@ -46,8 +46,7 @@ class AuditIndexService final : public audit::v1::AuditIndex::CallbackService {
 // yhteys_audit_index_records_total{result}.
 class AuditRecordHandler {
  public:
-  AuditRecordHandler(const AuditIndexStore& store, std::function<int64_t()> now_millis,
-                     prometheus::Registry* registry);
+  AuditRecordHandler(const AuditIndexStore& store, std::function<int64_t()> now_millis, prometheus::Registry* registry);
   kafka::HandleResult Handle(const kafka::ConsumedRecord& record);
 
  private:

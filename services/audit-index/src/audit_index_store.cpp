@@ -36,11 +36,11 @@ absl::StatusOr<AuditIndexStore::IngestResult> AuditIndexStore::Ingest(const Inde
   const std::string expiry = std::to_string(entry.at_millis + retention_ms);
   for (const std::string& client : entry.clients) {
     const int shard = keyspace_.ShardFor(client);
-    auto reply = ingest_.Run(pool_,
-                             {keyspace_.Marker(shard), keyspace_.Key(shard, ClientKey(client)),
-                              keyspace_.Key(shard, RecordKey(entry.event_id))},
-                             {std::to_string(entry.at_millis), entry.event_id, entry.payload, expiry,
-                              std::to_string(cutoff)});
+    auto reply =
+        ingest_.Run(pool_,
+                    {keyspace_.Marker(shard), keyspace_.Key(shard, ClientKey(client)),
+                     keyspace_.Key(shard, RecordKey(entry.event_id))},
+                    {std::to_string(entry.at_millis), entry.event_id, entry.payload, expiry, std::to_string(cutoff)});
     if (!reply.ok()) return reply.status();
     if ((*reply)->type == REDIS_REPLY_ERROR) {
       return absl::UnavailableError("redis: " + redis::ReplyString(reply->get()));
@@ -60,7 +60,8 @@ absl::StatusOr<AuditIndexStore::Page> AuditIndexStore::List(const std::string& c
                             std::to_string(limit + 1)});
   if (!ids.ok()) return ids.status();
   const redisReply* r = ids->get();
-  if (r->type != REDIS_REPLY_ARRAY) return absl::InternalError("redis: unexpected reply to ZRANGE: " + redis::ReplyString(r));
+  if (r->type != REDIS_REPLY_ARRAY)
+    return absl::InternalError("redis: unexpected reply to ZRANGE: " + redis::ReplyString(r));
   std::vector<std::string> wanted;
   for (size_t i = 0; i < r->elements; ++i) {
     if (r->element[i]->type != REDIS_REPLY_STRING) return absl::InternalError("redis: unexpected ZRANGE element");

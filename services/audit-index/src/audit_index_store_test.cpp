@@ -35,8 +35,8 @@ class AuditIndexStoreTest : public ::testing::Test {
     return IndexEntry{std::move(id), at, std::move(clients), accessed.SerializeAsString()};
   }
 
-  std::vector<std::string> Ids(const std::string& client, int64_t from, int64_t to, int64_t offset = 0,
-                               int limit = 100, bool* more = nullptr) {
+  std::vector<std::string> Ids(const std::string& client, int64_t from, int64_t to, int64_t offset = 0, int limit = 100,
+                               bool* more = nullptr) {
     auto page = store_.List(client, from, to, offset, limit);
     EXPECT_TRUE(page.ok()) << page.status();
     std::vector<std::string> ids;
@@ -64,8 +64,7 @@ class AuditIndexStoreTest : public ::testing::Test {
 
 TEST_F(AuditIndexStoreTest, ARecordIsFoundUnderEachClientItNamesInTimeOrder) {
   ASSERT_EQ(*store_.Ingest(Entry("e-2", kNow - 2 * kDay, {kAnna}), kNow), AuditIndexStore::IngestResult::kIndexed);
-  ASSERT_EQ(*store_.Ingest(Entry("e-1", kNow - 3 * kDay, {kAnna, kBo}), kNow),
-            AuditIndexStore::IngestResult::kIndexed);
+  ASSERT_EQ(*store_.Ingest(Entry("e-1", kNow - 3 * kDay, {kAnna, kBo}), kNow), AuditIndexStore::IngestResult::kIndexed);
   ASSERT_EQ(*store_.Ingest(Entry("e-3", kNow - kDay, {kBo}), kNow), AuditIndexStore::IngestResult::kIndexed);
   EXPECT_EQ(Ids(kAnna, 0, kNow), (std::vector<std::string>{"e-1", "e-2"}));
   EXPECT_EQ(Ids(kBo, 0, kNow), (std::vector<std::string>{"e-1", "e-3"}));

@@ -108,10 +108,10 @@ TEST(PeriodForTest, BadDatesNameTheirField) {
     const char* to;
     const char* message;
   };
-  for (const Case& c : {Case{"", "", "from_date: required (YYYY-MM-DD)"},
-                        Case{"2026-13-01", "", "from_date: expected YYYY-MM-DD"},
-                        Case{"2026-11-01", "26.11.2026", "to_date: expected YYYY-MM-DD"},
-                        Case{"2026-11-20", "2026-11-19", "to_date: before from_date"}}) {
+  for (const Case& c :
+       {Case{"", "", "from_date: required (YYYY-MM-DD)"}, Case{"2026-13-01", "", "from_date: expected YYYY-MM-DD"},
+        Case{"2026-11-01", "26.11.2026", "to_date: expected YYYY-MM-DD"},
+        Case{"2026-11-20", "2026-11-19", "to_date: before from_date"}}) {
     auto period = PeriodFor(c.from, c.to, today, retention);
     EXPECT_EQ(period.status().code(), absl::StatusCode::kInvalidArgument) << c.from << " " << c.to;
     EXPECT_EQ(period.status().message(), c.message);

@@ -51,9 +51,8 @@ TEST(CounterFieldsTest, DetractorAndPassive) {
 }
 
 TEST(AggregateFromFieldsTest, RoundTrip) {
-  const Aggregate original = With({{.statements = {{0, 5}, {2, 1}}, .nps = 9},
-                                   {.statements = {{0, 2}}, .nps = 3},
-                                   {.statements = {}, .nps = 8}});
+  const Aggregate original = With(
+      {{.statements = {{0, 5}, {2, 1}}, .nps = 9}, {.statements = {{0, 2}}, .nps = 3}, {.statements = {}, .nps = 8}});
   auto back = AggregateFromFields(AsText(CounterFields(original)), kStatements);
   ASSERT_TRUE(back.ok()) << back.status();
   ExpectSame(*back, original);
@@ -66,9 +65,9 @@ TEST(AggregateFromFieldsTest, EmptyHashIsAnEmptyAggregate) {
 }
 
 TEST(AggregateFromFieldsTest, IgnoresUnknownFieldsAndKeepsLaterStatements) {
-  auto a = AggregateFromFields({{"n", "2"}, {"future", "x"}, {"s.count", "1"}, {"s1.mean", "3"}, {"s5.count", "2"},
-                                {"s5.sum", "7"}},
-                               kStatements);
+  auto a = AggregateFromFields(
+      {{"n", "2"}, {"future", "x"}, {"s.count", "1"}, {"s1.mean", "3"}, {"s5.count", "2"}, {"s5.sum", "7"}},
+      kStatements);
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_EQ(a->n, 2);
   ASSERT_EQ(a->statements.size(), 6u) << "a statement added after this binary was built still counts";

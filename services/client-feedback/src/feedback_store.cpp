@@ -171,8 +171,7 @@ absl::StatusOr<v1::FeedbackToken> FeedbackStore::IssueFeedbackToken(const std::s
       subject_field = "visit_id";
       subject = request.visit_id();
       break;
-    default:
-      return absl::InvalidArgumentError("referral_id: required (or visit_id)");
+    default: return absl::InvalidArgumentError("referral_id: required (or visit_id)");
   }
   if (auto st = validate::Identifier(subject_field, subject); !st.ok()) return st;
 
@@ -223,8 +222,7 @@ absl::StatusOr<v1::SubmitFeedbackResponse> FeedbackStore::SubmitFeedback(const s
   }
 }
 
-absl::StatusOr<FeedbackStore::Window> FeedbackStore::LoadWindow(int shard, const std::string& unit_id,
-                                                                sys_days today) {
+absl::StatusOr<FeedbackStore::Window> FeedbackStore::LoadWindow(int shard, const std::string& unit_id, sys_days today) {
   // The version first: an answer applied after it was read bumps it, and
   // then this step is refused and re-read, so the days read never miss an
   // answer the alert state already counted.

@@ -23,9 +23,9 @@ struct ClientFeedback {
 
 absl::StatusOr<feedback::FeedbackSettings> SettingsFrom(server::Runtime& rt) {
   const config::Config& c = rt.config();
-  auto thresholds = feedback::ParseAlertThresholds(c.GetString(feedback::kNpsThresholdKey),
-                                                   c.GetString(feedback::kStatementThresholdKey),
-                                                   feedback::kStatementCount);
+  auto thresholds =
+      feedback::ParseAlertThresholds(c.GetString(feedback::kNpsThresholdKey),
+                                     c.GetString(feedback::kStatementThresholdKey), feedback::kStatementCount);
   if (!thresholds.ok()) return thresholds.status();
   feedback::FeedbackSettings settings;
   settings.source = rt.event_source();
@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
        "How long a day's aggregates are kept after its last answer (at least 366)"},
   };
   inbox::DomainService domain{{"client-feedback", "cf", "127.0.0.1:50054", "127.0.0.1:9464", keys},
-                              common::v1::SERVICE_NAME_CLIENT_FEEDBACK, feedback::kTopic};
+                              common::v1::SERVICE_NAME_CLIENT_FEEDBACK,
+                              feedback::kTopic};
   return inbox::RunDomainService(domain, argc, argv, [](server::Runtime& rt) -> std::shared_ptr<void> {
     auto units = feedback::LoadUnitsFile(rt.config().GetString("feedback.units_file"));
     if (!units.ok()) {

@@ -56,7 +56,8 @@ grpc::ServerUnaryReactor* FamilyService::CloseCase(grpc::CallbackServerContext* 
 
 grpc::ServerUnaryReactor* FamilyService::GetCase(grpc::CallbackServerContext* ctx, const v1::GetCaseRequest* req,
                                                  v1::FamilyCase* resp) {
-  return server::RunRead(ctx, env_, "FamilyCentre/GetCase", req, resp, [=, this] { return store_.GetCase(req->case_id()); });
+  return server::RunRead(ctx, env_, "FamilyCentre/GetCase", req, resp,
+                         [=, this] { return store_.GetCase(req->case_id()); });
 }
 
 grpc::ServerUnaryReactor* FamilyService::ListOpenCases(grpc::CallbackServerContext* ctx,

@@ -91,7 +91,7 @@ absl::Status FamilyStore::CheckUnit(const std::string& unit_id) const {
 }
 
 absl::StatusOr<v1::Member> FamilyStore::MemberFrom(const std::string& field, const v1::NewMember& input,
-                                                    std::chrono::year_month_day* born) {
+                                                   std::chrono::year_month_day* born) {
   std::string code = hetu::NormalizeIdentityCode(input.identity_code());
   if (code.empty()) return absl::InvalidArgumentError(field + ".identity_code: required");
   auto today = settings_.today();
@@ -251,8 +251,7 @@ absl::StatusOr<FamilyStore::Loaded> FamilyStore::Load(const std::string& case_id
 
 absl::StatusOr<v1::FamilyCase> FamilyStore::Apply(
     std::string_view scope, const std::string& idempotency_key, const std::string& fingerprint, const Loaded& loaded,
-    const v1::FamilyCase& updated,
-    const std::vector<std::pair<const google::protobuf::Message*, std::string>>& events,
+    const v1::FamilyCase& updated, const std::vector<std::pair<const google::protobuf::Message*, std::string>>& events,
     const std::vector<std::pair<std::string, std::string>>& extra_fields) {
   const std::string& id = updated.case_id();
   std::string unit_key = ids::ShardKeyOfId(id, "case");
@@ -401,7 +400,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::RecordEpds(const std::string& idempo
   if (!age.ok()) return age.status();
   const std::vector<int> item_scores = EpdsItemScores(
       answers, request.encoding() == v1::EPDS_ANSWER_ENCODING_OPTION_POSITIONS ? EpdsEncoding::kOptionPositions
-                                                                              : EpdsEncoding::kScoredPoints);
+                                                                               : EpdsEncoding::kScoredPoints);
   EpdsResult result = ScoreEpds(item_scores, settings_.epds);
   v1::EpdsScreening* screening = updated.add_epds();
   screening->set_screening_id(ids::NewUuid());
@@ -485,8 +484,8 @@ absl::StatusOr<v1::ListOpenCasesResponse> FamilyStore::ListOpenCases(const v1::L
   std::string unit_key = UnitShardKey(request.unit_id());
   int shard = keyspace_.ShardFor(unit_key);
   // One more than the page tells whether there is a next page.
-  auto ids = pool_.Command({"ZRANGE", keyspace_.Key(shard, OpenKey(unit_key)), std::to_string(offset),
-                            std::to_string(offset + page_size)});
+  auto ids = pool_.Command(
+      {"ZRANGE", keyspace_.Key(shard, OpenKey(unit_key)), std::to_string(offset), std::to_string(offset + page_size)});
   if (!ids.ok()) return ids.status();
   const redisReply* r = ids->get();
   v1::ListOpenCasesResponse response;

@@ -47,7 +47,8 @@ class FamilyStore {
   FamilyStore(redis::Pool& pool, const redis::Keyspace& keyspace, const hetu::Pseudonymizer& pseudonymizer,
               FamilySettings settings);
 
-  absl::StatusOr<v1::Contact> RecordContact(const std::string& idempotency_key, const v1::RecordContactRequest& request);
+  absl::StatusOr<v1::Contact> RecordContact(const std::string& idempotency_key,
+                                            const v1::RecordContactRequest& request);
   absl::StatusOr<v1::FamilyCase> OpenCase(const std::string& idempotency_key, const v1::OpenCaseRequest& request);
   absl::StatusOr<v1::FamilyCase> AddMember(const std::string& idempotency_key, const v1::AddMemberRequest& request);
   absl::StatusOr<v1::FamilyCase> AssignWorker(const std::string& idempotency_key,
@@ -74,11 +75,11 @@ class FamilyStore {
   // Writes `updated` over `loaded` if the case is still open and unchanged,
   // with `events` (each with its partition key) and any `extra_fields` of
   // the case hash.
-  absl::StatusOr<v1::FamilyCase> Apply(std::string_view scope, const std::string& idempotency_key,
-                                       const std::string& fingerprint, const Loaded& loaded,
-                                       const v1::FamilyCase& updated,
-                                       const std::vector<std::pair<const google::protobuf::Message*, std::string>>& events,
-                                       const std::vector<std::pair<std::string, std::string>>& extra_fields = {});
+  absl::StatusOr<v1::FamilyCase> Apply(
+      std::string_view scope, const std::string& idempotency_key, const std::string& fingerprint, const Loaded& loaded,
+      const v1::FamilyCase& updated,
+      const std::vector<std::pair<const google::protobuf::Message*, std::string>>& events,
+      const std::vector<std::pair<std::string, std::string>>& extra_fields = {});
   // A member's age on `day`: from the stored birth date, else (a case opened
   // before birth dates were kept) the age recorded when they were added.
   absl::StatusOr<int> MemberAgeOn(const std::string& case_id, const v1::Member& member,

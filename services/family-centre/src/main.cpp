@@ -12,8 +12,11 @@ using namespace yhteys;
 struct Family {
   explicit Family(server::Runtime& rt)
       : store(rt.redis(), rt.keyspace(), rt.pseudonymizer(),
-              {rt.event_source(), rt.config().GetBool("identity.accept_temporary_codes"), rt.idempotency_ttl(),
-               &calendar::TodayInFinland, validate::IdList(rt.config().GetString("family_centre.units")),
+              {rt.event_source(),
+               rt.config().GetBool("identity.accept_temporary_codes"),
+               rt.idempotency_ttl(),
+               &calendar::TodayInFinland,
+               validate::IdList(rt.config().GetString("family_centre.units")),
                {static_cast<int>(rt.config().GetInt("family_centre.epds_possible_from")),
                 static_cast<int>(rt.config().GetInt("family_centre.epds_probable_from"))}}),
         service(store, rt.rpc_env(), &rt.relay()) {}
@@ -34,19 +37,20 @@ int main(int argc, char** argv) {
        "EPDS total from which depression is probable: the router's rule refers the parent to the intake"},
   };
   inbox::DomainService domain{{"family-centre", "fc", "127.0.0.1:50051", "127.0.0.1:9461", keys},
-                              common::v1::SERVICE_NAME_FAMILY_CENTRE, familycentre::kTopic};
+                              common::v1::SERVICE_NAME_FAMILY_CENTRE,
+                              familycentre::kTopic};
   return inbox::RunDomainService(domain, argc, argv, [](server::Runtime& rt) {
     auto family = std::make_shared<Family>(rt);
     rt.AddService(&family->service);
-    rt.AddRecordUnitLookup("yhteys.familycentre.v1.FamilyCentre",
-                           [store = &family->store](const std::string& case_id)
-                               -> absl::StatusOr<server::AuditLog::RecordOwner> {
-                             auto family_case = store->GetCase(case_id);
-                             if (!family_case.ok()) return family_case.status();
-                             server::AuditLog::RecordOwner owner{family_case->unit_id(), {}};
-                             for (const auto& m : family_case->members()) owner.clients.push_back(m.member_id());
-                             return owner;
-                           });
+    rt.AddRecordUnitLookup(
+        "yhteys.familycentre.v1.FamilyCentre",
+        [store = &family->store](const std::string& case_id) -> absl::StatusOr<server::AuditLog::RecordOwner> {
+          auto family_case = store->GetCase(case_id);
+          if (!family_case.ok()) return family_case.status();
+          server::AuditLog::RecordOwner owner{family_case->unit_id(), {}};
+          for (const auto& m : family_case->members()) owner.clients.push_back(m.member_id());
+          return owner;
+        });
     return std::static_pointer_cast<void>(family);
   });
 }

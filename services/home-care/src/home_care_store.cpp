@@ -132,8 +132,8 @@ absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
   // The rules by age (23, 75) and the allowance's age limit read the age on the assessment's own date.
   const int age_on_assessment = loaded->AgeOn(*assessed_on);
   if (auto st = ValidateCareAllowance(request.care_allowance(), age_on_assessment); !st.ok()) return st;
-  const bool allowance_changed = request.care_allowance() != v1::CARE_ALLOWANCE_UNSPECIFIED &&
-                                 request.care_allowance() != client.care_allowance();
+  const bool allowance_changed =
+      request.care_allowance() != v1::CARE_ALLOWANCE_UNSPECIFIED && request.care_allowance() != client.care_allowance();
   if (allowance_changed) client.set_care_allowance(request.care_allowance());
   int shard = keyspace_.ShardFor(request.client_id());
 
@@ -227,7 +227,8 @@ absl::StatusOr<HomeCareStore::LoadedClient> HomeCareStore::LoadClient(const std:
     return NoSuchClient();
   }
   v1::Client client;
-  if (!client.ParseFromString(redis::ReplyString(fields->element[0]))) return absl::InternalError("stored client is corrupt");
+  if (!client.ParseFromString(redis::ReplyString(fields->element[0])))
+    return absl::InternalError("stored client is corrupt");
   if (fields->element[1]->type == REDIS_REPLY_STRING) {
     client.mutable_latest_assessment()->ParseFromString(redis::ReplyString(fields->element[1]));
   }
@@ -235,7 +236,8 @@ absl::StatusOr<HomeCareStore::LoadedClient> HomeCareStore::LoadClient(const std:
     client.mutable_care_plan()->ParseFromString(redis::ReplyString(fields->element[2]));
   }
   int streak = 0;
-  if (fields->element[3]->type == REDIS_REPLY_STRING) (void)absl::SimpleAtoi(redis::ReplyString(fields->element[3]), &streak);
+  if (fields->element[3]->type == REDIS_REPLY_STRING)
+    (void)absl::SimpleAtoi(redis::ReplyString(fields->element[3]), &streak);
   client.set_consecutive_missed_visits(streak);
   const redisReply* referrals = with_referrals ? (*replies)[1].get() : nullptr;
   for (size_t i = 0; referrals != nullptr && referrals->type == REDIS_REPLY_ARRAY && i < referrals->elements; ++i) {
@@ -286,7 +288,8 @@ absl::StatusOr<v1::Client> HomeCareStore::SetCarePlan(const std::string& idempot
     return st;
   }
   if (plan.tasks().empty()) return absl::InvalidArgumentError("plan.tasks: at least one required");
-  if (plan.tasks_size() > kMaxTasks) return absl::InvalidArgumentError("plan.tasks: at most " + std::to_string(kMaxTasks));
+  if (plan.tasks_size() > kMaxTasks)
+    return absl::InvalidArgumentError("plan.tasks: at most " + std::to_string(kMaxTasks));
   std::set<int> seen;
   for (int i = 0; i < plan.tasks_size(); ++i) {
     std::string field = "plan.tasks[" + std::to_string(i) + "]";

@@ -30,7 +30,7 @@ struct HomeCareSettings {
   bool accept_temporary_codes = false;
   std::chrono::seconds idempotency_ttl{std::chrono::hours(168)};
   std::function<std::chrono::year_month_day()> today;
-  int missed_visits_alert_after = 2;  // missed visits in a row that raise the alert
+  int missed_visits_alert_after = 2;         // missed visits in a row that raise the alert
   std::set<std::string, std::less<>> units;  // the home-care units this service serves
   // Called once per scale on which the certified RAI software and the
   // service's cross-check disagree, when the assessment is written.
@@ -43,9 +43,9 @@ class HomeCareStore {
                 HomeCareSettings settings);
 
   absl::StatusOr<v1::RegisterClientResponse> RegisterClient(const std::string& idempotency_key,
-                                                           const v1::RegisterClientRequest& request);
+                                                            const v1::RegisterClientRequest& request);
   absl::StatusOr<v1::RecordAssessmentResponse> RecordAssessment(const std::string& idempotency_key,
-                                                               const v1::RecordAssessmentRequest& request);
+                                                                const v1::RecordAssessmentRequest& request);
   absl::StatusOr<v1::Client> GetClient(const std::string& client_id);
   // The unit the client is registered in (for unit scope); NOT_FOUND when none.
   absl::StatusOr<std::string> UnitOfClient(const std::string& client_id);

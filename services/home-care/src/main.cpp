@@ -24,7 +24,9 @@ struct HomeCare {
               {rt.event_source(), rt.config().GetBool("identity.accept_temporary_codes"), rt.idempotency_ttl(),
                &calendar::TodayInFinland, static_cast<int>(rt.config().GetInt("homecare.missed_visits_alert_after")),
                validate::IdList(rt.config().GetString("homecare.units")),
-               [this](const std::string& scale) { disagreements.Add({{"scale", scale}}).Increment(); }}),
+               [this](const std::string& scale) {
+                 disagreements.Add({{"scale", scale}}).Increment();
+               }}),
         service(store, rt.rpc_env(), &rt.relay()) {
     for (const char* scale : {"drs", "cps", "adl_hierarchy", "chess", "maple"}) disagreements.Add({{"scale", scale}});
   }
@@ -49,13 +51,13 @@ int main(int argc, char** argv) {
   return inbox::RunDomainService(domain, argc, argv, [](server::Runtime& rt) {
     auto home_care = std::make_shared<HomeCare>(rt);
     rt.AddService(&home_care->service);
-    rt.AddRecordUnitLookup("yhteys.homecare.v1.HomeCare",
-                           [store = &home_care->store](const std::string& client)
-                               -> absl::StatusOr<server::AuditLog::RecordOwner> {
-                             auto unit = store->UnitOfClient(client);
-                             if (!unit.ok()) return unit.status();
-                             return server::AuditLog::RecordOwner{*unit, {client}};
-                           });
+    rt.AddRecordUnitLookup(
+        "yhteys.homecare.v1.HomeCare",
+        [store = &home_care->store](const std::string& client) -> absl::StatusOr<server::AuditLog::RecordOwner> {
+          auto unit = store->UnitOfClient(client);
+          if (!unit.ok()) return unit.status();
+          return server::AuditLog::RecordOwner{*unit, {client}};
+        });
     // The closed loop: outcomes of the referrals home care caused.
     kafka::ConsumerOptions options = rt.consumer_options("yhteys-home-care", {homecare::kReferralsTopic});
     homecare::HomeCareStore* store = &home_care->store;

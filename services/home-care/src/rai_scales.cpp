@@ -16,10 +16,10 @@ std::optional<T> Opt(const Message& m, Has has, Get get) {
   return (m.*has)() ? std::optional<T>((m.*get)()) : std::nullopt;
 }
 
-#define YHTEYS_RAI_INT(section, field) \
+#define YHTEYS_RAI_INT(section, field)                                                           \
   out.section.field = Opt<int>(in.section(), &std::decay_t<decltype(in.section())>::has_##field, \
                                &std::decay_t<decltype(in.section())>::field)
-#define YHTEYS_RAI_BOOL(section, field) \
+#define YHTEYS_RAI_BOOL(section, field)                                                           \
   out.section.field = Opt<bool>(in.section(), &std::decay_t<decltype(in.section())>::has_##field, \
                                 &std::decay_t<decltype(in.section())>::field)
 

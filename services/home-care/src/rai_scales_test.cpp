@@ -64,8 +64,8 @@ TEST(DrsTest, MissingOrOutOfRangeItemsNameTheField) {
 
 TEST(RaiAssessmentTest, EveryScaleIsComputedFromTheProtoItems) {
   auto items = Mood({3, 1, 2, 0, 1, 0, 0});
-  items.mutable_cognition()->set_decision_making(3);          // C1 moderately impaired
-  items.mutable_cognition()->set_short_term_memory(1);        // C2a memory problem
+  items.mutable_cognition()->set_decision_making(3);    // C1 moderately impaired
+  items.mutable_cognition()->set_short_term_memory(1);  // C2a memory problem
   items.mutable_communication()->set_making_self_understood(3);
   items.mutable_adl()->set_personal_hygiene(4);
   items.mutable_adl()->set_locomotion(4);

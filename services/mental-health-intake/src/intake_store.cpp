@@ -146,8 +146,7 @@ absl::StatusOr<v1::Intake> IntakeStore::StartIntake(const std::string& idempoten
       if (auto st = validate::Pseudonym("client_id", request.client_id()); !st.ok()) return st;
       pseudonym = request.client_id();
       break;
-    default:
-      return absl::InvalidArgumentError("identity_code: required (or client_id)");
+    default: return absl::InvalidArgumentError("identity_code: required (or client_id)");
   }
   if (auto st = validate::EnumSet("channel", request.channel(), &v1::IntakeChannel_IsValid); !st.ok()) return st;
   if (auto st = validate::MunicipalityCode("municipality_code", request.municipality_code()); !st.ok()) return st;
@@ -200,7 +199,8 @@ absl::StatusOr<v1::Intake> IntakeStore::StartIntake(const std::string& idempoten
 
 absl::StatusOr<IntakeStore::Loaded> IntakeStore::Load(const std::string& intake_id) {
   int shard = keyspace_.ShardFor(ShardKeyOfIntakeId(intake_id));
-  auto reply = pool_.Command({"HMGET", keyspace_.Key(shard, IntakeKey(intake_id)), "intake", "status", "version", "sex"});
+  auto reply =
+      pool_.Command({"HMGET", keyspace_.Key(shard, IntakeKey(intake_id)), "intake", "status", "version", "sex"});
   if (!reply.ok()) return reply.status();
   const redisReply* r = reply->get();
   if (r->type != REDIS_REPLY_ARRAY || r->elements != 4 || r->element[0]->type != REDIS_REPLY_STRING) {
@@ -295,8 +295,7 @@ absl::StatusOr<v1::Intake> IntakeStore::SubmitScreening(const std::string& idemp
                     screenings->end());
   *intake.add_screenings() = result;
 
-  bool newly_required = result.self_harm_item_positive() &&
-                        intake.state() != v1::INTAKE_STATE_RISK_ASSESSMENT_REQUIRED;
+  bool newly_required = result.self_harm_item_positive() && intake.state() != v1::INTAKE_STATE_RISK_ASSESSMENT_REQUIRED;
   if (result.self_harm_item_positive()) {
     // A positive item 9 needs an assessment made after it, even if an
     // earlier one was recorded; a later PHQ-9 with item 9 at 0 does not
@@ -385,7 +384,8 @@ absl::StatusOr<v1::Intake> IntakeStore::CompleteIntake(const std::string& idempo
           "children_count: record the children living at home before completing the intake");
     }
     if (intake.recommended_level() == v1::CARE_LEVEL_URGENT && request.chosen_level() != v1::CARE_LEVEL_URGENT) {
-      return absl::FailedPreconditionError("chosen_level: the risk assessment was high; the intake is completed as URGENT");
+      return absl::FailedPreconditionError(
+          "chosen_level: the risk assessment was high; the intake is completed as URGENT");
     }
   }
   intake.set_chosen_level(request.chosen_level());
@@ -400,8 +400,8 @@ absl::StatusOr<v1::Intake> IntakeStore::CompleteIntake(const std::string& idempo
       intake.age_known() || intake.age_years() > 0 ? std::optional<int>(intake.age_years()) : std::nullopt;
   if (TherapyGuaranteeApplies(static_cast<CareLevel>(intake.chosen_level()), age)) {
     auto* clock = intake.mutable_therapy_guarantee_deadline();
-    clock->set_due_date(calendar::FormatDate(std::chrono::year_month_day{
-        std::chrono::sys_days{completed_on} + std::chrono::days{kTherapyGuaranteeDays}}));
+    clock->set_due_date(calendar::FormatDate(
+        std::chrono::year_month_day{std::chrono::sys_days{completed_on} + std::chrono::days{kTherapyGuaranteeDays}}));
     clock->set_rule("days:" + std::to_string(kTherapyGuaranteeDays));
     clock->set_legal_basis(
         "Terapiatakuu: Terveydenhuoltolaki 1326/2010 as amended in force 1.5.2025 (HE 131/2024; section to be "

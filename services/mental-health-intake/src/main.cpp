@@ -12,7 +12,9 @@ using namespace yhteys;
 struct Intake {
   explicit Intake(server::Runtime& rt)
       : store(rt.redis(), rt.keyspace(), rt.pseudonymizer(),
-              {rt.event_source(), rt.config().GetBool("identity.accept_temporary_codes"), rt.idempotency_ttl(),
+              {rt.event_source(),
+               rt.config().GetBool("identity.accept_temporary_codes"),
+               rt.idempotency_ttl(),
                &calendar::TodayInFinland,
                {static_cast<int>(rt.config().GetInt("intake.audit_c_threshold_men")),
                 static_cast<int>(rt.config().GetInt("intake.audit_c_threshold_women"))},
@@ -35,17 +37,18 @@ int main(int argc, char** argv) {
        "AUDIT-C total at or above which a woman's alcohol use is risky; also used when the sex is not known"},
   };
   inbox::DomainService domain{{"mental-health-intake", "mhi", "127.0.0.1:50053", "127.0.0.1:9463", keys},
-                              common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE, mentalhealth::kTopic};
+                              common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE,
+                              mentalhealth::kTopic};
   return inbox::RunDomainService(domain, argc, argv, [](server::Runtime& rt) {
     auto intake = std::make_shared<Intake>(rt);
     rt.AddService(&intake->service);
-    rt.AddRecordUnitLookup("yhteys.mentalhealth.v1.MentalHealthIntake",
-                           [store = &intake->store](const std::string& intake_id)
-                               -> absl::StatusOr<server::AuditLog::RecordOwner> {
-                             auto record = store->GetIntake(intake_id);
-                             if (!record.ok()) return record.status();
-                             return server::AuditLog::RecordOwner{record->unit_id(), {record->client_id()}};
-                           });
+    rt.AddRecordUnitLookup(
+        "yhteys.mentalhealth.v1.MentalHealthIntake",
+        [store = &intake->store](const std::string& intake_id) -> absl::StatusOr<server::AuditLog::RecordOwner> {
+          auto record = store->GetIntake(intake_id);
+          if (!record.ok()) return record.status();
+          return server::AuditLog::RecordOwner{record->unit_id(), {record->client_id()}};
+        });
     return std::static_pointer_cast<void>(intake);
   });
 }

@@ -21,14 +21,9 @@ void ApplySharing(const Rule& rule, SharingStatus status, v1::Referral* referral
   referral->mutable_offer()->set_sharing_status(status);
   if (!SharingRestricted(status)) return;
   switch (rule.under_denial) {
-    case UnderDenial::kWithhold:
-      referral->set_state(referral::v1::REFERRAL_STATE_WITHHELD);
-      break;
-    case UnderDenial::kNeedOnly:
-      referral->mutable_offer()->set_details_withheld(true);
-      break;
-    case UnderDenial::kShare:
-      break;
+    case UnderDenial::kWithhold: referral->set_state(referral::v1::REFERRAL_STATE_WITHHELD); break;
+    case UnderDenial::kNeedOnly: referral->mutable_offer()->set_details_withheld(true); break;
+    case UnderDenial::kShare: break;
   }
 }
 

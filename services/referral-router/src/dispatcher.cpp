@@ -9,10 +9,7 @@
 #include "yhteys/log/log.hpp"
 
 namespace yhteys::router {
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 Dispatcher::Dispatcher(ReferralStore& store, Stubs stubs, DispatcherOptions options, std::function<void()> on_change,
                        prometheus::Registry* registry)
@@ -123,8 +120,8 @@ void Dispatcher::Offer(const v1::Referral& made) {
                 {{"referral", id}, {"error", std::string(st.message())}});
     } else {
       if (on_change_) on_change_();
-      log::Info("referral offered", {{"referral", id}, {"target", ServiceToName(referral.target_service())},
-                                     {"attempt", attempts}});
+      log::Info("referral offered",
+                {{"referral", id}, {"target", ServiceToName(referral.target_service())}, {"attempt", attempts}});
     }
     return;
   }
@@ -139,8 +136,10 @@ void Dispatcher::Offer(const v1::Referral& made) {
   Count(referral.target_service(), "failed");
   auto backoff = options_.min_backoff * (1LL << std::min(attempts - 1, 16));
   if (backoff > options_.max_backoff) backoff = options_.max_backoff;
-  log::Warn("offer failed; will retry", {{"referral", id}, {"target", ServiceToName(referral.target_service())},
-                                         {"attempt", attempts}, {"retry_in_ms", static_cast<int64_t>(backoff.count())},
+  log::Warn("offer failed; will retry", {{"referral", id},
+                                         {"target", ServiceToName(referral.target_service())},
+                                         {"attempt", attempts},
+                                         {"retry_in_ms", static_cast<int64_t>(backoff.count())},
                                          {"error", status.error_message()}});
   (void)store_.RescheduleOffer(referral, attempts, ids::NowMillis() + backoff.count());
 }

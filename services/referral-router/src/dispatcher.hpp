@@ -25,7 +25,6 @@
 #include "referral_store.hpp"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
 
-
 namespace yhteys::router {
 
 struct DispatcherOptions {

@@ -38,7 +38,11 @@ bool IsPseudonym(const std::string& s) {
 EventHandler::EventHandler(ReferralStore& store, const SharingStore& sharing, std::vector<Rule> rules,
                            calendar::WorkingDayPolicy policy, std::function<void()> notify_dispatcher,
                            prometheus::Registry* registry)
-    : store_(store), sharing_(sharing), rules_(std::move(rules)), policy_(policy), notify_dispatcher_(std::move(notify_dispatcher)) {
+    : store_(store),
+      sharing_(sharing),
+      rules_(std::move(rules)),
+      policy_(policy),
+      notify_dispatcher_(std::move(notify_dispatcher)) {
   if (registry != nullptr) {
     referrals_ = &prometheus::BuildCounter()
                       .Name("yhteys_referrals_total")
@@ -54,7 +58,8 @@ void EventHandler::CountState(referral::v1::ReferralState state) {
 }
 
 HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
-  if (record.event.type == referral::v1::ReferralOutcomeReported::descriptor()->full_name()) return HandleOutcome(record);
+  if (record.event.type == referral::v1::ReferralOutcomeReported::descriptor()->full_name())
+    return HandleOutcome(record);
 
   const auto* type = google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(record.event.type);
   if (type == nullptr) return {Outcome::kPoison, "unknown-event-type"};
@@ -83,11 +88,13 @@ HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
     bool from_ce_time = false;
     auto clock_start = ClockStartOf(*rule, *event, record.event.time, &from_ce_time);
     if (!clock_start.ok()) {
-      log::Error("event has no clock-start date", {{"rule", rule->id}, {"error", std::string(clock_start.status().message())}});
+      log::Error("event has no clock-start date",
+                 {{"rule", rule->id}, {"error", std::string(clock_start.status().message())}});
       return {Outcome::kPoison, "no-clock-start-date"};
     }
     if (from_ce_time) {
-      log::Warn("clock started from the event's recording time", {{"rule", rule->id}, {"field", rule->clock_start_field}});
+      log::Warn("clock started from the event's recording time",
+                {{"rule", rule->id}, {"field", rule->clock_start_field}});
     }
     referrals.push_back(BuildReferral(*rule, trigger, *clock_start, policy_));
     ApplySharing(*rule, sharing->sharing.status(), &referrals.back());
@@ -97,7 +104,8 @@ HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
   if (*duplicate) return {Outcome::kDuplicate, ""};
   for (const auto& r : referrals) {
     CountState(r.state());
-    log::Info("referral created", {{"referral", r.offer().referral_id()}, {"rule", r.offer().rule_id()},
+    log::Info("referral created", {{"referral", r.offer().referral_id()},
+                                   {"rule", r.offer().rule_id()},
                                    {"target", ServiceToName(r.target_service())},
                                    {"client", r.offer().client_pseudonym()},
                                    {"clock_started_on", r.offer().clock_started_on()},
@@ -121,16 +129,14 @@ HandleResult EventHandler::HandleOutcome(const kafka::ConsumedRecord& record) {
   switch (*result) {
     case ReferralStore::OutcomeResult::kApplied:
       CountState(updated.state());
-      log::Info("referral outcome recorded", {{"referral", outcome.referral_id()},
-                                              {"state", referral::v1::ReferralState_Name(updated.state())}});
+      log::Info("referral outcome recorded",
+                {{"referral", outcome.referral_id()}, {"state", referral::v1::ReferralState_Name(updated.state())}});
       return {Outcome::kDone, ""};
-    case ReferralStore::OutcomeResult::kDuplicate:
-      return {Outcome::kDuplicate, ""};
+    case ReferralStore::OutcomeResult::kDuplicate: return {Outcome::kDuplicate, ""};
     case ReferralStore::OutcomeResult::kStale:
       log::Warn("stale referral outcome ignored", {{"referral", outcome.referral_id()}});
       return {Outcome::kDone, ""};
-    case ReferralStore::OutcomeResult::kUnknownReferral:
-      return {Outcome::kPoison, "unknown-referral"};
+    case ReferralStore::OutcomeResult::kUnknownReferral: return {Outcome::kPoison, "unknown-referral"};
   }
   return {Outcome::kDone, ""};
 }

@@ -20,9 +20,8 @@
 
 namespace yhteys::router {
 
-inline const std::vector<std::string> kDomainTopics = {
-    "yhteys.familycentre.events.v1", "yhteys.homecare.events.v1", "yhteys.mentalhealth.events.v1",
-    "yhteys.feedback.events.v1"};
+inline const std::vector<std::string> kDomainTopics = {"yhteys.familycentre.events.v1", "yhteys.homecare.events.v1",
+                                                       "yhteys.mentalhealth.events.v1", "yhteys.feedback.events.v1"};
 
 class EventHandler {
  public:

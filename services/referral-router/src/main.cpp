@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
            "Midsummer Eve and Christmas Eve are not working days when counting working-day clocks (they are not "
            "public holidays; Act 150/1930 § 5 names them beside the holy days)"},
           {"router.client_tls.mode", KeyType::kString, "plaintext",
-           "Offers to the targets: plaintext (local development only), tls, or mtls (present the router's certificate)"},
+           "Offers to the targets: plaintext (local development only), tls, or mtls (present the router's "
+           "certificate)"},
           {"router.client_tls.ca_file", KeyType::kString, "", "PEM CA bundle that signs the targets' certificates"},
           {"router.client_tls.cert_file", KeyType::kString, "", "PEM client certificate of the router (mtls)"},
           {"router.client_tls.key_file", KeyType::kString, "", "PEM private key of the router (mtls)", true},
@@ -80,16 +81,17 @@ int main(int argc, char** argv) {
   dispatch_options.max_backoff = std::chrono::milliseconds(config.GetInt("router.offer_max_backoff_ms"));
   dispatch_options.sharing = &sharing;
   for (const router::Rule& rule : *rules) dispatch_options.under_denial[rule.id] = rule.under_denial;
-  router::Dispatcher dispatcher(store, std::move(stubs), dispatch_options, [&rt] { rt.relay().Notify(); },
-                               &rt.registry());
+  router::Dispatcher dispatcher(
+      store, std::move(stubs), dispatch_options, [&rt] { rt.relay().Notify(); }, &rt.registry());
 
   calendar::WorkingDayPolicy calendar_policy{.eves_are_non_working = config.GetBool("calendar.eves_are_non_working")};
-  router::EventHandler handler(store, sharing, std::move(*rules), calendar_policy,
-                               [&rt, &dispatcher] {
-                                 rt.relay().Notify();
-                                 dispatcher.Notify();
-                               },
-                               &rt.registry());
+  router::EventHandler handler(
+      store, sharing, std::move(*rules), calendar_policy,
+      [&rt, &dispatcher] {
+        rt.relay().Notify();
+        dispatcher.Notify();
+      },
+      &rt.registry());
   kafka::ConsumerOptions consumer_options = rt.consumer_options("yhteys-referral-router", router::kDomainTopics);
   rt.AddConsumer(std::make_unique<kafka::Consumer>(
       consumer_options, [&handler](const kafka::ConsumedRecord& r) { return handler.Handle(r); }, &rt.registry()));

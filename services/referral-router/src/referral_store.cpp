@@ -98,7 +98,8 @@ absl::StatusOr<v1::Referral> ReferralStore::Get(const std::string& referral_id) 
   if (!reply.ok()) return reply.status();
   if ((*reply)->type != REDIS_REPLY_STRING) return absl::NotFoundError("referral_id: no such referral");
   v1::Referral referral;
-  if (!referral.ParseFromString(redis::ReplyString(reply->get()))) return absl::InternalError("stored referral is corrupt");
+  if (!referral.ParseFromString(redis::ReplyString(reply->get())))
+    return absl::InternalError("stored referral is corrupt");
   return referral;
 }
 
@@ -235,8 +236,7 @@ absl::StatusOr<ReferralStore::OutcomeResult> ReferralStore::ApplyOutcomeWith(
       allowed = {"REFERRAL_STATE_ACCEPTED"};
       to.set_state(referral::v1::REFERRAL_STATE_COMPLETED);
       break;
-    default:
-      return absl::InvalidArgumentError("outcome: not a decision");
+    default: return absl::InvalidArgumentError("outcome: not a decision");
   }
   *to.mutable_updated_at() = outcome.reported_at();
   if (!to.has_updated_at()) *to.mutable_updated_at() = ids::NowTimestamp();

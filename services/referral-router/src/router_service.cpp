@@ -23,8 +23,7 @@ absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::
         return st;
       }
       break;
-    default:
-      return absl::InvalidArgumentError("response: expected ACCEPTED, DECLINED or COMPLETED");
+    default: return absl::InvalidArgumentError("response: expected ACCEPTED, DECLINED or COMPLETED");
   }
   if (auto st = validate::Identifier("unit_id", request.unit_id()); !st.ok()) return st;
   auto current = store.Get(request.referral_id());
@@ -45,15 +44,12 @@ absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::
   auto result = store.ApplyRequestedOutcome(idempotency_key, server::RequestFingerprint(request), outcome, &updated);
   if (!result.ok()) return result.status();
   switch (*result) {
-    case ReferralStore::OutcomeResult::kApplied:
-      return updated;
-    case ReferralStore::OutcomeResult::kDuplicate:
-      return updated;
+    case ReferralStore::OutcomeResult::kApplied: return updated;
+    case ReferralStore::OutcomeResult::kDuplicate: return updated;
     case ReferralStore::OutcomeResult::kStale:
       return absl::FailedPreconditionError("response: the referral is " +
                                            referral::v1::ReferralState_Name(current->state()));
-    case ReferralStore::OutcomeResult::kUnknownReferral:
-      return absl::NotFoundError("referral_id: no such referral");
+    case ReferralStore::OutcomeResult::kUnknownReferral: return absl::NotFoundError("referral_id: no such referral");
   }
   return absl::InternalError("unexpected outcome");
 }
@@ -74,16 +70,13 @@ absl::StatusOr<v1::ClientSharing> RecordClientSharing(const SharingStore& store,
       pseudonym = std::move(*from_code);
       break;
     }
-    default:
-      return absl::InvalidArgumentError("client_pseudonym: required (or identity_code)");
+    default: return absl::InvalidArgumentError("client_pseudonym: required (or identity_code)");
   }
   switch (request.status()) {
     case referral::v1::SHARING_STATUS_CONSENT_GIVEN:
     case referral::v1::SHARING_STATUS_CONSENT_WITHDRAWN:
-    case referral::v1::SHARING_STATUS_SHARING_DENIED:
-      break;
-    default:
-      return absl::InvalidArgumentError("status: expected CONSENT_GIVEN, CONSENT_WITHDRAWN or SHARING_DENIED");
+    case referral::v1::SHARING_STATUS_SHARING_DENIED: break;
+    default: return absl::InvalidArgumentError("status: expected CONSENT_GIVEN, CONSENT_WITHDRAWN or SHARING_DENIED");
   }
   if (auto st = validate::Identifier("unit_id", request.unit_id()); !st.ok()) return st;
   // The fingerprint never sees the identity code: the pseudonym stands in.
@@ -141,17 +134,18 @@ grpc::ServerUnaryReactor* RouterService::ListClientReferrals(grpc::CallbackServe
 grpc::ServerUnaryReactor* RouterService::RespondToExternalReferral(grpc::CallbackServerContext* ctx,
                                                                    const v1::RespondToExternalReferralRequest* req,
                                                                    v1::Referral* resp) {
-  return server::RunUnary(ctx, env_, "ReferralRouter/RespondToExternalReferral", req, resp, [=, this]() -> absl::Status {
-    auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
-    if (!key.ok()) return key.status();
-    auto result = RespondToExternal(store_, *key, *req);
-    if (!result.ok()) return result.status();
-    *resp = std::move(*result);
-    // The external unit sees the offer as it was told it, no more.
-    *resp->mutable_offer() = OfferForTarget(resp->offer());
-    if (on_change_) on_change_();
-    return absl::OkStatus();
-  });
+  return server::RunUnary(ctx, env_, "ReferralRouter/RespondToExternalReferral", req, resp,
+                          [=, this]() -> absl::Status {
+                            auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
+                            if (!key.ok()) return key.status();
+                            auto result = RespondToExternal(store_, *key, *req);
+                            if (!result.ok()) return result.status();
+                            *resp = std::move(*result);
+                            // The external unit sees the offer as it was told it, no more.
+                            *resp->mutable_offer() = OfferForTarget(resp->offer());
+                            if (on_change_) on_change_();
+                            return absl::OkStatus();
+                          });
 }
 
 grpc::ServerUnaryReactor* RouterService::RecordClientSharing(grpc::CallbackServerContext* ctx,

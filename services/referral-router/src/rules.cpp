@@ -55,7 +55,8 @@ const Message* Parent(const Message& message, const std::string& path, const Fie
 }
 
 absl::Status RuleError(const std::string& id, const std::string& key, const std::string& what) {
-  return absl::InvalidArgumentError("rules: rule " + (id.empty() ? std::string("<no id>") : id) + ": " + key + ": " + what);
+  return absl::InvalidArgumentError("rules: rule " + (id.empty() ? std::string("<no id>") : id) + ": " + key + ": " +
+                                    what);
 }
 
 absl::StatusOr<Clock> ParseClock(const std::string& id, const std::string& key, const YAML::Node& node) {
@@ -66,7 +67,8 @@ absl::StatusOr<Clock> ParseClock(const std::string& id, const std::string& key, 
   auto rule = calendar::ParseDeadlineRule(clock.rule_text);
   if (!rule.ok()) return RuleError(id, key + ".rule", std::string(rule.status().message()));
   clock.rule = *rule;
-  if (!node["basis"] || node["basis"].as<std::string>().empty()) return RuleError(id, key + ".basis", "required (the legal basis)");
+  if (!node["basis"] || node["basis"].as<std::string>().empty())
+    return RuleError(id, key + ".basis", "required (the legal basis)");
   clock.basis = node["basis"].as<std::string>();
   return clock;
 }
@@ -134,13 +136,20 @@ absl::StatusOr<std::vector<Condition>> ParseConditions(const std::string& rule_i
       return RuleError(rule_id, at + ".field", "no scalar field '" + c.field + "' in " + type->full_name());
     }
     std::string op = cn["op"] ? cn["op"].as<std::string>() : "";
-    if (op == ">=") c.op = Condition::Op::kGe;
-    else if (op == ">") c.op = Condition::Op::kGt;
-    else if (op == "<=") c.op = Condition::Op::kLe;
-    else if (op == "<") c.op = Condition::Op::kLt;
-    else if (op == "==") c.op = Condition::Op::kEq;
-    else if (op == "!=") c.op = Condition::Op::kNe;
-    else return RuleError(rule_id, at + ".op", "expected one of >= > <= < == !=");
+    if (op == ">=")
+      c.op = Condition::Op::kGe;
+    else if (op == ">")
+      c.op = Condition::Op::kGt;
+    else if (op == "<=")
+      c.op = Condition::Op::kLe;
+    else if (op == "<")
+      c.op = Condition::Op::kLt;
+    else if (op == "==")
+      c.op = Condition::Op::kEq;
+    else if (op == "!=")
+      c.op = Condition::Op::kNe;
+    else
+      return RuleError(rule_id, at + ".op", "expected one of >= > <= < == !=");
     if (!cn["value"]) return RuleError(rule_id, at + ".value", "required");
     c.numeric = field->cpp_type() != FieldDescriptor::CPPTYPE_STRING;
     if (field->cpp_type() == FieldDescriptor::CPPTYPE_BOOL) {
@@ -205,7 +214,8 @@ absl::StatusOr<std::vector<Rule>> ParseRules(const std::string& yaml_text) {
       if (!ids.insert(rule.id).second) return RuleError(rule.id, "id", "duplicate");
       for (const auto& kv : node) {
         std::string key = kv.first.as<std::string>();
-        if (key != "id" && key != "description" && key != "when" && key != "then") return RuleError(rule.id, key, "unknown key");
+        if (key != "id" && key != "description" && key != "when" && key != "then")
+          return RuleError(rule.id, key, "unknown key");
       }
       rule.description = node["description"] ? node["description"].as<std::string>() : "";
       const YAML::Node when = node["when"];
@@ -238,25 +248,40 @@ absl::StatusOr<std::vector<Rule>> ParseRules(const std::string& yaml_text) {
       const YAML::Node then = node["then"];
       if (!then) return RuleError(rule.id, "then", "required");
       rule.target = ServiceFromName(then["target"] ? then["target"].as<std::string>() : "");
-      if (rule.target == common::v1::SERVICE_NAME_UNSPECIFIED || rule.target == common::v1::SERVICE_NAME_REFERRAL_ROUTER) {
-        return RuleError(rule.id, "then.target", "expected family-centre, home-care, mental-health-intake, client-feedback or external");
+      if (rule.target == common::v1::SERVICE_NAME_UNSPECIFIED ||
+          rule.target == common::v1::SERVICE_NAME_REFERRAL_ROUTER) {
+        return RuleError(rule.id, "then.target",
+                         "expected family-centre, home-care, mental-health-intake, client-feedback or external");
       }
       rule.need = then["need"] ? then["need"].as<std::string>() : "";
       if (rule.need.empty()) return RuleError(rule.id, "then.need", "required");
       std::string urgency = then["urgency"] ? then["urgency"].as<std::string>() : "non_urgent";
-      if (urgency == "non_urgent") rule.urgency = common::v1::URGENCY_NON_URGENT;
-      else if (urgency == "urgent") rule.urgency = common::v1::URGENCY_URGENT;
-      else return RuleError(rule.id, "then.urgency", "expected urgent or non_urgent");
+      if (urgency == "non_urgent")
+        rule.urgency = common::v1::URGENCY_NON_URGENT;
+      else if (urgency == "urgent")
+        rule.urgency = common::v1::URGENCY_URGENT;
+      else
+        return RuleError(rule.id, "then.urgency", "expected urgent or non_urgent");
       rule.consent_basis = then["consent_basis"] ? then["consent_basis"].as<std::string>() : "";
       if (rule.consent_basis.empty()) return RuleError(rule.id, "then.consent_basis", "required");
       const std::string under_denial = then["under_denial"] ? then["under_denial"].as<std::string>() : "";
-      if (under_denial == "withhold") rule.under_denial = UnderDenial::kWithhold;
-      else if (under_denial == "need_only") rule.under_denial = UnderDenial::kNeedOnly;
-      else if (under_denial == "share") rule.under_denial = UnderDenial::kShare;
-      else return RuleError(rule.id, "then.under_denial", "required: withhold, need_only or share");
+      if (under_denial == "withhold")
+        rule.under_denial = UnderDenial::kWithhold;
+      else if (under_denial == "need_only")
+        rule.under_denial = UnderDenial::kNeedOnly;
+      else if (under_denial == "share")
+        rule.under_denial = UnderDenial::kShare;
+      else
+        return RuleError(rule.id, "then.under_denial", "required: withhold, need_only or share");
       for (const auto& kv : then) {
-        static const std::set<std::string> kKeys = {"target", "need", "urgency", "consent_basis", "under_denial", "statutory_deadline",
-                                                    "statutory_completion_deadline", "target_deadline"};
+        static const std::set<std::string> kKeys = {"target",
+                                                    "need",
+                                                    "urgency",
+                                                    "consent_basis",
+                                                    "under_denial",
+                                                    "statutory_deadline",
+                                                    "statutory_completion_deadline",
+                                                    "target_deadline"};
         std::string key = kv.first.as<std::string>();
         if (!kKeys.contains(key)) return RuleError(rule.id, "then." + key, "unknown key");
       }

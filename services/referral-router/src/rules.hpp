@@ -65,10 +65,10 @@ enum class UnderDenial {
 struct Rule {
   std::string id;
   std::string description;
-  std::string event_type;  // full protobuf message name (= ce_type)
+  std::string event_type;         // full protobuf message name (= ce_type)
   std::string clock_start_field;  // a top-level YYYY-MM-DD string field of the event
-  std::vector<Condition> all;  // every one holds
-  std::vector<Condition> any;  // at least one holds (when given)
+  std::vector<Condition> all;     // every one holds
+  std::vector<Condition> any;     // at least one holds (when given)
   common::v1::ServiceName target = common::v1::SERVICE_NAME_UNSPECIFIED;
   std::string need;
   common::v1::Urgency urgency = common::v1::URGENCY_NON_URGENT;

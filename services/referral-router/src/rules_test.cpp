@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 #include <vector>
-#include "yhteys/homecare/v1/home_care_events.pb.h"
 #include "yhteys/familycentre/v1/family_centre_events.pb.h"
+#include "yhteys/homecare/v1/home_care_events.pb.h"
 #include "yhteys/mentalhealth/v1/mental_health_intake_events.pb.h"
 
 namespace yhteys::router {
@@ -99,7 +99,8 @@ TEST(RulesTest, BadRulesFailNamingRuleAndKey) {
     EXPECT_NE(msg.find(c.expect), std::string::npos) << msg;
   }
   EXPECT_FALSE(ParseRules("rules: 5").ok());
-  EXPECT_FALSE(ParseRules(std::string(kDrsRule) + std::string(kDrsRule).substr(std::string(kDrsRule).find("  - id"))).ok());
+  EXPECT_FALSE(
+      ParseRules(std::string(kDrsRule) + std::string(kDrsRule).substr(std::string(kDrsRule).find("  - id"))).ok());
 }
 
 TEST(RulesTest, ARuleNeedsAClockAndMayHaveATargetClockAlone) {
@@ -257,9 +258,9 @@ TEST_F(ShippedRulesTest, IntakeWithChildrenAtHomeToFamilyCentre) {
   EXPECT_TRUE(Matches(rule, completed(1, true, SEVERITY_MODERATE, false)));
   EXPECT_TRUE(Matches(rule, completed(2, true, SEVERITY_SEVERE, false)));
   EXPECT_TRUE(Matches(rule, completed(1, true, SEVERITY_MILD, true)));
-  EXPECT_FALSE(Matches(rule, completed(1, true, SEVERITY_MILD, false)));      // neither severity nor use
-  EXPECT_FALSE(Matches(rule, completed(0, true, SEVERITY_SEVERE, true)));     // no children at home
-  EXPECT_FALSE(Matches(rule, completed(1, false, SEVERITY_SEVERE, true)));    // no consent
+  EXPECT_FALSE(Matches(rule, completed(1, true, SEVERITY_MILD, false)));    // neither severity nor use
+  EXPECT_FALSE(Matches(rule, completed(0, true, SEVERITY_SEVERE, true)));   // no children at home
+  EXPECT_FALSE(Matches(rule, completed(1, false, SEVERITY_SEVERE, true)));  // no consent
 }
 
 TEST_F(ShippedRulesTest, ParentEpdsToIntakeUrgentOnSelfHarm) {

@@ -155,10 +155,25 @@ RedisServer::~RedisServer() { Kill(); }
 bool RedisServer::Start() { return Start({}, true); }
 
 bool RedisServer::Start(const std::vector<std::string>& extra_args, bool wait_until_loaded) {
-  std::vector<std::string> argv = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
-                                   "--dir", dir_.path(), "--save", "", "--appendonly", append_only_ ? "yes" : "no",
-                                   "--appendfsync", "always", "--protected-mode", "no", "--daemonize", "no",
-                                   "--logfile", dir_.path() + "/redis.log"};
+  std::vector<std::string> argv = {"redis-server",
+                                   "--port",
+                                   std::to_string(port_),
+                                   "--bind",
+                                   "127.0.0.1",
+                                   "--dir",
+                                   dir_.path(),
+                                   "--save",
+                                   "",
+                                   "--appendonly",
+                                   append_only_ ? "yes" : "no",
+                                   "--appendfsync",
+                                   "always",
+                                   "--protected-mode",
+                                   "no",
+                                   "--daemonize",
+                                   "no",
+                                   "--logfile",
+                                   dir_.path() + "/redis.log"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   process_ = Process(argv, {}, dir_.path() + "/redis.stdout");
   if (!process_.Start()) return false;
@@ -213,13 +228,15 @@ void MockKafka::CreateTopic(const std::string& topic, int partitions) {
 
 void MockKafka::SetAllBrokersDown(bool down) {
   for (int id = 1; id <= brokers_; ++id) {
-    if (down) rd_kafka_mock_broker_set_down(cluster_, id);
-    else rd_kafka_mock_broker_set_up(cluster_, id);
+    if (down)
+      rd_kafka_mock_broker_set_down(cluster_, id);
+    else
+      rd_kafka_mock_broker_set_up(cluster_, id);
   }
 }
 
-std::vector<ReadRecord> ReadAll(const std::string& bootstrap, const std::vector<std::string>& topics,
-                                size_t expected, std::chrono::milliseconds timeout) {
+std::vector<ReadRecord> ReadAll(const std::string& bootstrap, const std::vector<std::string>& topics, size_t expected,
+                                std::chrono::milliseconds timeout) {
   std::vector<ReadRecord> records;
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char err[256];
@@ -261,7 +278,8 @@ std::vector<ReadRecord> ReadAll(const std::string& bootstrap, const std::vector<
         const char* name;
         const void* value;
         size_t size;
-        for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+        for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+             ++i) {
           r.headers[name] = value ? std::string(static_cast<const char*>(value), size) : "";
         }
       }
@@ -284,10 +302,10 @@ bool ProduceRecord(const std::string& bootstrap, const std::string& topic, const
   if (rk == nullptr) return false;
   rd_kafka_headers_t* hdrs = rd_kafka_headers_new(headers.size() + 1);
   for (const auto& [k, v] : headers) rd_kafka_header_add(hdrs, k.c_str(), -1, v.data(), static_cast<ssize_t>(v.size()));
-  rd_kafka_resp_err_t e = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                            RD_KAFKA_V_KEY(key.data(), key.size()),
-                                            RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                                            RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
+  rd_kafka_resp_err_t e = rd_kafka_producev(
+      rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+      RD_KAFKA_V_KEY(key.data(), key.size()), RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+      RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) rd_kafka_headers_destroy(hdrs);
   bool ok = e == RD_KAFKA_RESP_ERR_NO_ERROR && rd_kafka_flush(rk, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR;
   rd_kafka_destroy(rk);

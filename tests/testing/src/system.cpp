@@ -17,8 +17,8 @@
 namespace yhteys::testing {
 
 const std::vector<std::string>& YhteysSystem::AllServices() {
-  static const std::vector<std::string> kAll = {"family-centre", "home-care", "mental-health-intake", "client-feedback",
-                                                "referral-router", "audit-index"};
+  static const std::vector<std::string> kAll = {"family-centre",   "home-care",       "mental-health-intake",
+                                                "client-feedback", "referral-router", "audit-index"};
   return kAll;
 }
 
@@ -27,8 +27,8 @@ namespace {
 std::string Binary(std::string name) {
   if (auto hash = name.find('#'); hash != std::string::npos) name.resize(hash);
   static const std::map<std::string, std::string> kBinaries = {
-      {"family-centre", YHTEYS_FAMILY_CENTRE_BIN},   {"home-care", YHTEYS_HOME_CARE_BIN},
-      {"mental-health-intake", YHTEYS_MHI_BIN},      {"client-feedback", YHTEYS_CLIENT_FEEDBACK_BIN},
+      {"family-centre", YHTEYS_FAMILY_CENTRE_BIN},     {"home-care", YHTEYS_HOME_CARE_BIN},
+      {"mental-health-intake", YHTEYS_MHI_BIN},        {"client-feedback", YHTEYS_CLIENT_FEEDBACK_BIN},
       {"referral-router", YHTEYS_REFERRAL_ROUTER_BIN}, {"audit-index", YHTEYS_AUDIT_INDEX_BIN}};
   return kBinaries.at(name);
 }
@@ -60,8 +60,8 @@ YhteysSystem::YhteysSystem(MutualTls, std::vector<std::string> services, std::ma
                {"YHTEYS_SERVER_TLS_CA_FILE", ca_->ca_file()}});
   credentials_ = MtlsCredentials(ca_->ca_file(), operator_cert);
   for (const auto& name : AllServices()) health_ports_[name] = FreePort();
-  Init(services, "  client_tls:\n    mode: mtls\n    ca_file: " + ca_->ca_file() + "\n    cert_file: " +
-                     router.cert_file + "\n    key_file: " + router.key_file + "\n");
+  Init(services, "  client_tls:\n    mode: mtls\n    ca_file: " + ca_->ca_file() +
+                     "\n    cert_file: " + router.cert_file + "\n    key_file: " + router.key_file + "\n");
 }
 
 std::shared_ptr<grpc::Channel> YhteysSystem::ChannelAs(const std::string& service, const std::string& san) {
@@ -85,10 +85,12 @@ void YhteysSystem::Init(const std::vector<std::string>& services, const std::str
   }
   std::ofstream router(dir_.path() + "/router.yaml");
   router << "router:\n  rules_file: " << YHTEYS_SOURCE_DIR << "/services/referral-router/config/rules.yaml\n"
-         << "  offer_timeout_ms: 1000\n  offer_max_backoff_ms: 2000\n" << router_tls << "  targets:\n";
+         << "  offer_timeout_ms: 1000\n  offer_max_backoff_ms: 2000\n"
+         << router_tls << "  targets:\n";
   for (const auto& name : AllServices()) {
     // The four domain services answer offers; the router and the audit index do not.
-    if (name != "referral-router" && name != "audit-index") router << "    " << name << ": 127.0.0.1:" << ports_[name] << "\n";
+    if (name != "referral-router" && name != "audit-index")
+      router << "    " << name << ": 127.0.0.1:" << ports_[name] << "\n";
   }
   router.close();
   for (const auto& name : services) Start(name);
@@ -108,8 +110,9 @@ YhteysSystem::~YhteysSystem() {
 
 void YhteysSystem::StartBroker() {
   std::remove((dir_.path() + "/kafka.bootstrap").c_str());
-  broker_ = Process({YHTEYS_DEV_BROKER_BIN, "--ports", broker_ports_, "--bootstrap-file", dir_.path() + "/kafka.bootstrap"},
-                    {}, dir_.path() + "/dev-broker.log");
+  broker_ =
+      Process({YHTEYS_DEV_BROKER_BIN, "--ports", broker_ports_, "--bootstrap-file", dir_.path() + "/kafka.bootstrap"},
+              {}, dir_.path() + "/dev-broker.log");
   broker_.Start();
   if (!WaitFor([&] { return !Bootstrap().empty(); }, std::chrono::seconds(10))) {
     throw std::runtime_error("dev broker did not start; see " + dir_.path() + "/dev-broker.log");

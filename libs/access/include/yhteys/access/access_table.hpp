@@ -65,7 +65,7 @@ const AccessRule* FindRuleBySuffix(std::string_view service, std::string_view se
 
 struct Decision {
   bool allowed = false;
-  std::string reason;               // why it was denied
+  std::string reason;                // why it was denied
   const AccessRule* rule = nullptr;  // the rule found, if any
 };
 

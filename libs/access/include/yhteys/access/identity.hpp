@@ -43,7 +43,7 @@ struct Identity {
   std::string uri;     // the SAN URI as presented
   std::string county;  // the trust domain
   Role role = Role::kOperator;
-  std::string unit;    // empty when the identity is not bound to a unit
+  std::string unit;  // empty when the identity is not bound to a unit
 };
 
 // Parses "spiffe://<county>/role/<role>[/unit/<unit>]". InvalidArgument

@@ -21,11 +21,11 @@ namespace yhteys::config {
 enum class KeyType { kString, kInt, kBool };
 
 struct KeySpec {
-  std::string name;           // dotted, e.g. "redis.port"
+  std::string name;  // dotted, e.g. "redis.port"
   KeyType type = KeyType::kString;
   std::string default_value;  // as text; "" for strings means empty
   std::string help;
-  bool secret = false;        // never printed (Describe shows "<secret>")
+  bool secret = false;  // never printed (Describe shows "<secret>")
 };
 
 // Names the environment variable that overrides `key`: YHTEYS_REDIS_PORT.

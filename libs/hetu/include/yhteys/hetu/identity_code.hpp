@@ -25,8 +25,8 @@ namespace yhteys::hetu {
 // A validated identity code, broken into its parts.
 struct IdentityCode {
   std::chrono::year_month_day birth_date;
-  int individual_number = 0;  // 2..999
-  bool temporary = false;     // individual number 900-999 (temporary / test)
+  int individual_number = 0;      // 2..999
+  bool temporary = false;         // individual number 900-999 (temporary / test)
   bool female_by_number = false;  // even individual number
 };
 
@@ -44,8 +44,7 @@ struct ValidationOptions {
 // century sign, non-digits in date or individual number, impossible birth
 // date, individual number 000 or 001, wrong check character, birth date after
 // options.today, and 900-series numbers when !options.allow_temporary.
-absl::StatusOr<IdentityCode> ParseIdentityCode(std::string_view code,
-                                               const ValidationOptions& options);
+absl::StatusOr<IdentityCode> ParseIdentityCode(std::string_view code, const ValidationOptions& options);
 
 // Trims surrounding ASCII whitespace. Does not change case (lower case is
 // rejected by ParseIdentityCode, not silently fixed).

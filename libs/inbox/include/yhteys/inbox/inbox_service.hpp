@@ -15,16 +15,20 @@ class InboxService final : public referral::v1::ReferralInbox::CallbackService {
   // `relay` is woken after each change (may be null).
   InboxService(InboxStore& store, server::RpcEnv env, kafka::OutboxRelay* relay);
 
-  grpc::ServerUnaryReactor* OfferReferral(grpc::CallbackServerContext* ctx, const referral::v1::OfferReferralRequest* req,
+  grpc::ServerUnaryReactor* OfferReferral(grpc::CallbackServerContext* ctx,
+                                          const referral::v1::OfferReferralRequest* req,
                                           referral::v1::InboxEntry* resp) override;
-  grpc::ServerUnaryReactor* AcceptReferral(grpc::CallbackServerContext* ctx, const referral::v1::AcceptReferralRequest* req,
+  grpc::ServerUnaryReactor* AcceptReferral(grpc::CallbackServerContext* ctx,
+                                           const referral::v1::AcceptReferralRequest* req,
                                            referral::v1::InboxEntry* resp) override;
-  grpc::ServerUnaryReactor* DeclineReferral(grpc::CallbackServerContext* ctx, const referral::v1::DeclineReferralRequest* req,
+  grpc::ServerUnaryReactor* DeclineReferral(grpc::CallbackServerContext* ctx,
+                                            const referral::v1::DeclineReferralRequest* req,
                                             referral::v1::InboxEntry* resp) override;
   grpc::ServerUnaryReactor* CompleteReferral(grpc::CallbackServerContext* ctx,
                                              const referral::v1::CompleteReferralRequest* req,
                                              referral::v1::InboxEntry* resp) override;
-  grpc::ServerUnaryReactor* GetInboxEntry(grpc::CallbackServerContext* ctx, const referral::v1::GetInboxEntryRequest* req,
+  grpc::ServerUnaryReactor* GetInboxEntry(grpc::CallbackServerContext* ctx,
+                                          const referral::v1::GetInboxEntryRequest* req,
                                           referral::v1::InboxEntry* resp) override;
   grpc::ServerUnaryReactor* ListInbox(grpc::CallbackServerContext* ctx, const referral::v1::ListInboxRequest* req,
                                       referral::v1::ListInboxResponse* resp) override;

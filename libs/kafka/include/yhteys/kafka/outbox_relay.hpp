@@ -64,8 +64,7 @@ struct RelayOptions {
 class OutboxRelay {
  public:
   // `registry` may be null; otherwise the relay registers its metrics there.
-  OutboxRelay(redis::Pool& pool, const redis::Keyspace& keyspace, RelayOptions options,
-              prometheus::Registry* registry);
+  OutboxRelay(redis::Pool& pool, const redis::Keyspace& keyspace, RelayOptions options, prometheus::Registry* registry);
   ~OutboxRelay();
 
   // Creates the producer and starts the relay thread. Fails on invalid
@@ -140,7 +139,7 @@ class OutboxRelay {
   std::atomic<size_t> in_flight_count_{0};
   std::atomic<uint64_t> rewinds_{0};
   std::chrono::milliseconds rewind_backoff_{0};  // relay thread only
-  uint64_t delivered_at_last_rewind_ = 0;         // relay thread only
+  uint64_t delivered_at_last_rewind_ = 0;        // relay thread only
   std::atomic<int64_t> backlog_{-1};
   std::atomic<int64_t> largest_shard_backlog_{-1};
 

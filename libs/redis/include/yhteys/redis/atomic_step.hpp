@@ -48,12 +48,11 @@ struct OutboxEvent {
 
 // The outbox event for `message`: a new ce_id, ce_type the message's full
 // name, ce_time now; `key` is both the partition key and ce_subject.
-OutboxEvent EventFor(const google::protobuf::Message& message, std::string source, std::string topic,
-                     std::string key);
+OutboxEvent EventFor(const google::protobuf::Message& message, std::string source, std::string topic, std::string key);
 
 struct StepOutcome {
-  bool replayed = false;   // an earlier step with the same key was applied
-  std::string response;    // the stored response (request mode)
+  bool replayed = false;  // an earlier step with the same key was applied
+  std::string response;   // the stored response (request mode)
 };
 
 class AtomicStep {

@@ -17,8 +17,8 @@
 namespace yhteys::server {
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFrom(const config::Config& config,
-                                                                                 const std::string& prefix);
+                                                                               const std::string& prefix);
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFrom(const config::Config& config,
-                                                                                   const std::string& prefix);
+                                                                                 const std::string& prefix);
 
 }  // namespace yhteys::server

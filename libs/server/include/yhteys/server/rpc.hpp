@@ -114,12 +114,14 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, RpcEnv env,
         } catch (const std::exception& e) {
           audited = absl::InternalError(e.what());
         }
-        if (!audited.ok()) status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the audit log cannot be written; retry");
+        if (!audited.ok())
+          status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the audit log cannot be written; retry");
       }
     }
     finish(status);
   });
-  if (!queued) finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry with the same idempotency key"));
+  if (!queued)
+    finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry with the same idempotency key"));
   return reactor;
 }
 

@@ -40,13 +40,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "yhteys/access/rate_limiter.hpp"
 #include "yhteys/config/config.hpp"
 #include "yhteys/hetu/pseudonymizer.hpp"
 #include "yhteys/kafka/consumer.hpp"
 #include "yhteys/kafka/outbox_relay.hpp"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
-#include "yhteys/access/rate_limiter.hpp"
 #include "yhteys/server/access_control.hpp"
 #include "yhteys/server/executor.hpp"
 #include "yhteys/server/rpc.hpp"
@@ -58,10 +58,10 @@ class Exposer;
 namespace yhteys::server {
 
 struct ServiceSpec {
-  std::string name;              // "home-care": logs, metrics, ce_source "/yhteys/home-care"
-  std::string keyspace_prefix;   // "hc"
-  std::string default_address;   // "127.0.0.1:50052"
-  std::string default_metrics_address;  // "127.0.0.1:9102"
+  std::string name;                         // "home-care": logs, metrics, ce_source "/yhteys/home-care"
+  std::string keyspace_prefix;              // "hc"
+  std::string default_address;              // "127.0.0.1:50052"
+  std::string default_metrics_address;      // "127.0.0.1:9102"
   std::vector<config::KeySpec> extra_keys;  // service-specific config keys
 };
 

@@ -92,8 +92,8 @@ class RedisServer {
   // connections, and for PING too only if `wait_until_loaded`.
   bool Start(const std::vector<std::string>& extra_args, bool wait_until_loaded);
   const std::string& dir() const { return dir_.path(); }
-  void Kill();  // SIGKILL
-  void Stop();  // SIGTERM and wait
+  void Kill();    // SIGKILL
+  void Stop();    // SIGTERM and wait
   void Pause();   // SIGSTOP
   void Resume();  // SIGCONT
   int port() const { return port_; }
@@ -133,8 +133,8 @@ struct ReadRecord {
 
 // Reads every record of `topics` from the beginning with a plain consumer
 // (no group) until `expected` records were read or `timeout` passed.
-std::vector<ReadRecord> ReadAll(const std::string& bootstrap, const std::vector<std::string>& topics,
-                                size_t expected, std::chrono::milliseconds timeout);
+std::vector<ReadRecord> ReadAll(const std::string& bootstrap, const std::vector<std::string>& topics, size_t expected,
+                                std::chrono::milliseconds timeout);
 
 // Produces one record synchronously; headers are added in the given order.
 bool ProduceRecord(const std::string& bootstrap, const std::string& topic, const std::string& key,

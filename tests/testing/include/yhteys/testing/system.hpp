@@ -28,8 +28,7 @@ class YhteysSystem {
   // come up.
   // `env` adds or overrides YHTEYS_* settings for every service (e.g. a
   // short server.shutdown_delay_ms for a fault test).
-  explicit YhteysSystem(std::vector<std::string> services = AllServices(),
-                        std::map<std::string, std::string> env = {});
+  explicit YhteysSystem(std::vector<std::string> services = AllServices(), std::map<std::string, std::string> env = {});
 
   // The production shape: every service serves mTLS with certificates from
   // a test CA made at start (TestCa), the router offers referrals with its
