@@ -168,11 +168,15 @@ TEST(AccessTableTest, EveryRowNamesARealMethodAndItsPathsResolve) {
     const auto* method = service->FindMethodByName(std::string(m.substr(slash + 1)));
     ASSERT_NE(method, nullptr) << m;
     for (std::string_view spec : rule.clients) EXPECT_TRUE(PathResolves(method, spec)) << m << " " << spec;
-    if (!rule.subject.empty()) EXPECT_TRUE(PathResolves(method, rule.subject)) << m << " " << rule.subject;
+    if (!rule.subject.empty()) {
+      EXPECT_TRUE(PathResolves(method, rule.subject)) << m << " " << rule.subject;
+    }
     for (std::string_view spec : rule.units) {
       EXPECT_TRUE(PathResolves(method, spec)) << m << " " << spec;
       // A response's unit can only stop a read: a write has happened by then.
-      if (spec.rfind("response.", 0) == 0) EXPECT_EQ(rule.audit, AuditAction::kRead) << m << " " << spec;
+      if (spec.rfind("response.", 0) == 0) {
+        EXPECT_EQ(rule.audit, AuditAction::kRead) << m << " " << spec;
+      }
     }
     if (!rule.owner.empty()) {
       // The record is known before the handler runs: a request path.
@@ -226,7 +230,9 @@ TEST(AuthorizeTest, RolesPerRpc) {
   for (const auto& c : cases) {
     Decision d = Authorize(c.service, As(c.role), c.method);
     EXPECT_EQ(d.allowed, c.allowed) << c.service << " " << c.method << " " << RoleName(c.role);
-    if (!d.allowed) EXPECT_FALSE(d.reason.empty());
+    if (!d.allowed) {
+      EXPECT_FALSE(d.reason.empty());
+    }
   }
 }
 
