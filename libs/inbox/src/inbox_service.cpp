@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "yhteys/ids/fingerprint.hpp"
 #include "yhteys/server/access_control.hpp"
 #include "yhteys/server/idempotency.hpp"
 
@@ -33,7 +34,7 @@ grpc::ServerUnaryReactor* InboxService::AcceptReferral(grpc::CallbackServerConte
   return server::RunUnary(ctx, env_, "ReferralInbox/AcceptReferral", req, resp, [=, this] {
     auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
     if (!key.ok()) return key.status();
-    auto st = Assign(store_.Accept(*key, server::RequestFingerprint(*req), req->referral_id(), req->unit_id()), resp);
+    auto st = Assign(store_.Accept(*key, ids::RequestFingerprint(*req), req->referral_id(), req->unit_id()), resp);
     if (st.ok() && relay_) relay_->Notify();
     return st;
   });
@@ -45,7 +46,7 @@ grpc::ServerUnaryReactor* InboxService::DeclineReferral(grpc::CallbackServerCont
   return server::RunUnary(ctx, env_, "ReferralInbox/DeclineReferral", req, resp, [=, this] {
     auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
     if (!key.ok()) return key.status();
-    auto st = Assign(store_.Decline(*key, server::RequestFingerprint(*req), req->referral_id(), req->reason()), resp);
+    auto st = Assign(store_.Decline(*key, ids::RequestFingerprint(*req), req->referral_id(), req->reason()), resp);
     if (st.ok() && relay_) relay_->Notify();
     return st;
   });
@@ -57,7 +58,7 @@ grpc::ServerUnaryReactor* InboxService::CompleteReferral(grpc::CallbackServerCon
   return server::RunUnary(ctx, env_, "ReferralInbox/CompleteReferral", req, resp, [=, this] {
     auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
     if (!key.ok()) return key.status();
-    auto st = Assign(store_.Complete(*key, server::RequestFingerprint(*req), req->referral_id()), resp);
+    auto st = Assign(store_.Complete(*key, ids::RequestFingerprint(*req), req->referral_id()), resp);
     if (st.ok() && relay_) relay_->Notify();
     return st;
   });

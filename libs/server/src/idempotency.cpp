@@ -1,12 +1,6 @@
 #include "yhteys/server/idempotency.hpp"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
-#include <memory>
-
 #include "absl/status/status.h"
-#include "yhteys/ids/ids.hpp"
 
 namespace yhteys::server {
 
@@ -33,25 +27,6 @@ absl::StatusOr<std::string> ResolveIdempotencyKey(const grpc::ServerContextBase&
   std::string key = field_value.empty() ? from_metadata : std::string(field_value);
   if (auto st = ValidateIdempotencyKey(key); !st.ok()) return st;
   return key;
-}
-
-std::string SerializeDeterministic(const google::protobuf::Message& message) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return out;
-}
-
-std::string RequestFingerprint(const google::protobuf::Message& request) {
-  std::unique_ptr<google::protobuf::Message> copy(request.New());
-  copy->CopyFrom(request);
-  const auto* field = copy->GetDescriptor()->FindFieldByName("idempotency_key");
-  if (field != nullptr) copy->GetReflection()->ClearField(copy.get(), field);
-  return ids::Sha256Hex(copy->GetDescriptor()->full_name() + "\n" + SerializeDeterministic(*copy));
 }
 
 }  // namespace yhteys::server

@@ -16,20 +16,5 @@ TEST(IdempotencyTest, ValidatesKeys) {
   EXPECT_NE(bad.message().find("idempotency_key"), std::string::npos);
 }
 
-TEST(IdempotencyTest, FingerprintIgnoresTheKeyButNotTheBody) {
-  homecare::v1::RegisterClientRequest a;
-  a.set_idempotency_key("k1");
-  a.set_municipality_code("091");
-  homecare::v1::RegisterClientRequest b = a;
-  b.set_idempotency_key("k2");
-  EXPECT_EQ(RequestFingerprint(a), RequestFingerprint(b));
-  b.set_municipality_code("092");
-  EXPECT_NE(RequestFingerprint(a), RequestFingerprint(b));
-  // Different message types never collide on an equal body.
-  homecare::v1::GetClientRequest empty;
-  homecare::v1::RegisterClientRequest empty2;
-  EXPECT_NE(RequestFingerprint(empty), RequestFingerprint(empty2));
-}
-
 }  // namespace
 }  // namespace yhteys::server

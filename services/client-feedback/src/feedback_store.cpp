@@ -8,10 +8,10 @@
 #include "aggregate_codec.hpp"
 #include "yhteys/calendar/date_text.hpp"
 #include "yhteys/feedback/v1/client_feedback_events.pb.h"
+#include "yhteys/ids/fingerprint.hpp"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"
 #include "yhteys/redis/atomic_step.hpp"
-#include "yhteys/server/idempotency.hpp"
 #include "yhteys/validate/validate.hpp"
 
 namespace yhteys::feedback {
@@ -189,7 +189,7 @@ absl::StatusOr<v1::FeedbackToken> FeedbackStore::IssueFeedbackToken(const std::s
 
   const std::string key = TokenKey(token.token());
   redis::AtomicStep step(keyspace_, keyspace_.ShardFor(request.unit_id()));
-  step.IdempotencyKey("IssueFeedbackToken", idempotency_key, server::RequestFingerprint(request))
+  step.IdempotencyKey("IssueFeedbackToken", idempotency_key, ids::RequestFingerprint(request))
       .RecordTtl(settings_.idempotency_ttl)
       .Response(token.SerializeAsString())
       .RequireAbsent(key, absl::AbortedError("feedback_token: collision; retry"))
@@ -299,7 +299,7 @@ absl::StatusOr<v1::SubmitFeedbackResponse> FeedbackStore::TrySubmit(const std::s
   }
 
   redis::AtomicStep step(keyspace_, shard);
-  step.IdempotencyKey("SubmitFeedback", idempotency_key, server::RequestFingerprint(request))
+  step.IdempotencyKey("SubmitFeedback", idempotency_key, ids::RequestFingerprint(request))
       .RecordTtl(settings_.idempotency_ttl)
       .Response(response.SerializeAsString());
   // Checked in Redis after the idempotency record, so that a retry of an

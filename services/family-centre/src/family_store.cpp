@@ -6,10 +6,10 @@
 #include "yhteys/calendar/date_text.hpp"
 #include "yhteys/familycentre/v1/family_centre_events.pb.h"
 #include "yhteys/hetu/identity_code.hpp"
+#include "yhteys/ids/fingerprint.hpp"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"
 #include "yhteys/redis/atomic_step.hpp"
-#include "yhteys/server/idempotency.hpp"
 #include "yhteys/validate/validate.hpp"
 
 namespace yhteys::familycentre {
@@ -148,7 +148,7 @@ absl::StatusOr<v1::Contact> FamilyStore::RecordContact(const std::string& idempo
   event.set_case_id(contact.case_id());
 
   redis::AtomicStep step(keyspace_, shard);
-  step.IdempotencyKey("RecordContact", idempotency_key, server::RequestFingerprint(request))
+  step.IdempotencyKey("RecordContact", idempotency_key, ids::RequestFingerprint(request))
       .RecordTtl(settings_.idempotency_ttl)
       .Response(contact.SerializeAsString());
   if (!request.case_id().empty()) {
@@ -217,7 +217,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::OpenCase(const std::string& idempote
   *event.mutable_reasons() = family_case.reasons();
 
   redis::AtomicStep step(keyspace_, shard);
-  step.IdempotencyKey("OpenCase", idempotency_key, server::RequestFingerprint(for_fingerprint))
+  step.IdempotencyKey("OpenCase", idempotency_key, ids::RequestFingerprint(for_fingerprint))
       .RecordTtl(settings_.idempotency_ttl)
       .Response(family_case.SerializeAsString());
   if (!request.contact_id().empty()) {
@@ -298,7 +298,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::AddMember(const std::string& idempot
   v1::MemberAdded event;
   event.set_case_id(updated.case_id());
   *event.mutable_member() = *member;
-  return Apply("AddMember", idempotency_key, server::RequestFingerprint(for_fingerprint), *loaded, updated,
+  return Apply("AddMember", idempotency_key, ids::RequestFingerprint(for_fingerprint), *loaded, updated,
                {{&event, updated.case_id()}}, {{BornField(member->member_id()), calendar::FormatDate(born)}});
 }
 
@@ -314,7 +314,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::AssignWorker(const std::string& idem
   event.set_case_id(updated.case_id());
   event.set_unit_id(updated.unit_id());
   event.set_worker_id(request.worker_id());
-  return Apply("AssignWorker", idempotency_key, server::RequestFingerprint(request), *loaded, updated,
+  return Apply("AssignWorker", idempotency_key, ids::RequestFingerprint(request), *loaded, updated,
                {{&event, updated.case_id()}});
 }
 
@@ -338,7 +338,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::StartService(const std::string& idem
   event.set_unit_id(updated.unit_id());
   event.set_service(request.service());
   event.set_started_on(request.started_on());
-  return Apply("StartService", idempotency_key, server::RequestFingerprint(request), *loaded, updated,
+  return Apply("StartService", idempotency_key, ids::RequestFingerprint(request), *loaded, updated,
                {{&event, updated.case_id()}});
 }
 
@@ -364,7 +364,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::EndService(const std::string& idempo
   event.set_unit_id(updated.unit_id());
   event.set_service(request.service());
   event.set_ended_on(request.ended_on());
-  return Apply("EndService", idempotency_key, server::RequestFingerprint(request), *loaded, updated,
+  return Apply("EndService", idempotency_key, ids::RequestFingerprint(request), *loaded, updated,
                {{&event, updated.case_id()}});
 }
 
@@ -428,7 +428,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::RecordEpds(const std::string& idempo
   event.set_screened_on(screened_on);
   // Keyed by the parent: the screening never travels with the case id or a
   // child's pseudonym.
-  return Apply("RecordEpds", idempotency_key, server::RequestFingerprint(request), *loaded, updated,
+  return Apply("RecordEpds", idempotency_key, ids::RequestFingerprint(request), *loaded, updated,
                {{&event, parent->member_id()}});
 }
 
@@ -462,7 +462,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::CloseCase(const std::string& idempot
   std::set<int> used;
   for (const auto& s : updated.services()) used.insert(s.service());
   for (int s : used) event.add_services_used(static_cast<v1::FamilyService>(s));
-  return Apply("CloseCase", idempotency_key, server::RequestFingerprint(request), *loaded, updated,
+  return Apply("CloseCase", idempotency_key, ids::RequestFingerprint(request), *loaded, updated,
                {{&event, updated.case_id()}});
 }
 

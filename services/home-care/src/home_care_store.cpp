@@ -8,9 +8,9 @@
 #include "yhteys/calendar/date_text.hpp"
 #include "yhteys/hetu/identity_code.hpp"
 #include "yhteys/homecare/v1/home_care_events.pb.h"
+#include "yhteys/ids/fingerprint.hpp"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/redis/atomic_step.hpp"
-#include "yhteys/server/idempotency.hpp"
 #include "yhteys/validate/validate.hpp"
 
 namespace yhteys::homecare {
@@ -99,7 +99,7 @@ absl::StatusOr<v1::RegisterClientResponse> HomeCareStore::RegisterClient(const s
   response.set_client_id(pseudonym);
 
   redis::AtomicStep step(keyspace_, shard);
-  step.IdempotencyKey("RegisterClient", idempotency_key, server::RequestFingerprint(for_fingerprint))
+  step.IdempotencyKey("RegisterClient", idempotency_key, ids::RequestFingerprint(for_fingerprint))
       .RecordTtl(settings_.idempotency_ttl)
       .Response(response.SerializeAsString())
       .RequireAbsent(ClientKey(pseudonym), absl::AlreadyExistsError("identity_code: client already registered"))
@@ -173,7 +173,7 @@ absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
   response.set_maple_provenance(assessment.maple_provenance());
 
   redis::AtomicStep step(keyspace_, shard);
-  step.IdempotencyKey("RecordAssessment", idempotency_key, server::RequestFingerprint(request))
+  step.IdempotencyKey("RecordAssessment", idempotency_key, ids::RequestFingerprint(request))
       .RecordTtl(settings_.idempotency_ttl)
       .Response(response.SerializeAsString())
       .RequireExists(ClientKey(request.client_id()), NoSuchClient());
@@ -311,7 +311,7 @@ absl::StatusOr<v1::Client> HomeCareStore::SetCarePlan(const std::string& idempot
   *event.mutable_plan() = plan;
   event.set_unit_id(client.unit_id());
   redis::AtomicStep step(keyspace_, keyspace_.ShardFor(request.client_id()));
-  step.IdempotencyKey("SetCarePlan", idempotency_key, server::RequestFingerprint(request))
+  step.IdempotencyKey("SetCarePlan", idempotency_key, ids::RequestFingerprint(request))
       .RecordTtl(settings_.idempotency_ttl)
       .Response(client.SerializeAsString())
       .RequireExists(ClientKey(request.client_id()), NoSuchClient())
@@ -359,7 +359,7 @@ absl::StatusOr<v1::RecordVisitResponse> HomeCareStore::RecordVisit(const std::st
 
   const std::string& p = request.client_id();
   redis::AtomicStep step(keyspace_, keyspace_.ShardFor(p));
-  step.IdempotencyKey("RecordVisit", idempotency_key, server::RequestFingerprint(request))
+  step.IdempotencyKey("RecordVisit", idempotency_key, ids::RequestFingerprint(request))
       .RecordTtl(settings_.idempotency_ttl)
       .Response(response.SerializeAsString())
       .RequireExists(ClientKey(p), NoSuchClient())

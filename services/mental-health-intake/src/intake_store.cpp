@@ -4,11 +4,11 @@
 
 #include "yhteys/calendar/date_text.hpp"
 #include "yhteys/hetu/identity_code.hpp"
+#include "yhteys/ids/fingerprint.hpp"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"
 #include "yhteys/mentalhealth/v1/mental_health_intake_events.pb.h"
 #include "yhteys/redis/atomic_step.hpp"
-#include "yhteys/server/idempotency.hpp"
 #include "yhteys/validate/validate.hpp"
 
 namespace yhteys::mentalhealth {
@@ -185,7 +185,7 @@ absl::StatusOr<v1::Intake> IntakeStore::StartIntake(const std::string& idempoten
   event.set_referral_id(intake.referral_id());
 
   redis::AtomicStep step(keyspace_, shard);
-  step.IdempotencyKey("StartIntake", idempotency_key, server::RequestFingerprint(for_fingerprint))
+  step.IdempotencyKey("StartIntake", idempotency_key, ids::RequestFingerprint(for_fingerprint))
       .RecordTtl(settings_.idempotency_ttl)
       .Response(intake.SerializeAsString())
       .RequireAbsent(IntakeKey(intake.intake_id()), absl::AbortedError("intake id collision; retry"))
@@ -223,7 +223,7 @@ absl::StatusOr<v1::Intake> IntakeStore::Apply(std::string_view scope, const std:
   const std::string& id = updated.intake_id();
   const std::string& p = updated.client_id();
   redis::AtomicStep step(keyspace_, keyspace_.ShardFor(ShardKeyOfIntakeId(id)));
-  step.IdempotencyKey(scope, idempotency_key, server::RequestFingerprint(request))
+  step.IdempotencyKey(scope, idempotency_key, ids::RequestFingerprint(request))
       .RecordTtl(settings_.idempotency_ttl)
       .Response(updated.SerializeAsString());
   // The checks run in Redis, after the idempotency record: a retry of a

@@ -1,6 +1,7 @@
 #include "router_service.hpp"
 
 #include "yhteys/hetu/identity_code.hpp"
+#include "yhteys/ids/fingerprint.hpp"
 #include "yhteys/ids/proto_time.hpp"
 #include "yhteys/server/idempotency.hpp"
 #include "yhteys/validate/validate.hpp"
@@ -41,7 +42,7 @@ absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::
   outcome.set_unit_id(request.unit_id());
   *outcome.mutable_reported_at() = ids::NowTimestamp();
   v1::Referral updated;
-  auto result = store.ApplyRequestedOutcome(idempotency_key, server::RequestFingerprint(request), outcome, &updated);
+  auto result = store.ApplyRequestedOutcome(idempotency_key, ids::RequestFingerprint(request), outcome, &updated);
   if (!result.ok()) return result.status();
   switch (*result) {
     case ReferralStore::OutcomeResult::kApplied: return updated;
@@ -82,7 +83,7 @@ absl::StatusOr<v1::ClientSharing> RecordClientSharing(const SharingStore& store,
   // The fingerprint never sees the identity code: the pseudonym stands in.
   v1::RecordClientSharingRequest for_fingerprint = request;
   for_fingerprint.set_client_pseudonym(pseudonym);
-  return store.Record(idempotency_key, server::RequestFingerprint(for_fingerprint), pseudonym, request.status(),
+  return store.Record(idempotency_key, ids::RequestFingerprint(for_fingerprint), pseudonym, request.status(),
                       request.unit_id());
 }
 
