@@ -111,6 +111,38 @@ TEST(PseudonymOfIdentityCodeTest, ValidatesBeforePseudonymising) {
   EXPECT_EQ(PseudonymOfIdentityCode(kCode, production, *p).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// A person named in a request: the pseudonym and what the code says; errors
+// name the request's own field.
+TEST(IdentifyPersonTest, KeepsWhatTheCodeSaysAndNamesTheField) {
+  auto p = Pseudonymizer::FromKey(kKey);
+  ASSERT_TRUE(p.ok());
+  const ValidationOptions options{
+      std::chrono::year_month_day{std::chrono::year(2026), std::chrono::month(11), std::chrono::day(26)},
+      /*allow_temporary=*/true};
+  auto person = IdentifyPerson(" 010594Y9032 ", "identity_code", options, *p);
+  ASSERT_TRUE(person.ok()) << person.status();
+  EXPECT_EQ(person->pseudonym, p->Pseudonym(kCode));
+  EXPECT_EQ(person->birth_date,
+            (std::chrono::year_month_day{std::chrono::year(1994), std::chrono::month(5), std::chrono::day(1)}));
+  EXPECT_EQ(person->age_years, 32);
+  EXPECT_EQ(person->individual_number, 903);
+  EXPECT_FALSE(person->female_by_number);
+
+  struct Case {
+    const char* code;
+    const char* field;
+    const char* message_prefix;
+  };
+  for (const Case& c : {Case{"", "members[2].identity_code", "members[2].identity_code: required"},
+                        Case{"010594Y9033", "members[0].identity_code", "members[0].identity_code: "},
+                        Case{"320194Y9032", "identity_code", "identity_code: "}}) {
+    auto refused = IdentifyPerson(c.code, c.field, options, *p);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << c.code;
+    EXPECT_EQ(refused.status().message().rfind(c.message_prefix, 0), 0u) << refused.status();
+    EXPECT_EQ(refused.status().message().find("0594"), std::string::npos) << refused.status();
+  }
+}
+
 TEST(PseudonymizerTest, DifferentKeyDifferentPseudonym) {
   auto a = Pseudonymizer::FromKey(kKey);
   auto b = Pseudonymizer::FromKey(kOtherKey);

@@ -107,12 +107,32 @@ std::string Pseudonymizer::Pseudonym(std::string_view normalized_identity_code) 
   return pseudonym;
 }
 
+absl::StatusOr<IdentifiedPerson> IdentifyPerson(std::string_view raw_code, std::string_view field,
+                                                const ValidationOptions& options, const Pseudonymizer& pseudonymizer) {
+  constexpr std::string_view kCodeField = "identity_code";
+  const std::string code = NormalizeIdentityCode(raw_code);
+  if (code.empty()) return absl::InvalidArgumentError(std::string(field) + ": required");
+  auto parsed = ParseIdentityCode(code, options);
+  if (!parsed.ok()) {
+    // The validator names "identity_code"; name the request's field instead.
+    std::string message(parsed.status().message());
+    if (std::string_view(message).starts_with(kCodeField)) message.erase(0, kCodeField.size());
+    return absl::InvalidArgumentError(std::string(field) + message);
+  }
+  IdentifiedPerson person;
+  person.pseudonym = pseudonymizer.Pseudonym(code);
+  person.birth_date = parsed->birth_date;
+  person.age_years = AgeOn(*parsed, options.today);
+  person.individual_number = parsed->individual_number;
+  person.female_by_number = parsed->female_by_number;
+  return person;
+}
+
 absl::StatusOr<std::string> PseudonymOfIdentityCode(std::string_view raw_code, const ValidationOptions& options,
                                                     const Pseudonymizer& pseudonymizer) {
-  const std::string code = NormalizeIdentityCode(raw_code);
-  if (code.empty()) return absl::InvalidArgumentError("identity_code: required");
-  if (auto parsed = ParseIdentityCode(code, options); !parsed.ok()) return parsed.status();
-  return pseudonymizer.Pseudonym(code);
+  auto person = IdentifyPerson(raw_code, "identity_code", options, pseudonymizer);
+  if (!person.ok()) return person.status();
+  return std::move(person->pseudonym);
 }
 
 }  // namespace yhteys::hetu

@@ -13,6 +13,7 @@
 #ifndef YHTEYS_HETU_PSEUDONYMIZER_HPP_
 #define YHTEYS_HETU_PSEUDONYMIZER_HPP_
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -63,6 +64,23 @@ struct ValidationOptions;
 // INVALID_ARGUMENT naming identity_code and never echo the code.
 absl::StatusOr<std::string> PseudonymOfIdentityCode(std::string_view raw_code, const ValidationOptions& options,
                                                     const Pseudonymizer& pseudonymizer);
+
+// What a service keeps of a person a request names by identity code: the
+// pseudonym, and what the code says (birth date, age on the validation day,
+// the individual number and its parity); never the code itself.
+struct IdentifiedPerson {
+  std::string pseudonym;
+  std::chrono::year_month_day birth_date;
+  int age_years = 0;  // on options.today
+  int individual_number = 0;
+  bool female_by_number = false;
+};
+
+// PseudonymOfIdentityCode, keeping what the code says. `field` is the
+// request field in errors ("identity_code", or "members[2].identity_code"
+// for a code inside a repeated message).
+absl::StatusOr<IdentifiedPerson> IdentifyPerson(std::string_view raw_code, std::string_view field,
+                                                const ValidationOptions& options, const Pseudonymizer& pseudonymizer);
 
 }  // namespace yhteys::hetu
 
