@@ -244,6 +244,13 @@ AtomicStep& AtomicStep::Expire(std::string_view suffix, std::chrono::seconds ttl
   return *this;
 }
 
+AtomicStep& AtomicStep::Publish(const std::vector<Emitted>& events, std::string_view source, std::string_view topic) {
+  for (const auto& event : events) {
+    Publish(EventFor(*event.message, std::string(source), std::string(topic), event.key));
+  }
+  return *this;
+}
+
 AtomicStep& AtomicStep::Publish(OutboxEvent event) {
   events_.push_back(std::move(event));
   return *this;

@@ -29,6 +29,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "yhteys/redis/emitted.hpp"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
 
@@ -103,6 +104,8 @@ class AtomicStep {
   AtomicStep& Expire(std::string_view suffix, std::chrono::seconds ttl);
 
   AtomicStep& Publish(OutboxEvent event);
+  // Publishes each of a decision's events (EventFor) in order.
+  AtomicStep& Publish(const std::vector<Emitted>& events, std::string_view source, std::string_view topic);
 
   absl::StatusOr<StepOutcome> Execute(Pool& pool) const;
   // Execute, answering the stored response (the first answer, on a replay)
