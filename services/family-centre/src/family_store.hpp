@@ -1,6 +1,7 @@
 #pragma once
-// The family centre's state in Redis and the logic of its RPCs. Every change
-// is one atomic step with its outbox events and idempotency record.
+// The family centre's state in Redis: each command loads the case, lets its
+// decision (family_case.hpp) compute the change, and commits it in one
+// atomic step with its outbox events and idempotency record.
 //
 // Keys, sharded by the unit (the first 16 hex characters of SHA-256 of the
 // unit id, which case and contact ids carry, so an id alone finds its shard):
@@ -16,14 +17,15 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "epds.hpp"
+#include "family_case.hpp"
 #include "yhteys/familycentre/v1/family_centre_service.pb.h"
 #include "yhteys/hetu/pseudonymizer.hpp"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
+#include "yhteys/redis/versioned.hpp"
 
 namespace yhteys::familycentre {
 
@@ -37,10 +39,6 @@ struct FamilySettings {
   std::set<std::string, std::less<>> units;  // the family-centre units this service serves
   EpdsThresholds epds;
 };
-
-// The shard key of a unit; case ("case-<u>-<r>") and contact ("con-<u>-<r>")
-// ids carry it (ids::ShardKeyOfId).
-std::string UnitShardKey(std::string_view unit_id);
 
 class FamilyStore {
  public:
@@ -62,33 +60,20 @@ class FamilyStore {
   absl::StatusOr<v1::ListOpenCasesResponse> ListOpenCases(const v1::ListOpenCasesRequest& request);
 
  private:
-  struct Loaded {
-    v1::FamilyCase family_case;
-    std::string version;
-  };
-  // A new member from its identity code: validated, pseudonymised, aged;
-  // `born` gets the birth date.
-  absl::StatusOr<v1::Member> MemberFrom(const std::string& field, const v1::NewMember& input,
-                                        std::chrono::year_month_day* born);
-  absl::Status CheckUnit(const std::string& unit_id) const;
-  absl::StatusOr<Loaded> Load(const std::string& case_id);
-  // Writes `updated` over `loaded` if the case is still open and unchanged,
-  // with `events` (each with its partition key) and any `extra_fields` of
-  // the case hash.
-  absl::StatusOr<v1::FamilyCase> Apply(
-      std::string_view scope, const std::string& idempotency_key, const std::string& fingerprint, const Loaded& loaded,
-      const v1::FamilyCase& updated,
-      const std::vector<std::pair<const google::protobuf::Message*, std::string>>& events,
-      const std::vector<std::pair<std::string, std::string>>& extra_fields = {});
-  // A member's age on `day`: from the stored birth date, else (a case opened
-  // before birth dates were kept) the age recorded when they were added.
-  absl::StatusOr<int> MemberAgeOn(const std::string& case_id, const v1::Member& member,
-                                  std::chrono::year_month_day day);
+  // The moment of a command: today, now, a fresh id with the unit's shard key.
+  FamilyContext Context(std::string_view id_prefix, const std::string& unit_shard_key) const;
+  absl::StatusOr<redis::Versioned<v1::FamilyCase>> Load(const std::string& case_id,
+                                                        const std::vector<std::string>& extra_fields = {});
+  // Commits `change` over the loaded `version` if the case is still open.
+  absl::StatusOr<v1::FamilyCase> Commit(std::string_view scope, const std::string& idempotency_key,
+                                        std::string fingerprint, const std::string& version, const CaseChange& change);
+  int ShardOfCase(const std::string& case_id) const;
 
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;
   const hetu::Pseudonymizer& pseudonymizer_;
   FamilySettings settings_;
+  redis::VersionedRepository cases_;
 };
 
 }  // namespace yhteys::familycentre
