@@ -13,13 +13,13 @@ absl::Status Unexpected(const redisReply* reply, std::string_view what) {
   return absl::InternalError("reading " + std::string(what) + ": unexpected reply type " + std::to_string(reply->type));
 }
 
-bool IsText(const redisReply* reply) {
-  return reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_STATUS;
-}
+bool IsText(const redisReply* reply) { return reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_STATUS; }
 
 }  // namespace
 
-absl::Status CorruptRecord(std::string_view what) { return absl::InternalError("stored " + std::string(what) + " is corrupt"); }
+absl::Status CorruptRecord(std::string_view what) {
+  return absl::InternalError("stored " + std::string(what) + " is corrupt");
+}
 
 absl::StatusOr<std::optional<std::string>> DecodeOptionalString(const redisReply* reply, std::string_view what) {
   if (reply != nullptr && reply->type == REDIS_REPLY_NIL) return std::optional<std::string>();
@@ -28,7 +28,7 @@ absl::StatusOr<std::optional<std::string>> DecodeOptionalString(const redisReply
 }
 
 absl::StatusOr<std::vector<std::optional<std::string>>> DecodeOptionalStrings(const redisReply* reply, size_t count,
-                                                                             std::string_view what) {
+                                                                              std::string_view what) {
   if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY) return Unexpected(reply, what);
   if (reply->elements != count) {
     return absl::InternalError("reading " + std::string(what) + ": " + std::to_string(reply->elements) +

@@ -22,7 +22,7 @@ namespace yhteys::redis {
 absl::StatusOr<std::optional<std::string>> DecodeOptionalString(const redisReply* reply, std::string_view what);
 // An array of exactly `count` strings or nils (HMGET).
 absl::StatusOr<std::vector<std::optional<std::string>>> DecodeOptionalStrings(const redisReply* reply, size_t count,
-                                                                             std::string_view what);
+                                                                              std::string_view what);
 // An array of strings (ZRANGE, HVALS, SMEMBERS); nil or an empty array is
 // an empty list.
 absl::StatusOr<std::vector<std::string>> DecodeStrings(const redisReply* reply, std::string_view what);
