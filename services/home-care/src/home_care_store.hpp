@@ -1,11 +1,21 @@
 #pragma once
-// Home care's state in Redis and the logic of its RPCs. Every change is one
-// atomic step with its outbox event and idempotency record.
+// Home care's state in Redis: each command validates its request, loads the
+// client, lets its decision (home_care_client.hpp) compute the change, and
+// commits it in one atomic step with its outbox events and idempotency
+// record.
 //
-// Keys, sharded by client pseudonym: client:<p> (hash: profile, latest
-// assessment, care plan, missed-visit streak, version),
-// client:<p>:assessments (sorted set of assessments by recording time),
-// client:<p>:referrals (hash: referral id -> outcome).
+// Keys, sharded by client pseudonym:
+//   client:<p>              hash: profile (serialized Client; what it may
+//                           carry of the fields below is read from those),
+//                           born (the birth date, YYYY-MM-DD; never answered
+//                           or published; absent for clients registered
+//                           before it was kept), latest_assessment (Assessment),
+//                           care_plan (CarePlan), missed_streak (missed
+//                           visits in a row), version (absent until the
+//                           first write that guards the record: a visit, or
+//                           an assessment that changes the care allowance)
+//   client:<p>:assessments  sorted set of Assessments in the order recorded
+//   client:<p>:referrals    hash: referral id -> ReferralOutcome
 // Thread-safe; blocking (run on worker threads).
 
 #include <chrono>
@@ -15,10 +25,12 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "home_care_client.hpp"
 #include "yhteys/hetu/pseudonymizer.hpp"
 #include "yhteys/homecare/v1/home_care_service.pb.h"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
+#include "yhteys/redis/versioned.hpp"
 #include "yhteys/referral/v1/referral_events.pb.h"
 
 namespace yhteys::homecare {
@@ -61,24 +73,21 @@ class HomeCareStore {
                                              const referral::v1::ReferralStateChanged& change);
 
  private:
-  // The client (age_years as of today when the birth date is known), the
-  // version its record was read at, and the birth date (kept apart from the
-  // profile: never answered or published; absent for clients registered
-  // before it was kept); its referral outcomes only when asked for (a write
-  // needs the profile alone).
-  struct LoadedClient {
-    v1::Client client;
-    std::string version;
-    std::optional<std::chrono::year_month_day> born;
-    // The client's age on `day`: from the birth date, else the age recorded at registration.
-    int AgeOn(std::chrono::year_month_day day) const;
+  struct Loaded {
+    ClientState state;
+    std::string version;  // "" for a client whose record was never guarded
   };
-  absl::StatusOr<LoadedClient> LoadClient(const std::string& client_id, bool with_referrals);
+  // The moment of a command: today, a fresh id, the settings decisions read.
+  HomeCareContext Context() const;
+  // The client, its version and birth date; its referral outcomes only when
+  // asked for (a write needs the profile alone).
+  absl::StatusOr<Loaded> Load(const std::string& client_id, bool with_referrals);
 
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;
   const hetu::Pseudonymizer& pseudonymizer_;
   HomeCareSettings settings_;
+  redis::VersionedRepository clients_;
 };
 
 }  // namespace yhteys::homecare
