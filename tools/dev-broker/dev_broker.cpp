@@ -30,6 +30,8 @@
 #include <string>
 #include <vector>
 
+#include "yhteys/kafka/topics.hpp"
+
 namespace {
 
 // Fixed ports for the mock brokers' listeners, handed out in bind order.
@@ -74,16 +76,6 @@ bool ParsePorts(const std::string& text, std::vector<int>* ports) {
   }
   return !ports->empty();
 }
-
-const std::vector<std::string> kTopics = {
-    "yhteys.familycentre.events.v1", "yhteys.homecare.events.v1",  "yhteys.mentalhealth.events.v1",
-    "yhteys.feedback.events.v1",     "yhteys.referrals.events.v1", "yhteys.audit.v1",
-};
-// Topics that have consumers, and so dead-letter topics.
-const std::vector<std::string> kConsumed = {
-    "yhteys.familycentre.events.v1", "yhteys.homecare.events.v1",  "yhteys.mentalhealth.events.v1",
-    "yhteys.feedback.events.v1",     "yhteys.referrals.events.v1",
-};
 
 void Usage(const char* argv0) {
   std::fprintf(stderr,
@@ -152,10 +144,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   int replication = brokers < 3 ? brokers : 3;
-  for (const auto& topic : kTopics) rd_kafka_mock_topic_create(cluster, topic.c_str(), partitions, replication);
-  for (const auto& topic : kConsumed) {
-    std::string dlq = topic + ".dlq";
-    rd_kafka_mock_topic_create(cluster, dlq.c_str(), 1, replication);
+  // Every topic of Yhteys, and (each having consumers) its dead-letter topic.
+  for (std::string_view name : yhteys::kafka::topics::kAll) {
+    const std::string topic(name);
+    rd_kafka_mock_topic_create(cluster, topic.c_str(), partitions, replication);
+    rd_kafka_mock_topic_create(cluster, yhteys::kafka::topics::DeadLetter(topic).c_str(), 1, replication);
   }
   std::string bootstrap = rd_kafka_mock_cluster_bootstraps(cluster);
   // A fixed port that could not be bound (in use) leaves the broker on no

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "yhteys/calendar/clock.hpp"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/log/log.hpp"
 #include "yhteys/server/credentials.hpp"
@@ -128,6 +129,22 @@ kafka::ConsumerOptions Runtime::consumer_options(std::string client_id, std::vec
 
 std::chrono::seconds Runtime::idempotency_ttl() const {
   return std::chrono::hours(config_.GetInt("idempotency.ttl_hours"));
+}
+
+std::unique_ptr<Runtime> Runtime::Start(const ServiceSpec& spec, int argc, char** argv) {
+  calendar::UseFinnishTimeZoneUnlessSet();
+  auto runtime = Create(spec, argc, argv);
+  if (!runtime.ok()) {
+    log::SetService(spec.name);
+    log::Error("cannot start", {{"error", std::string(runtime.status().message())}});
+    return nullptr;
+  }
+  return std::move(*runtime);
+}
+
+int Runtime::Refuse(std::string_view what, const absl::Status& error) const {
+  log::Error(what, {{"error", std::string(error.message())}});
+  return 2;
 }
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const ServiceSpec& spec, int argc, char** argv) {

@@ -12,10 +12,11 @@
 #include "absl/status/statusor.h"
 #include "yhteys/audit/v1/audit_events.pb.h"
 #include "yhteys/kafka/consumer.hpp"
+#include "yhteys/kafka/topics.hpp"
 
 namespace yhteys::auditindex {
 
-inline constexpr char kAuditTopic[] = "yhteys.audit.v1";
+inline constexpr const char* kAuditTopic = kafka::topics::kAudit;
 inline constexpr char kRecordType[] = "yhteys.audit.v1.ClientDataAccessed";
 
 // One audit record as the index keeps it: under each client it names.

@@ -17,11 +17,11 @@
 #include "rules.hpp"
 #include "yhteys/calendar/working_days.hpp"
 #include "yhteys/kafka/consumer.hpp"
+#include "yhteys/kafka/topics.hpp"
 
 namespace yhteys::router {
 
-inline const std::vector<std::string> kDomainTopics = {"yhteys.familycentre.events.v1", "yhteys.homecare.events.v1",
-                                                       "yhteys.mentalhealth.events.v1", "yhteys.feedback.events.v1"};
+inline const std::vector<std::string> kDomainTopics(kafka::topics::kDomain.begin(), kafka::topics::kDomain.end());
 
 class EventHandler {
  public:

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "yhteys/kafka/topics.hpp"
 #include "yhteys/redis/atomic_step.hpp"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
@@ -24,7 +25,7 @@
 
 namespace yhteys::router {
 
-inline constexpr char kReferralsTopic[] = "yhteys.referrals.events.v1";
+inline constexpr const char* kReferralsTopic = kafka::topics::kReferrals;
 
 class ReferralStore {
  public:

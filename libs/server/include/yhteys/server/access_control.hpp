@@ -26,12 +26,13 @@
 #include "yhteys/access/access_table.hpp"
 #include "yhteys/access/rate_limiter.hpp"
 #include "yhteys/audit/v1/audit_events.pb.h"
+#include "yhteys/kafka/topics.hpp"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
 
 namespace yhteys::server {
 
-inline constexpr char kAuditTopic[] = "yhteys.audit.v1";
+inline constexpr const char* kAuditTopic = kafka::topics::kAudit;
 
 class AuditLog {
  public:

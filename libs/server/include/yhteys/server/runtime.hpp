@@ -72,7 +72,14 @@ class Runtime {
  public:
   // Parses "--config PATH" (or YHTEYS_CONFIG), "--help" prints the keys.
   static absl::StatusOr<std::unique_ptr<Runtime>> Create(const ServiceSpec& spec, int argc, char** argv);
+  // A main's first line: Finnish local time unless TZ is set, then Create;
+  // on failure logs why (as the service) and returns nullptr (exit 2).
+  static std::unique_ptr<Runtime> Start(const ServiceSpec& spec, int argc, char** argv);
   ~Runtime();
+
+  // Logs `what` with the error and returns the exit code of a service that
+  // cannot start (2): `return rt->Refuse("invalid configuration", st);`.
+  int Refuse(std::string_view what, const absl::Status& error) const;
 
   const config::Config& config() const { return config_; }
   const std::string& service_name() const { return spec_.name; }

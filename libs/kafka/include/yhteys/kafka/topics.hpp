@@ -1,0 +1,32 @@
+#pragma once
+// Every Kafka topic of Yhteys, in one list. Services, the router, the audit
+// index, the dev broker and the tools take the names from here; the
+// deployment's list (deploy/kafka/base/topics.yaml) is checked against it
+// by topics_test, so a topic added here and not deployed (or the reverse)
+// fails the build's tests.
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace yhteys::kafka::topics {
+
+// Domain events of each service (protobuf, CloudEvents headers).
+inline constexpr char kFamilyCentre[] = "yhteys.familycentre.events.v1";
+inline constexpr char kHomeCare[] = "yhteys.homecare.events.v1";
+inline constexpr char kMentalHealth[] = "yhteys.mentalhealth.events.v1";
+inline constexpr char kFeedback[] = "yhteys.feedback.events.v1";
+// The router's referral state changes.
+inline constexpr char kReferrals[] = "yhteys.referrals.events.v1";
+// Audit records of every call that touched client data.
+inline constexpr char kAudit[] = "yhteys.audit.v1";
+
+inline constexpr std::array<std::string_view, 6> kAll = {kFamilyCentre, kHomeCare,  kMentalHealth,
+                                                         kFeedback,     kReferrals, kAudit};
+// The domain topics the router consumes.
+inline constexpr std::array<std::string_view, 4> kDomain = {kFamilyCentre, kHomeCare, kMentalHealth, kFeedback};
+// Every topic has consumers (the router, home care's closed loop, the audit
+// index, integrators), and so a dead-letter topic.
+inline std::string DeadLetter(std::string_view topic) { return std::string(topic) + ".dlq"; }
+
+}  // namespace yhteys::kafka::topics
