@@ -302,7 +302,7 @@ absl::StatusOr<CaseChange> DecideRecordEpds(const v1::FamilyCase& current, const
   std::vector<int> answers(request.answers().begin(), request.answers().end());
   const std::vector<int> item_scores = EpdsItemScores(
       answers, request.encoding() == v1::EPDS_ANSWER_ENCODING_OPTION_POSITIONS ? EpdsEncoding::kOptionPositions
-                                                                              : EpdsEncoding::kScoredPoints);
+                                                                               : EpdsEncoding::kScoredPoints);
   EpdsResult result = ScoreEpds(item_scores, ctx.epds);
 
   CaseChange change = Changed(current);

@@ -95,11 +95,14 @@ TEST(DecideOpenCaseTest, RefusesEachBadFieldByName) {
       {"same person twice", [](auto& r) { *r.add_members() = Person(kParentBorn, v1::MEMBER_ROLE_PARENT); },
        absl::StatusCode::kInvalidArgument, "members[2].identity_code: the same person twice"},
       {"grown child",
-       [](auto& r) { *r.add_members() = Person(year_month_day{year(2000), month(1), day(1)}, v1::MEMBER_ROLE_CHILD); },
+       [](auto& r) {
+         *r.add_members() = Person(year_month_day{year(2000), month(1), day(1)}, v1::MEMBER_ROLE_CHILD);
+       },
        absl::StatusCode::kInvalidArgument, "members[2].role: a child member is under 18"},
       {"no parent", [](auto& r) { r.mutable_members(0)->set_role(v1::MEMBER_ROLE_OTHER_CAREGIVER); },
        absl::StatusCode::kInvalidArgument, "members: at least one parent or guardian"},
-      {"another unit's contact", [](auto& r) { r.set_contact_id(ids::ShardedId("con", "ffffffffffffffff", "0123456789abcdef")); },
+      {"another unit's contact",
+       [](auto& r) { r.set_contact_id(ids::ShardedId("con", "ffffffffffffffff", "0123456789abcdef")); },
        absl::StatusCode::kInvalidArgument, "contact_id:"},
       {"bad referral id", [](auto& r) { r.set_referral_id("has space"); }, absl::StatusCode::kInvalidArgument,
        "referral_id:"},

@@ -23,13 +23,14 @@
 #include "family_case.hpp"
 #include "yhteys/familycentre/v1/family_centre_service.pb.h"
 #include "yhteys/hetu/pseudonymizer.hpp"
+#include "yhteys/kafka/topics.hpp"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
 #include "yhteys/redis/versioned.hpp"
 
 namespace yhteys::familycentre {
 
-inline constexpr char kTopic[] = "yhteys.familycentre.events.v1";
+inline constexpr const char* kTopic = kafka::topics::kFamilyCentre;
 
 struct FamilySettings {
   std::string source = "/yhteys/family-centre";

@@ -173,7 +173,8 @@ TEST_F(FamilyStoreTest, ConcurrentChangesNeverOverwriteEachOther) {
   // Each applied change, and only those, bumped the version and published.
   EXPECT_EQ(OutboxEvents() - before, applied.load());
   auto version = pool_.Command(
-      {"HGET", keyspace_.Key(keyspace_.ShardFor(ids::ShardKeyOfId(opened->case_id(), "case")), "case:" + opened->case_id()),
+      {"HGET",
+       keyspace_.Key(keyspace_.ShardFor(ids::ShardKeyOfId(opened->case_id(), "case")), "case:" + opened->case_id()),
        "version"});
   ASSERT_TRUE(version.ok());
   EXPECT_EQ(redis::ReplyString(version->get()), std::to_string(1 + applied.load()));
@@ -192,8 +193,8 @@ TEST_F(FamilyStoreTest, RecordEpdsReadsTheParentsStoredBirthDate) {
   ASSERT_EQ(screened->epds_size(), 1);
   EXPECT_EQ(screened->epds(0).total(), 20);
   // A corrupt stored birth date is INTERNAL, not a guess.
-  const std::string key = keyspace_.Key(keyspace_.ShardFor(ids::ShardKeyOfId(opened->case_id(), "case")),
-                                        "case:" + opened->case_id());
+  const std::string key =
+      keyspace_.Key(keyspace_.ShardFor(ids::ShardKeyOfId(opened->case_id(), "case")), "case:" + opened->case_id());
   ASSERT_TRUE(pool_.Command({"HSET", key, BornField(epds.member_id()), "not a date"}).ok());
   EXPECT_EQ(store_.RecordEpds("epds-2", epds).status().code(), absl::StatusCode::kInternal);
 }
@@ -201,8 +202,8 @@ TEST_F(FamilyStoreTest, RecordEpdsReadsTheParentsStoredBirthDate) {
 TEST_F(FamilyStoreTest, RedisTroubleIsNeverNotFound) {
   auto opened = store_.OpenCase("open-1", Open());
   ASSERT_TRUE(opened.ok());
-  const std::string key = keyspace_.Key(keyspace_.ShardFor(ids::ShardKeyOfId(opened->case_id(), "case")),
-                                        "case:" + opened->case_id());
+  const std::string key =
+      keyspace_.Key(keyspace_.ShardFor(ids::ShardKeyOfId(opened->case_id(), "case")), "case:" + opened->case_id());
   ASSERT_TRUE(pool_.Command({"DEL", key}).ok());
   ASSERT_TRUE(pool_.Command({"SET", key, "not a hash"}).ok());
   EXPECT_EQ(store_.GetCase(opened->case_id()).status().code(), absl::StatusCode::kInternal);
