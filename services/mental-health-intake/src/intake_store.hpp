@@ -1,13 +1,15 @@
 #pragma once
-// The mental-health intake's state in Redis and the logic of its RPCs. Every
-// change is one atomic step with its outbox events and idempotency record.
+// The mental-health intake's state in Redis: each command loads the intake,
+// lets its decision (intake.hpp) compute the change, and commits it in one
+// atomic step with its outbox events and idempotency record.
 //
 // Keys, sharded by the client pseudonym's first 16 hex characters (which
 // the intake id carries, so an intake id alone finds its shard):
 //   intake:<id>  hash: intake (serialized Intake), status, version, sex
-// `status` is what the Lua checks read: NEW (no screening yet), OPEN,
-// RISK_REQUIRED, COMPLETED. `version` makes concurrent changes of one
-// intake safe: a step applies only to the version it was computed from.
+// `status` is what the commit's checks read (intake.hpp: StatusOf).
+// `version` makes concurrent changes of one intake safe: a step applies only
+// to the version it was computed from. `sex` (m, f or empty) is read from
+// the identity code for AUDIT-C and never answered or published.
 // Thread-safe; blocking (run on worker threads).
 
 #include <chrono>
@@ -18,15 +20,18 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "intake.hpp"
 #include "screening.hpp"
 #include "yhteys/hetu/pseudonymizer.hpp"
+#include "yhteys/kafka/topics.hpp"
 #include "yhteys/mentalhealth/v1/mental_health_intake_service.pb.h"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
+#include "yhteys/redis/versioned.hpp"
 
 namespace yhteys::mentalhealth {
 
-inline constexpr char kTopic[] = "yhteys.mentalhealth.events.v1";
+inline constexpr const char* kTopic = kafka::topics::kMentalHealth;
 
 struct IntakeSettings {
   std::string source = "/yhteys/mental-health-intake";
@@ -36,9 +41,6 @@ struct IntakeSettings {
   AuditCThresholds audit_c;
   std::set<std::string, std::less<>> units;  // the intake units this service serves
 };
-
-// "int-<first 16 hex of the pseudonym>-<16 hex>"; the shard key is inside.
-std::string ShardKeyOfIntakeId(const std::string& intake_id);
 
 class IntakeStore {
  public:
@@ -57,29 +59,19 @@ class IntakeStore {
   absl::StatusOr<v1::Intake> GetIntake(const std::string& intake_id);
 
  private:
-  struct Loaded {
-    v1::Intake intake;
-    std::string status;
-    std::string version;
-    Sex sex = Sex::kOtherOrUnknown;
-  };
-  struct StatusCheck {
-    std::vector<std::string> allowed;  // statuses the change may start from
-    absl::Status failure;
-  };
-  absl::StatusOr<Loaded> Load(const std::string& intake_id);
-  // Writes `updated` over `loaded` in one atomic step with `events`, if the
-  // status passes every check and the version is still the loaded one.
-  absl::StatusOr<v1::Intake> Apply(std::string_view scope, const std::string& idempotency_key,
-                                   const google::protobuf::Message& request, const Loaded& loaded,
-                                   const v1::Intake& updated, const std::vector<StatusCheck>& checks,
-                                   const std::vector<const google::protobuf::Message*>& events);
-  static const std::vector<StatusCheck>& NotCompleted();
+  IntakeContext Context() const;
+  absl::StatusOr<redis::Versioned<v1::Intake>> Load(const std::string& intake_id);
+  // Commits `change` over the loaded `version` if the status passes the
+  // change's checks and the version is still the loaded one.
+  absl::StatusOr<v1::Intake> Commit(std::string_view scope, const std::string& idempotency_key,
+                                    const google::protobuf::Message& request, const std::string& version,
+                                    const IntakeChange& change);
 
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;
   const hetu::Pseudonymizer& pseudonymizer_;
   IntakeSettings settings_;
+  redis::VersionedRepository intakes_;
 };
 
 }  // namespace yhteys::mentalhealth
