@@ -4,9 +4,11 @@
 #include <chrono>
 #include <cstdio>
 
+#include "absl/strings/numbers.h"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"
 #include "yhteys/redis/atomic_step.hpp"
+#include "yhteys/redis/reply.hpp"
 #include "yhteys/referral/v1/referral_events.pb.h"
 #include "yhteys/validate/validate.hpp"
 
@@ -100,11 +102,10 @@ absl::StatusOr<InboxEntry> InboxStore::Get(const std::string& referral_id) {
   int shard = keyspace_.ShardFor(referral_id);
   auto reply = pool_.Command({"HGET", keyspace_.Key(shard, EntryKey(referral_id)), "entry"});
   if (!reply.ok()) return reply.status();
-  if ((*reply)->type != REDIS_REPLY_STRING) return absl::NotFoundError("referral_id: no such referral in this inbox");
-  InboxEntry entry;
-  if (!entry.ParseFromString(redis::ReplyString(reply->get())))
-    return absl::InternalError("stored inbox entry is corrupt");
-  return entry;
+  auto bytes = redis::DecodeOptionalString(reply->get(), "inbox entry");
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return absl::NotFoundError("referral_id: no such referral in this inbox");
+  return redis::ParseStored<InboxEntry>(**bytes, "inbox entry");
 }
 
 absl::StatusOr<InboxEntry> InboxStore::Offer(const referral::v1::ReferralOffer& offer) {
@@ -213,16 +214,24 @@ absl::StatusOr<referral::v1::ListInboxResponse> InboxStore::List(int page_size, 
   auto replies = pool_.Pipeline(cmds);
   if (!replies.ok()) return replies.status();
   for (const auto& r : *replies) {
-    if (r->type != REDIS_REPLY_ARRAY) continue;
-    for (size_t i = 0; i + 1 < r->elements; i += 2) {
-      open.emplace_back(std::stod(redis::ReplyString(r->element[i + 1])), redis::ReplyString(r->element[i]));
+    auto members = redis::DecodeStrings(r.get(), "open inbox entries");
+    if (!members.ok()) return members.status();
+    for (size_t i = 0; i + 1 < members->size(); i += 2) {
+      double score = 0;
+      if (!absl::SimpleAtod((*members)[i + 1], &score)) return redis::CorruptRecord("inbox order");
+      open.emplace_back(score, (*members)[i]);
     }
   }
   std::sort(open.begin(), open.end());
   referral::v1::ListInboxResponse response;
   for (size_t i = static_cast<size_t>(offset); i < open.size() && response.entries_size() < page_size; ++i) {
+    // An entry gone between the two reads is skipped; a Redis error is not.
     auto entry = Get(open[i].second);
-    if (entry.ok()) *response.add_entries() = *entry;
+    if (entry.ok()) {
+      *response.add_entries() = *entry;
+    } else if (entry.status().code() != absl::StatusCode::kNotFound) {
+      return entry.status();
+    }
   }
   if (static_cast<size_t>(offset + page_size) < open.size())
     response.set_next_page_token(std::to_string(offset + page_size));

@@ -118,5 +118,20 @@ TEST_F(InboxStoreTest, ListsOpenEntriesEarliestDeadlineFirstWithPaging) {
   EXPECT_EQ(store_.List(10, "abc").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// A Redis error is never "no such referral": an entry key of the wrong type
+// is INTERNAL for Get and for the listing that reaches it; Redis stopped is
+// UNAVAILABLE.
+TEST_F(InboxStoreTest, RedisTroubleIsNeverNotFound) {
+  ASSERT_TRUE(store_.Offer(MakeOffer("r-1")).ok());
+  EXPECT_EQ(store_.Get("r-404").status().code(), absl::StatusCode::kNotFound);
+  const std::string key = keyspace_.Key(keyspace_.ShardFor("r-1"), "inbox:r-1");
+  ASSERT_TRUE(pool_.Command({"DEL", key}).ok());
+  ASSERT_TRUE(pool_.Command({"SET", key, "not a hash"}).ok());
+  EXPECT_EQ(store_.Get("r-1").status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(store_.List(10, "").status().code(), absl::StatusCode::kInternal);
+  redis_.Stop();
+  EXPECT_EQ(store_.Get("r-1").status().code(), absl::StatusCode::kUnavailable);
+}
+
 }  // namespace
 }  // namespace yhteys::inbox

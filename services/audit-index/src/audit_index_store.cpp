@@ -1,5 +1,7 @@
 #include "audit_index_store.hpp"
 
+#include "yhteys/redis/reply.hpp"
+
 namespace yhteys::auditindex {
 namespace {
 
@@ -59,14 +61,9 @@ absl::StatusOr<AuditIndexStore::Page> AuditIndexStore::List(const std::string& c
                             "(" + std::to_string(to_millis), "BYSCORE", "LIMIT", std::to_string(offset),
                             std::to_string(limit + 1)});
   if (!ids.ok()) return ids.status();
-  const redisReply* r = ids->get();
-  if (r->type != REDIS_REPLY_ARRAY)
-    return absl::InternalError("redis: unexpected reply to ZRANGE: " + redis::ReplyString(r));
-  std::vector<std::string> wanted;
-  for (size_t i = 0; i < r->elements; ++i) {
-    if (r->element[i]->type != REDIS_REPLY_STRING) return absl::InternalError("redis: unexpected ZRANGE element");
-    wanted.push_back(redis::ReplyString(r->element[i]));
-  }
+  auto listed = redis::DecodeStrings(ids->get(), "client's audit records");
+  if (!listed.ok()) return listed.status();
+  std::vector<std::string> wanted = std::move(*listed);
   if (static_cast<int>(wanted.size()) > limit) {
     page.more = true;
     wanted.resize(static_cast<size_t>(limit));
@@ -76,14 +73,12 @@ absl::StatusOr<AuditIndexStore::Page> AuditIndexStore::List(const std::string& c
   for (const std::string& id : wanted) mget.push_back(keyspace_.Key(shard, RecordKey(id)));
   auto records = pool_.Command(mget);
   if (!records.ok()) return records.status();
-  const redisReply* m = records->get();
-  if (m->type != REDIS_REPLY_ARRAY || m->elements != wanted.size()) {
-    return absl::InternalError("redis: unexpected reply to MGET: " + redis::ReplyString(m));
-  }
+  auto payloads = redis::DecodeOptionalStrings(records->get(), wanted.size(), "audit records");
+  if (!payloads.ok()) return payloads.status();
   for (size_t i = 0; i < wanted.size(); ++i) {
     // A record past its expiry between the two reads is gone: skipped.
-    if (m->element[i]->type != REDIS_REPLY_STRING) continue;
-    page.entries.emplace_back(wanted[i], redis::ReplyString(m->element[i]));
+    if (!(*payloads)[i].has_value()) continue;
+    page.entries.emplace_back(wanted[i], std::move(*(*payloads)[i]));
   }
   return page;
 }

@@ -8,6 +8,7 @@
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"
 #include "yhteys/redis/atomic_step.hpp"
+#include "yhteys/redis/reply.hpp"
 
 namespace yhteys::router {
 namespace {
@@ -96,11 +97,10 @@ absl::StatusOr<v1::Referral> ReferralStore::Get(const std::string& referral_id) 
   int shard = ShardOf(shard_key);
   auto reply = pool_.Command({"HGET", keyspace_.Key(shard, RefKey(referral_id)), "data"});
   if (!reply.ok()) return reply.status();
-  if ((*reply)->type != REDIS_REPLY_STRING) return absl::NotFoundError("referral_id: no such referral");
-  v1::Referral referral;
-  if (!referral.ParseFromString(redis::ReplyString(reply->get())))
-    return absl::InternalError("stored referral is corrupt");
-  return referral;
+  auto bytes = redis::DecodeOptionalString(reply->get(), "referral");
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return absl::NotFoundError("referral_id: no such referral");
+  return redis::ParseStored<v1::Referral>(**bytes, "referral");
 }
 
 absl::StatusOr<std::vector<v1::Referral>> ReferralStore::ListForClient(const std::string& pseudonym) {
@@ -108,19 +108,27 @@ absl::StatusOr<std::vector<v1::Referral>> ReferralStore::ListForClient(const std
   auto replies = pool_.Pipeline({{"SMEMBERS", keyspace_.Key(shard, LegacyJourneyKey(pseudonym))},
                                  {"ZRANGE", keyspace_.Key(shard, JourneyKey(pseudonym)), "0", "-1"}});
   if (!replies.ok()) return replies.status();
-  auto load = [&](const redisReply* ids, std::vector<v1::Referral>* out) {
-    for (size_t i = 0; ids->type == REDIS_REPLY_ARRAY && i < ids->elements; ++i) {
-      auto r = Get(redis::ReplyString(ids->element[i]));
-      if (r.ok()) out->push_back(std::move(*r));
+  // A referral named in the journey but gone is skipped; a Redis error is not.
+  auto load = [&](const redisReply* reply, std::vector<v1::Referral>* out) -> absl::Status {
+    auto ids = redis::DecodeStrings(reply, "client's referrals");
+    if (!ids.ok()) return ids.status();
+    for (const std::string& id : *ids) {
+      auto r = Get(id);
+      if (r.ok()) {
+        out->push_back(std::move(*r));
+      } else if (r.status().code() != absl::StatusCode::kNotFound) {
+        return r.status();
+      }
     }
+    return absl::OkStatus();
   };
   std::vector<v1::Referral> out;
-  load((*replies)[0].get(), &out);
+  if (auto st = load((*replies)[0].get(), &out); !st.ok()) return st;
   std::stable_sort(out.begin(), out.end(), [](const v1::Referral& a, const v1::Referral& b) {
     return std::make_pair(a.offer().created_at().seconds(), a.offer().created_at().nanos()) <
            std::make_pair(b.offer().created_at().seconds(), b.offer().created_at().nanos());
   });
-  load((*replies)[1].get(), &out);
+  if (auto st = load((*replies)[1].get(), &out); !st.ok()) return st;
   return out;
 }
 
@@ -128,11 +136,7 @@ absl::StatusOr<std::vector<std::string>> ReferralStore::DueOffers(int shard, int
   auto reply = pool_.Command({"ZRANGEBYSCORE", keyspace_.Key(shard, kOffersKey), "-inf", std::to_string(now_ms),
                               "LIMIT", "0", std::to_string(limit)});
   if (!reply.ok()) return reply.status();
-  std::vector<std::string> ids;
-  for (size_t i = 0; (*reply)->type == REDIS_REPLY_ARRAY && i < (*reply)->elements; ++i) {
-    ids.push_back(redis::ReplyString((*reply)->element[i]));
-  }
-  return ids;
+  return redis::DecodeStrings(reply->get(), "due offers");
 }
 
 absl::Status ReferralStore::Transition(const v1::Referral& from, v1::Referral to,
