@@ -142,6 +142,15 @@ std::unique_ptr<Runtime> Runtime::Start(const ServiceSpec& spec, int argc, char*
   return std::move(*runtime);
 }
 
+redis::StoreSettings Runtime::store_settings() const {
+  redis::StoreSettings settings;
+  settings.source = event_source();
+  settings.idempotency_ttl = idempotency_ttl();
+  settings.today = &calendar::TodayInFinland;
+  settings.accept_temporary_codes = config_.GetBool("identity.accept_temporary_codes");
+  return settings;
+}
+
 int Runtime::Refuse(std::string_view what, const absl::Status& error) const {
   log::Error(what, {{"error", std::string(error.message())}});
   return 2;

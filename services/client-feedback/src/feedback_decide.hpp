@@ -23,6 +23,7 @@
 #include "yhteys/feedback/v1/client_feedback_events.pb.h"
 #include "yhteys/feedback/v1/client_feedback_service.pb.h"
 #include "yhteys/redis/emitted.hpp"
+#include "yhteys/redis/store_settings.hpp"
 
 namespace yhteys::feedback {
 
@@ -32,10 +33,7 @@ inline constexpr int kMaxPeriodDays = 366;
 // Hex characters of a token (and of a feedback id after "fb-").
 inline constexpr size_t kTokenChars = 32;
 
-struct FeedbackSettings {
-  std::string source = "/yhteys/client-feedback";
-  std::chrono::seconds idempotency_ttl{std::chrono::hours(168)};
-  std::function<std::chrono::year_month_day()> today;
+struct FeedbackSettings : redis::StoreSettings {
   std::chrono::hours token_expiry{336};
   std::chrono::days free_text_retention{30};
   int free_text_max_chars = 2000;

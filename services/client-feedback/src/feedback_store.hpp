@@ -26,12 +26,13 @@
 #include "feedback_stats.hpp"
 #include "units.hpp"
 #include "yhteys/feedback/v1/client_feedback_service.pb.h"
+#include "yhteys/kafka/topics.hpp"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
 
 namespace yhteys::feedback {
 
-inline constexpr char kTopic[] = "yhteys.feedback.events.v1";
+inline constexpr const char* kTopic = kafka::topics::kFeedback;
 
 class FeedbackStore {
  public:

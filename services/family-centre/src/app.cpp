@@ -1,6 +1,5 @@
 #include "app.hpp"
 
-#include "yhteys/calendar/clock.hpp"
 #include "yhteys/validate/validate.hpp"
 
 namespace yhteys::familycentre {
@@ -25,10 +24,7 @@ server::ServiceSpec Spec() {
 absl::StatusOr<FamilySettings> SettingsFrom(const server::Runtime& rt) {
   const config::Config& c = rt.config();
   FamilySettings settings;
-  settings.source = rt.event_source();
-  settings.accept_temporary_codes = c.GetBool("identity.accept_temporary_codes");
-  settings.idempotency_ttl = rt.idempotency_ttl();
-  settings.today = &calendar::TodayInFinland;
+  static_cast<redis::StoreSettings&>(settings) = rt.store_settings();
   settings.units = validate::IdList(c.GetString("family_centre.units"));
   settings.epds = {static_cast<int>(c.GetInt("family_centre.epds_possible_from")),
                    static_cast<int>(c.GetInt("family_centre.epds_probable_from"))};

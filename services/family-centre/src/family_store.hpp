@@ -26,17 +26,14 @@
 #include "yhteys/kafka/topics.hpp"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
+#include "yhteys/redis/store_settings.hpp"
 #include "yhteys/redis/versioned.hpp"
 
 namespace yhteys::familycentre {
 
 inline constexpr const char* kTopic = kafka::topics::kFamilyCentre;
 
-struct FamilySettings {
-  std::string source = "/yhteys/family-centre";
-  bool accept_temporary_codes = false;
-  std::chrono::seconds idempotency_ttl{std::chrono::hours(168)};
-  std::function<std::chrono::year_month_day()> today;
+struct FamilySettings : redis::StoreSettings {
   std::set<std::string, std::less<>> units;  // the family-centre units this service serves
   EpdsThresholds epds;
 };

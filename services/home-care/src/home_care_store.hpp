@@ -28,20 +28,18 @@
 #include "home_care_client.hpp"
 #include "yhteys/hetu/pseudonymizer.hpp"
 #include "yhteys/homecare/v1/home_care_service.pb.h"
+#include "yhteys/kafka/topics.hpp"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
+#include "yhteys/redis/store_settings.hpp"
 #include "yhteys/redis/versioned.hpp"
 #include "yhteys/referral/v1/referral_events.pb.h"
 
 namespace yhteys::homecare {
 
-inline constexpr char kTopic[] = "yhteys.homecare.events.v1";
+inline constexpr const char* kTopic = kafka::topics::kHomeCare;
 
-struct HomeCareSettings {
-  std::string source = "/yhteys/home-care";
-  bool accept_temporary_codes = false;
-  std::chrono::seconds idempotency_ttl{std::chrono::hours(168)};
-  std::function<std::chrono::year_month_day()> today;
+struct HomeCareSettings : redis::StoreSettings {
   int missed_visits_alert_after = 2;         // missed visits in a row that raise the alert
   std::set<std::string, std::less<>> units;  // the home-care units this service serves
   // Called once per scale on which the certified RAI software and the

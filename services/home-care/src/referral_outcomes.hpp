@@ -4,10 +4,11 @@
 
 #include "home_care_store.hpp"
 #include "yhteys/kafka/consumer.hpp"
+#include "yhteys/kafka/topics.hpp"
 
 namespace yhteys::homecare {
 
-inline constexpr char kReferralsTopic[] = "yhteys.referrals.events.v1";
+inline constexpr const char* kReferralsTopic = kafka::topics::kReferrals;
 
 kafka::HandleResult HandleReferralEvent(HomeCareStore& store, const kafka::ConsumedRecord& record);
 

@@ -1,6 +1,5 @@
 #include "app.hpp"
 
-#include "yhteys/calendar/clock.hpp"
 #include "yhteys/validate/validate.hpp"
 
 namespace yhteys::mentalhealth {
@@ -25,10 +24,7 @@ server::ServiceSpec Spec() {
 absl::StatusOr<IntakeSettings> SettingsFrom(const server::Runtime& rt) {
   const config::Config& c = rt.config();
   IntakeSettings settings;
-  settings.source = rt.event_source();
-  settings.accept_temporary_codes = c.GetBool("identity.accept_temporary_codes");
-  settings.idempotency_ttl = rt.idempotency_ttl();
-  settings.today = &calendar::TodayInFinland;
+  static_cast<redis::StoreSettings&>(settings) = rt.store_settings();
   settings.audit_c = {static_cast<int>(c.GetInt("intake.audit_c_threshold_men")),
                       static_cast<int>(c.GetInt("intake.audit_c_threshold_women"))};
   settings.units = validate::IdList(c.GetString("intake.units"));

@@ -27,17 +27,14 @@
 #include "yhteys/mentalhealth/v1/mental_health_intake_service.pb.h"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
+#include "yhteys/redis/store_settings.hpp"
 #include "yhteys/redis/versioned.hpp"
 
 namespace yhteys::mentalhealth {
 
 inline constexpr const char* kTopic = kafka::topics::kMentalHealth;
 
-struct IntakeSettings {
-  std::string source = "/yhteys/mental-health-intake";
-  bool accept_temporary_codes = false;
-  std::chrono::seconds idempotency_ttl{std::chrono::hours(168)};
-  std::function<std::chrono::year_month_day()> today;
+struct IntakeSettings : redis::StoreSettings {
   AuditCThresholds audit_c;
   std::set<std::string, std::less<>> units;  // the intake units this service serves
 };

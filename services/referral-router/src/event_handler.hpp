@@ -17,11 +17,8 @@
 #include "rules.hpp"
 #include "yhteys/calendar/working_days.hpp"
 #include "yhteys/kafka/consumer.hpp"
-#include "yhteys/kafka/topics.hpp"
 
 namespace yhteys::router {
-
-inline const std::vector<std::string> kDomainTopics(kafka::topics::kDomain.begin(), kafka::topics::kDomain.end());
 
 class EventHandler {
  public:

@@ -47,6 +47,7 @@
 #include "yhteys/kafka/outbox_relay.hpp"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
+#include "yhteys/redis/store_settings.hpp"
 #include "yhteys/server/access_control.hpp"
 #include "yhteys/server/executor.hpp"
 #include "yhteys/server/rpc.hpp"
@@ -93,6 +94,9 @@ class Runtime {
   const hetu::Pseudonymizer& pseudonymizer() const { return *pseudonymizer_; }
   const std::string& kafka_bootstrap() const { return kafka_bootstrap_; }
   std::chrono::seconds idempotency_ttl() const;
+  // What every store shares: event source, idempotency TTL, today in
+  // Finland, identity.accept_temporary_codes.
+  redis::StoreSettings store_settings() const;
 
   void AddService(grpc::Service* service);
   // How unit scope finds the unit of a record a call acts on (see

@@ -1,0 +1,98 @@
+#include "app.hpp"
+
+#include <grpcpp/grpcpp.h>
+
+#include "yhteys/calendar/clock.hpp"
+#include "yhteys/kafka/topics.hpp"
+#include "yhteys/log/log.hpp"
+#include "yhteys/server/credentials.hpp"
+
+namespace yhteys::router {
+namespace {
+
+DispatcherOptions WithSharing(DispatcherOptions options, const SharingStore& sharing, const std::vector<Rule>& rules) {
+  options.sharing = &sharing;
+  for (const Rule& rule : rules) options.under_denial[rule.id] = rule.under_denial;
+  return options;
+}
+
+}  // namespace
+
+server::ServiceSpec Spec() {
+  using config::KeyType;
+  return {"referral-router",
+          "rr",
+          "127.0.0.1:50055",
+          "127.0.0.1:9465",
+          {
+              {"router.rules_file", KeyType::kString, "services/referral-router/config/rules.yaml",
+               "The cross-sector rules (YAML)"},
+              {"router.targets.*", KeyType::kString, "", "gRPC address of each target service's ReferralInbox"},
+              {"router.offer_timeout_ms", KeyType::kInt, "2000", "Deadline of one offer call"},
+              {"router.dispatch_interval_ms", KeyType::kInt, "200", "How often pending offers are looked at when idle"},
+              {"router.offer_max_backoff_ms", KeyType::kInt, "60000", "Longest wait between offer attempts"},
+              {"router.dedup_ttl_hours", KeyType::kInt, "336", "How long processed event ids are remembered"},
+              {"calendar.eves_are_non_working", KeyType::kBool, "true",
+               "Midsummer Eve and Christmas Eve are not working days when counting working-day clocks (they are "
+               "not public holidays; Act 150/1930 § 5 names them beside the holy days)"},
+              {"router.client_tls.mode", KeyType::kString, "plaintext",
+               "Offers to the targets: plaintext (local development only), tls, or mtls (present the router's "
+               "certificate)"},
+              {"router.client_tls.ca_file", KeyType::kString, "",
+               "PEM CA bundle that signs the targets' certificates"},
+              {"router.client_tls.cert_file", KeyType::kString, "", "PEM client certificate of the router (mtls)"},
+              {"router.client_tls.key_file", KeyType::kString, "", "PEM private key of the router (mtls)", true},
+          }};
+}
+
+absl::StatusOr<RouterSettings> SettingsFrom(const server::Runtime& rt) {
+  const config::Config& config = rt.config();
+  RouterSettings settings;
+  auto rules = LoadRulesFile(config.GetString("router.rules_file"));
+  if (!rules.ok()) return rules.status();
+  log::Info("rules loaded", {{"rules", static_cast<int>(rules->size())}});
+  settings.rules = std::move(*rules);
+
+  auto credentials = server::ChannelCredentialsFrom(config, "router.client_tls");
+  if (!credentials.ok()) return credentials.status();
+  for (const auto& [name, address] : config.Children("router.targets")) {
+    auto service = ServiceFromName(name);
+    if (service == common::v1::SERVICE_NAME_UNSPECIFIED || service == common::v1::SERVICE_NAME_REFERRAL_ROUTER ||
+        service == common::v1::SERVICE_NAME_AUDIT_INDEX || service == common::v1::SERVICE_NAME_EXTERNAL) {
+      return absl::InvalidArgumentError("config key router.targets." + name + ": not a service that takes offers");
+    }
+    settings.targets[service] = referral::v1::ReferralInbox::NewStub(grpc::CreateChannel(address, *credentials));
+  }
+  settings.dispatch.offer_timeout = std::chrono::milliseconds(config.GetInt("router.offer_timeout_ms"));
+  settings.dispatch.interval = std::chrono::milliseconds(config.GetInt("router.dispatch_interval_ms"));
+  settings.dispatch.max_backoff = std::chrono::milliseconds(config.GetInt("router.offer_max_backoff_ms"));
+  settings.dedup_ttl = std::chrono::hours(config.GetInt("router.dedup_ttl_hours"));
+  settings.calendar.eves_are_non_working = config.GetBool("calendar.eves_are_non_working");
+  settings.sharing = {&rt.pseudonymizer(), config.GetBool("identity.accept_temporary_codes"),
+                      &calendar::TodayInFinland};
+  return settings;
+}
+
+ReferralRouter::ReferralRouter(server::Runtime& rt, RouterSettings settings)
+    : store(rt.redis(), rt.keyspace(), rt.event_source(), settings.dedup_ttl),
+      sharing(rt.redis(), rt.keyspace(), rt.event_source(), rt.idempotency_ttl()),
+      dispatcher(
+          store, std::move(settings.targets), WithSharing(settings.dispatch, sharing, settings.rules),
+          [&rt] { rt.relay().Notify(); }, &rt.registry()),
+      handler(
+          store, sharing, std::move(settings.rules), settings.calendar,
+          [&rt, this] {
+            rt.relay().Notify();
+            dispatcher.Notify();
+          },
+          &rt.registry()),
+      service(store, sharing, std::move(settings.sharing), rt.rpc_env(), [&rt] { rt.relay().Notify(); }) {}
+
+std::unique_ptr<kafka::Consumer> ReferralRouter::DomainEventConsumer(server::Runtime& rt) {
+  std::vector<std::string> topics(kafka::topics::kDomain.begin(), kafka::topics::kDomain.end());
+  return std::make_unique<kafka::Consumer>(
+      rt.consumer_options("yhteys-referral-router", std::move(topics)),
+      [this](const kafka::ConsumedRecord& r) { return handler.Handle(r); }, &rt.registry());
+}
+
+}  // namespace yhteys::router

@@ -1,0 +1,49 @@
+#pragma once
+// The referral router as the runtime hosts it: its name, ports and config
+// keys (Spec), its settings read once from the config and the rules file
+// (SettingsFrom), and the app object whose gRPC service, consumer and
+// dispatcher main() registers.
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "client_sharing.hpp"
+#include "dispatcher.hpp"
+#include "event_handler.hpp"
+#include "referral_store.hpp"
+#include "router_service.hpp"
+#include "rules.hpp"
+#include "yhteys/calendar/working_days.hpp"
+#include "yhteys/kafka/consumer.hpp"
+#include "yhteys/server/runtime.hpp"
+
+namespace yhteys::router {
+
+server::ServiceSpec Spec();
+
+struct RouterSettings {
+  std::vector<Rule> rules;              // router.rules_file
+  Dispatcher::Stubs targets;            // router.targets.*: each service's ReferralInbox
+  DispatcherOptions dispatch;           // router.offer_timeout_ms, dispatch_interval_ms, offer_max_backoff_ms
+  std::chrono::hours dedup_ttl{336};    // router.dedup_ttl_hours
+  calendar::WorkingDayPolicy calendar;  // calendar.eves_are_non_working
+  SharingSettings sharing;
+};
+absl::StatusOr<RouterSettings> SettingsFrom(const server::Runtime& rt);
+
+struct ReferralRouter {
+  ReferralRouter(server::Runtime& rt, RouterSettings settings);
+
+  // The domain events the rules read (kafka::topics::kDomain).
+  std::unique_ptr<kafka::Consumer> DomainEventConsumer(server::Runtime& rt);
+
+  ReferralStore store;
+  SharingStore sharing;
+  Dispatcher dispatcher;  // offers pending referrals to the targets' inboxes; run as a worker
+  EventHandler handler;
+  RouterService service;
+};
+
+}  // namespace yhteys::router
