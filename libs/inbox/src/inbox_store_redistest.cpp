@@ -5,6 +5,7 @@
 
 #include "yhteys/referral/v1/referral_events.pb.h"
 #include "yhteys/testing/fixtures.hpp"
+#include "yhteys/testing/outbox.hpp"
 
 namespace yhteys::inbox {
 namespace {
@@ -34,12 +35,7 @@ class InboxStoreTest : public ::testing::Test {
     return offer;
   }
 
-  long long OutboxLength() {
-    long long total = 0;
-    for (int s = 0; s < keyspace_.shards(); ++s)
-      total += (*pool_.Command({"XLEN", keyspace_.OutboxStream(s)}))->integer;
-    return total;
-  }
+  long long OutboxLength() { return testing::OutboxEvents(pool_, keyspace_); }
 
   testing::RedisServer redis_;
   redis::Pool pool_;

@@ -13,6 +13,7 @@
 #include "yhteys/kafka/outbox_relay.hpp"
 #include "yhteys/redis/atomic_step.hpp"
 #include "yhteys/testing/fixtures.hpp"
+#include "yhteys/testing/outbox.hpp"
 
 namespace yhteys::kafka {
 namespace {
@@ -106,14 +107,7 @@ class RelayTest : public ::testing::Test {
     return a;
   }
 
-  long long Backlog() {
-    long long total = 0;
-    for (int s = 0; s < keyspace_.shards(); ++s) {
-      auto r = pool_.Command({"XLEN", keyspace_.OutboxStream(s)});
-      if (r.ok()) total += (*r)->integer;
-    }
-    return total;
-  }
+  long long Backlog() { return testing::OutboxEvents(pool_, keyspace_); }
 
   RelayOptions Options() {
     RelayOptions o;

@@ -11,6 +11,7 @@
 #include "yhteys/hetu/synthetic.hpp"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/testing/fixtures.hpp"
+#include "yhteys/testing/outbox.hpp"
 
 namespace yhteys::familycentre {
 namespace {
@@ -51,15 +52,7 @@ class FamilyStoreTest : public ::testing::Test {
   }
 
   // Events waiting in all shards' outboxes.
-  long long OutboxEvents() {
-    long long n = 0;
-    for (int shard = 0; shard < keyspace_.shards(); ++shard) {
-      auto r = pool_.Command({"XLEN", keyspace_.OutboxStream(shard)});
-      EXPECT_TRUE(r.ok());
-      n += (*r)->integer;
-    }
-    return n;
-  }
+  long long OutboxEvents() { return testing::OutboxEvents(pool_, keyspace_); }
 
   testing::RedisServer redis_;
   redis::Pool pool_;

@@ -15,6 +15,7 @@
 #include "yhteys/hetu/synthetic.hpp"
 #include "yhteys/redis/reply.hpp"
 #include "yhteys/testing/fixtures.hpp"
+#include "yhteys/testing/outbox.hpp"
 
 namespace yhteys::homecare {
 namespace {
@@ -113,11 +114,7 @@ class HomeCareStoreTest : public ::testing::Test {
   }
 
   // Events waiting in all shards' outboxes.
-  long long OutboxEvents() {
-    long long n = 0;
-    for (int shard = 0; shard < keyspace_.shards(); ++shard) n += Integer({"XLEN", keyspace_.OutboxStream(shard)});
-    return n;
-  }
+  long long OutboxEvents() { return testing::OutboxEvents(pool_, keyspace_); }
 
   int Counted(const std::string& scale) {
     std::lock_guard lock(counted_mu_);

@@ -11,6 +11,7 @@
 #include "yhteys/hetu/synthetic.hpp"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/testing/fixtures.hpp"
+#include "yhteys/testing/outbox.hpp"
 
 namespace yhteys::mentalhealth {
 namespace {
@@ -70,15 +71,7 @@ class IntakeStoreTest : public ::testing::Test {
   std::string IntakeKey(const v1::Intake& intake) {
     return keyspace_.Key(keyspace_.ShardFor(ShardKeyOfIntakeId(intake.intake_id())), "intake:" + intake.intake_id());
   }
-  long long OutboxEvents() {
-    long long n = 0;
-    for (int shard = 0; shard < keyspace_.shards(); ++shard) {
-      auto r = pool_.Command({"XLEN", keyspace_.OutboxStream(shard)});
-      EXPECT_TRUE(r.ok());
-      n += (*r)->integer;
-    }
-    return n;
-  }
+  long long OutboxEvents() { return testing::OutboxEvents(pool_, keyspace_); }
 
   testing::RedisServer redis_;
   redis::Pool pool_;

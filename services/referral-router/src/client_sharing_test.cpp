@@ -10,6 +10,7 @@
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/referral/v1/referral_events.pb.h"
 #include "yhteys/testing/fixtures.hpp"
+#include "yhteys/testing/outbox.hpp"
 
 namespace yhteys::router {
 namespace {
@@ -94,14 +95,7 @@ class SharingStoreTest : public ::testing::Test {
         sharing_(pool_, keyspace_, "/yhteys/referral-router", std::chrono::hours(1)),
         referrals_(pool_, keyspace_, "/yhteys/referral-router", std::chrono::hours(1)) {}
 
-  long long Outbox() {
-    long long n = 0;
-    for (int s = 0; s < keyspace_.shards(); ++s) {
-      auto r = pool_.Command({"XLEN", keyspace_.OutboxStream(s)});
-      if (r.ok()) n += (*r)->integer;
-    }
-    return n;
-  }
+  long long Outbox() { return testing::OutboxEvents(pool_, keyspace_); }
 
   testing::RedisServer redis_;
   redis::Pool pool_;
