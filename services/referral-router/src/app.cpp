@@ -38,8 +38,7 @@ server::ServiceSpec Spec() {
               {"router.client_tls.mode", KeyType::kString, "plaintext",
                "Offers to the targets: plaintext (local development only), tls, or mtls (present the router's "
                "certificate)"},
-              {"router.client_tls.ca_file", KeyType::kString, "",
-               "PEM CA bundle that signs the targets' certificates"},
+              {"router.client_tls.ca_file", KeyType::kString, "", "PEM CA bundle that signs the targets' certificates"},
               {"router.client_tls.cert_file", KeyType::kString, "", "PEM client certificate of the router (mtls)"},
               {"router.client_tls.key_file", KeyType::kString, "", "PEM private key of the router (mtls)", true},
           }};
