@@ -13,6 +13,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
@@ -20,21 +23,51 @@
 
 namespace yhteys::testing {
 
-int FreePort() {
+namespace {
+
+// The low end of the kernel's ephemeral port range (ip_local_port_range,
+// 32768 by default).
+int EphemeralLow() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 0;
+  if (!(range >> low) || low < 12000) low = 32768;
+  return low;
+}
+
+bool CanBind(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    throw std::runtime_error("FreePort: bind failed");
-  }
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  int port = ntohs(addr.sin_port);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
-  return port;
+  return ok;
+}
+
+}  // namespace
+
+// Not a port bind(0) hands out: those come from the ephemeral range, where
+// any outgoing connection (a Redis or Kafka client of a test running beside
+// this one) may take the port before the service binds it ("Address already
+// in use"). A random port of the 10000 below that range instead, free now,
+// and never the same one twice in this process.
+int FreePort() {
+  static std::mutex mutex;
+  static std::set<int> handed_out;
+  static std::mt19937 random(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
+  std::lock_guard<std::mutex> lock(mutex);
+  const int high = EphemeralLow() - 1;
+  std::uniform_int_distribution<int> pick(high - 10000, high);
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    const int port = pick(random);
+    if (handed_out.count(port) == 0 && CanBind(port)) {
+      handed_out.insert(port);
+      return port;
+    }
+  }
+  throw std::runtime_error("FreePort: no free port below the ephemeral range");
 }
 
 TempDir::TempDir() {

@@ -15,7 +15,8 @@
 
 namespace yhteys::testing {
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
+// A TCP port on 127.0.0.1 that was free a moment ago, below the kernel's
+// ephemeral range (so no outgoing connection takes it meanwhile).
 int FreePort();
 
 // A fresh temporary directory, removed by the destructor.
