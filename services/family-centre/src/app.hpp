@@ -10,13 +10,17 @@
 
 namespace yhteys::familycentre {
 
-inline constexpr char kGrpcService[] = "yhteys.familycentre.v1.FamilyCentre";
+inline constexpr const char* kGrpcService = v1::FamilyCentre::service_full_name();
 
 server::ServiceSpec Spec();
 absl::StatusOr<FamilySettings> SettingsFrom(const server::Runtime& rt);
 
 struct FamilyCentre {
   FamilyCentre(server::Runtime& rt, FamilySettings settings);
+  // The runtime keeps callbacks that capture this object: it stays where
+  // main() built it, for as long as the runtime runs.
+  FamilyCentre(const FamilyCentre&) = delete;
+  FamilyCentre& operator=(const FamilyCentre&) = delete;
 
   // Unit scope of calls naming a case: the case's unit, its members.
   server::AuditLog::RecordUnitLookup CaseOwner();

@@ -178,13 +178,17 @@ absl::StatusOr<CaseChange> DecideOpenCase(const v1::OpenCaseRequest& request, co
   return change;
 }
 
-absl::Status ValidateAddMember(const v1::AddMemberRequest& request) { return ValidateCaseId(request.case_id()); }
-
-absl::StatusOr<CaseChange> DecideAddMember(const v1::FamilyCase& current, const v1::AddMemberRequest& request,
-                                           const FamilyContext& ctx) {
-  std::chrono::year_month_day born;
-  auto member = MemberFrom("member", request.member(), ctx, &born);
+absl::StatusOr<NewMemberOfCase> ValidateAddMember(const v1::AddMemberRequest& request, const FamilyContext& ctx) {
+  if (auto st = ValidateCaseId(request.case_id()); !st.ok()) return st;
+  NewMemberOfCase added;
+  auto member = MemberFrom("member", request.member(), ctx, &added.born);
   if (!member.ok()) return member.status();
+  added.member = std::move(*member);
+  return added;
+}
+
+absl::StatusOr<CaseChange> DecideAddMember(const v1::FamilyCase& current, const NewMemberOfCase& added) {
+  const v1::Member* member = &added.member;
   if (current.state() == v1::CASE_STATE_OPEN) {
     if (FindMember(current, member->member_id()) != nullptr) {
       return absl::AlreadyExistsError("member.identity_code: already a member of the case");
@@ -198,8 +202,8 @@ absl::StatusOr<CaseChange> DecideAddMember(const v1::FamilyCase& current, const 
   event.set_case_id(current.case_id());
   *event.mutable_member() = *member;
   change.events.push_back(redis::Emit(std::move(event), current.case_id()));
-  change.fields.emplace_back(BornField(member->member_id()), calendar::FormatDate(born));
-  *change.family_case.add_members() = std::move(*member);
+  change.fields.emplace_back(BornField(member->member_id()), calendar::FormatDate(added.born));
+  *change.family_case.add_members() = *member;
   return change;
 }
 
@@ -287,8 +291,7 @@ absl::Status ValidateRecordEpds(const v1::RecordEpdsRequest& request, std::chron
 }
 
 absl::StatusOr<CaseChange> DecideRecordEpds(const v1::FamilyCase& current, const v1::RecordEpdsRequest& request,
-                                            std::optional<std::chrono::year_month_day> parent_born,
-                                            const FamilyContext& ctx) {
+                                            const std::optional<std::string>& parent_born, const FamilyContext& ctx) {
   const v1::Member* parent = FindMember(current, request.member_id());
   if (parent == nullptr || parent->role() != v1::MEMBER_ROLE_PARENT) {
     return absl::InvalidArgumentError("member_id: not a parent or guardian in this case");
@@ -298,7 +301,12 @@ absl::StatusOr<CaseChange> DecideRecordEpds(const v1::FamilyCase& current, const
   auto screened = calendar::ParseDate(screened_on);
   if (!screened.ok()) return screened.status();
   // The rules by age (TervHL § 51 a: under 23) read the parent's age on the screening's own date.
-  const int age = parent_born ? hetu::AgeOn(*parent_born, *screened) : parent->age_years();
+  int age = parent->age_years();
+  if (parent_born.has_value()) {
+    auto born = calendar::ParseDate(*parent_born);
+    if (!born.ok()) return absl::InternalError("stored birth date is corrupt");
+    age = hetu::AgeOn(*born, *screened);
+  }
   std::vector<int> answers(request.answers().begin(), request.answers().end());
   const std::vector<int> item_scores = EpdsItemScores(
       answers, request.encoding() == v1::EPDS_ANSWER_ENCODING_OPTION_POSITIONS ? EpdsEncoding::kOptionPositions

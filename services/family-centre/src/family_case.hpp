@@ -65,9 +65,15 @@ absl::Status ValidateCaseId(const std::string& case_id);
 absl::StatusOr<ContactChange> DecideRecordContact(const v1::RecordContactRequest& request, const FamilyContext& ctx);
 absl::StatusOr<CaseChange> DecideOpenCase(const v1::OpenCaseRequest& request, const FamilyContext& ctx);
 
-absl::Status ValidateAddMember(const v1::AddMemberRequest& request);
-absl::StatusOr<CaseChange> DecideAddMember(const v1::FamilyCase& current, const v1::AddMemberRequest& request,
-                                           const FamilyContext& ctx);
+// A member as a request names them, identified: pseudonym, role, age; and
+// the birth date the case hash keeps.
+struct NewMemberOfCase {
+  v1::Member member;
+  std::chrono::year_month_day born;
+};
+// The case id, then the new member's identity code and role.
+absl::StatusOr<NewMemberOfCase> ValidateAddMember(const v1::AddMemberRequest& request, const FamilyContext& ctx);
+absl::StatusOr<CaseChange> DecideAddMember(const v1::FamilyCase& current, const NewMemberOfCase& added);
 
 absl::Status ValidateAssignWorker(const v1::AssignWorkerRequest& request);
 CaseChange DecideAssignWorker(const v1::FamilyCase& current, const v1::AssignWorkerRequest& request);
@@ -80,11 +86,11 @@ absl::StatusOr<CaseChange> DecideEndService(const v1::FamilyCase& current, const
 
 // Also checks the answers and the screening date (default today).
 absl::Status ValidateRecordEpds(const v1::RecordEpdsRequest& request, std::chrono::year_month_day today);
-// `parent_born` is the parent's stored birth date, if the case keeps one
-// (cases opened before birth dates were kept use the age recorded then).
+// `parent_born` is the parent's stored birth date (YYYY-MM-DD), if the case
+// keeps one (cases opened before birth dates were kept use the age recorded
+// then); an unreadable one is INTERNAL, after the parent check.
 absl::StatusOr<CaseChange> DecideRecordEpds(const v1::FamilyCase& current, const v1::RecordEpdsRequest& request,
-                                            std::optional<std::chrono::year_month_day> parent_born,
-                                            const FamilyContext& ctx);
+                                            const std::optional<std::string>& parent_born, const FamilyContext& ctx);
 
 absl::Status ValidateCloseCase(const v1::CloseCaseRequest& request);
 CaseChange DecideCloseCase(const v1::FamilyCase& current, const v1::CloseCaseRequest& request,

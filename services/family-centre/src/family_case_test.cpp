@@ -159,29 +159,59 @@ TEST(DecideRecordContactTest, ValidatesAndKeysTheEventByUnit) {
   EXPECT_EQ(DecideRecordContact(no_channel, Ctx()).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(DecideAddMemberTest, ValidatesTheMemberBeforeTheCaseIsRead) {
+  v1::AddMemberRequest add;
+  add.set_case_id(OpenedCase().case_id());
+  *add.mutable_member() = Person(year_month_day{year(2026), month(2), day(1)}, v1::MEMBER_ROLE_CHILD);
+  ASSERT_TRUE(ValidateAddMember(add, Ctx()).ok());
+  struct Case {
+    const char* name;
+    std::function<void(v1::AddMemberRequest&)> spoil;
+    const char* message_prefix;
+  };
+  const std::vector<Case> cases = {
+      {"no case id", [](auto& r) { r.clear_case_id(); }, "case_id: required"},
+      {"not a case id", [](auto& r) { r.set_case_id("nope"); }, "case_id: not a case id"},
+      {"no identity code", [](auto& r) { r.mutable_member()->clear_identity_code(); },
+       "member.identity_code: required"},
+      {"bad identity code", [](auto& r) { r.mutable_member()->set_identity_code("010226A900X"); },
+       "member.identity_code: "},
+      {"no role", [](auto& r) { r.mutable_member()->set_role(v1::MEMBER_ROLE_UNSPECIFIED); }, "member.role:"},
+      {"grown child", [](auto& r) { *r.mutable_member() = Person(kParentBorn, v1::MEMBER_ROLE_CHILD); },
+       "member.role: a child member is under 18"},
+  };
+  for (const auto& c : cases) {
+    v1::AddMemberRequest r = add;
+    c.spoil(r);
+    auto added = ValidateAddMember(r, Ctx());
+    EXPECT_EQ(added.status().code(), absl::StatusCode::kInvalidArgument) << c.name;
+    EXPECT_EQ(added.status().message().rfind(c.message_prefix, 0), 0u) << c.name << ": " << added.status();
+  }
+}
+
 TEST(DecideAddMemberTest, RulesWhileOpen) {
   v1::FamilyCase open = OpenedCase();
   v1::AddMemberRequest add;
   add.set_case_id(open.case_id());
   *add.mutable_member() = Person(year_month_day{year(2026), month(2), day(1)}, v1::MEMBER_ROLE_CHILD);
-  auto added = DecideAddMember(open, add, Ctx());
+  auto child = ValidateAddMember(add, Ctx());
+  ASSERT_TRUE(child.ok()) << child.status();
+  auto added = DecideAddMember(open, *child);
   ASSERT_TRUE(added.ok()) << added.status();
   EXPECT_EQ(added->family_case.members_size(), 3);
   ASSERT_NE(redis::EmittedAs<v1::MemberAdded>(added->events), nullptr);
   ASSERT_EQ(added->fields.size(), 1u);
+  EXPECT_EQ(added->fields[0].second, "2026-02-01");
 
   v1::AddMemberRequest again = add;
   *again.mutable_member() = Person(kParentBorn, v1::MEMBER_ROLE_PARENT);
-  EXPECT_EQ(DecideAddMember(open, again, Ctx()).status().code(), absl::StatusCode::kAlreadyExists);
+  auto parent = ValidateAddMember(again, Ctx());
+  ASSERT_TRUE(parent.ok()) << parent.status();
+  EXPECT_EQ(DecideAddMember(open, *parent).status().code(), absl::StatusCode::kAlreadyExists);
 
   v1::FamilyCase full = open;
   while (full.members_size() < 12) *full.add_members() = full.members(1);
-  EXPECT_EQ(DecideAddMember(full, add, Ctx()).status().code(), absl::StatusCode::kFailedPrecondition);
-
-  EXPECT_EQ(ValidateAddMember(v1::AddMemberRequest()).message(), "case_id: required");
-  v1::AddMemberRequest bad_id;
-  bad_id.set_case_id("nope");
-  EXPECT_EQ(ValidateAddMember(bad_id).message(), "case_id: not a case id");
+  EXPECT_EQ(DecideAddMember(full, *child).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(DecideServiceTest, StartAndEndPeriods) {
@@ -256,8 +286,7 @@ TEST(DecideRecordEpdsTest, ScoresKeysByParentAndAgesOnTheScreeningDay) {
   v1::RecordEpdsRequest r = Epds(c, answers);
   r.set_screened_on("2026-11-01");
   // Born 2005-11-10: 20 on the screening day, 21 today.
-  const year_month_day born{year(2005), month(11), day(10)};
-  auto change = DecideRecordEpds(c, r, born, Ctx());
+  auto change = DecideRecordEpds(c, r, std::string("2005-11-10"), Ctx());
   ASSERT_TRUE(change.ok()) << change.status();
   const auto* screened = redis::EmittedAs<v1::EpdsScreened>(change->events);
   ASSERT_NE(screened, nullptr);
@@ -276,6 +305,11 @@ TEST(DecideRecordEpdsTest, ScoresKeysByParentAndAgesOnTheScreeningDay) {
   child.set_member_id(c.members(1).member_id());
   EXPECT_EQ(DecideRecordEpds(c, child, std::nullopt, Ctx()).status().message(),
             "member_id: not a parent or guardian in this case");
+  // An unreadable stored birth date is corrupt data, but only for a parent:
+  // the parent check answers first.
+  EXPECT_EQ(DecideRecordEpds(c, r, std::string("not a date"), Ctx()).status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(DecideRecordEpds(c, child, std::string("not a date"), Ctx()).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(DecideCloseCaseTest, ClosesWithServicesUsedOnce) {

@@ -117,10 +117,11 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::OpenCase(const std::string& idempote
 
 absl::StatusOr<v1::FamilyCase> FamilyStore::AddMember(const std::string& idempotency_key,
                                                       const v1::AddMemberRequest& request) {
-  if (auto st = ValidateAddMember(request); !st.ok()) return st;
+  auto added = ValidateAddMember(request, Context("", ""));
+  if (!added.ok()) return added.status();
   auto loaded = Load(request.case_id());
   if (!loaded.ok()) return loaded.status();
-  auto change = DecideAddMember(loaded->record, request, Context("", ""));
+  auto change = DecideAddMember(loaded->record, *added);
   if (!change.ok()) return change.status();
   v1::AddMemberRequest for_fingerprint = request;
   for_fingerprint.mutable_member()->set_identity_code(change->family_case.members().rbegin()->member_id());
@@ -162,13 +163,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::RecordEpds(const std::string& idempo
   if (auto st = ValidateRecordEpds(request, ctx.today); !st.ok()) return st;
   auto loaded = Load(request.case_id(), {BornField(request.member_id())});
   if (!loaded.ok()) return loaded.status();
-  std::optional<std::chrono::year_month_day> born;
-  if (loaded->extra[0].has_value()) {
-    auto parsed = calendar::ParseDate(*loaded->extra[0]);
-    if (!parsed.ok()) return redis::CorruptRecord("birth date");
-    born = *parsed;
-  }
-  auto change = DecideRecordEpds(loaded->record, request, born, ctx);
+  auto change = DecideRecordEpds(loaded->record, request, loaded->extra[0], ctx);
   if (!change.ok()) return change.status();
   return Commit("RecordEpds", idempotency_key, ids::RequestFingerprint(request), loaded->version, *change);
 }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include "yhteys/hetu/synthetic.hpp"
@@ -89,6 +90,7 @@ TEST_F(FamilyStoreTest, ErrorPathsWriteNothing) {
   auto opened = store_.OpenCase("open-1", Open());
   ASSERT_TRUE(opened.ok());
   const long long before = OutboxEvents();
+  ASSERT_GE(before, 0);
 
   v1::OpenCaseRequest bad = Open();
   bad.set_unit_id("unknown");
@@ -112,6 +114,18 @@ TEST_F(FamilyStoreTest, ErrorPathsWriteNothing) {
   missing_contact.set_contact_id(ids::ShardedId("con", UnitShardKey(kUnit), "0000000000000000"));
   EXPECT_EQ(store_.OpenCase("open-3", missing_contact).status().message(), "contact_id: no such contact");
   EXPECT_EQ(OutboxEvents(), before);
+}
+
+TEST_F(FamilyStoreTest, AddMemberRefusesABadMemberBeforeLookingForTheCase) {
+  v1::AddMemberRequest add;
+  add.set_case_id(ids::ShardedId("case", UnitShardKey(kUnit), "0000000000000000"));
+  add.mutable_member()->set_identity_code("not a code");
+  add.mutable_member()->set_role(v1::MEMBER_ROLE_CHILD);
+  auto refused = store_.AddMember("add-1", add);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().message().rfind("member.identity_code: ", 0), 0u) << refused.status();
+  redis_.Stop();  // and without asking Redis at all
+  EXPECT_EQ(store_.AddMember("add-1", add).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(FamilyStoreTest, AClosedCaseRefusesChangesButReplaysAnAppliedOne) {
@@ -146,6 +160,7 @@ TEST_F(FamilyStoreTest, ConcurrentChangesNeverOverwriteEachOther) {
   auto opened = store_.OpenCase("open-1", Open());
   ASSERT_TRUE(opened.ok());
   const long long before = OutboxEvents();
+  ASSERT_GE(before, 0);
   std::atomic<int> applied{0}, aborted{0}, other{0};
   std::vector<std::thread> writers;
   for (int t = 0; t < 4; ++t) {
@@ -174,17 +189,42 @@ TEST_F(FamilyStoreTest, ConcurrentChangesNeverOverwriteEachOther) {
 }
 
 TEST_F(FamilyStoreTest, RecordEpdsReadsTheParentsStoredBirthDate) {
-  auto opened = store_.OpenCase("open-1", Open());
-  ASSERT_TRUE(opened.ok());
+  // Born 1990-11-20: 36 when the case is opened (2026-11-26), 35 on the
+  // screening day; only the stored birth date tells the two apart.
+  v1::OpenCaseRequest open = Open();
+  open.mutable_members(0)->set_identity_code(
+      hetu::SyntheticIdentityCodeBornOn(year_month_day{year(1990), month(11), day(20)}));
+  auto opened = store_.OpenCase("open-1", open);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  ASSERT_EQ(opened->members(0).age_years(), 36);
   v1::RecordEpdsRequest epds;
   epds.set_case_id(opened->case_id());
   epds.set_member_id(opened->members(0).member_id());
   epds.set_encoding(v1::EPDS_ANSWER_ENCODING_SCORED_POINTS);
+  epds.set_screened_on("2026-11-10");
   for (int i = 0; i < 10; ++i) epds.add_answers(2);
   auto screened = store_.RecordEpds("epds-1", epds);
   ASSERT_TRUE(screened.ok()) << screened.status();
   ASSERT_EQ(screened->epds_size(), 1);
   EXPECT_EQ(screened->epds(0).total(), 20);
+  const int shard = keyspace_.ShardFor(ids::ShardKeyOfId(opened->case_id(), "case"));
+  auto entries = pool_.Command({"XRANGE", keyspace_.OutboxStream(shard), "-", "+"});
+  ASSERT_TRUE(entries.ok());
+  int found = 0;
+  for (size_t e = 0; e < (*entries)->elements; ++e) {
+    const redisReply* fields = (*entries)->element[e]->element[1];
+    std::map<std::string, std::string> f;
+    for (size_t i = 0; i + 1 < fields->elements; i += 2) {
+      f[redis::ReplyString(fields->element[i])] = redis::ReplyString(fields->element[i + 1]);
+    }
+    if (f["ce_type"] != v1::EpdsScreened::descriptor()->full_name()) continue;
+    v1::EpdsScreened event;
+    ASSERT_TRUE(event.ParseFromString(f["payload"]));
+    EXPECT_EQ(event.age_years(), 35);
+    EXPECT_EQ(f["key"], epds.member_id());
+    ++found;
+  }
+  EXPECT_EQ(found, 1);
   // A corrupt stored birth date is INTERNAL, not a guess.
   const std::string key =
       keyspace_.Key(keyspace_.ShardFor(ids::ShardKeyOfId(opened->case_id(), "case")), "case:" + opened->case_id());
