@@ -217,6 +217,12 @@ size_t OutboxRelay::ReadAndProduce(int shard, size_t room) {
     return 0;
   }
   const redisReply* r = reply->get();
+  if (r->type == REDIS_REPLY_ERROR) {
+    // Not an empty outbox: say so, and back off as for an unreachable Redis.
+    log::Error("outbox read refused", {{"error", redis::ReplyString(r)}, {"shard", shard}});
+    retry_at_[shard] = std::chrono::steady_clock::now() + options_.retry_backoff;
+    return 0;
+  }
   if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) return 0;
   size_t produced = 0;
   for (size_t i = 0; i < r->elements; ++i) {
@@ -315,7 +321,9 @@ void OutboxRelay::UpdateBacklog() {
   if (!replies.ok()) return;
   long long total = 0, largest = 0;
   for (const auto& r : *replies) {
-    if (r->type != REDIS_REPLY_INTEGER) continue;
+    // An error reply leaves the last count standing rather than report a
+    // smaller backlog than there is.
+    if (r->type != REDIS_REPLY_INTEGER) return;
     total += r->integer;
     largest = std::max(largest, r->integer);
   }

@@ -4,6 +4,7 @@
 #include "referral_store.hpp"
 #include "yhteys/ids/proto_time.hpp"
 #include "yhteys/redis/atomic_step.hpp"
+#include "yhteys/redis/reply.hpp"
 #include "yhteys/referral/v1/referral_events.pb.h"
 
 namespace yhteys::router {
@@ -45,20 +46,18 @@ absl::StatusOr<SharingStore::Current> SharingStore::Get(const std::string& pseud
   const int shard = keyspace_.ShardFor(ShardKeyOfPseudonym(pseudonym));
   auto reply = pool_.Command({"HMGET", keyspace_.Key(shard, SharingKey(pseudonym)), "data", "version"});
   if (!reply.ok()) return reply.status();
-  const redisReply* r = reply->get();
-  if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
-    return absl::InternalError("redis: unexpected reply to HMGET: " + redis::ReplyString(r));
-  }
+  auto fields = redis::DecodeOptionalStrings(reply->get(), 2, "sharing decision");
+  if (!fields.ok()) return fields.status();
   Current current;
   current.sharing.set_client_pseudonym(pseudonym);
-  if (r->element[0]->type != REDIS_REPLY_STRING) {
+  if (!(*fields)[0].has_value()) {
     current.sharing.set_status(referral::v1::SHARING_STATUS_NOT_RECORDED);
     return current;
   }
-  if (!current.sharing.ParseFromString(redis::ReplyString(r->element[0]))) {
+  if (!current.sharing.ParseFromString(*(*fields)[0])) {
     return absl::InternalError("a stored sharing decision is corrupt");
   }
-  if (r->element[1]->type == REDIS_REPLY_STRING) current.version = redis::ReplyString(r->element[1]);
+  current.version = (*fields)[1].value_or("");
   return current;
 }
 
