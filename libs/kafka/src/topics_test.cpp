@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <set>
+#include <string>
 
 namespace yhteys::kafka {
 namespace {
@@ -24,11 +25,6 @@ TEST(TopicsTest, TheDeploymentCreatesExactlyTheListedTopicsAndTheirDeadLetters) 
     }
   }
   EXPECT_EQ(deployed, expected);
-}
-
-TEST(TopicsTest, TheRoutersDomainTopicsAreListed) {
-  std::set<std::string_view> all(topics::kAll.begin(), topics::kAll.end());
-  for (std::string_view topic : topics::kDomain) EXPECT_TRUE(all.count(topic)) << topic;
 }
 
 }  // namespace

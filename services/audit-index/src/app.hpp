@@ -24,6 +24,10 @@ absl::StatusOr<AuditIndexSettings> SettingsFrom(const server::Runtime& rt);
 
 struct AuditIndex {
   AuditIndex(server::Runtime& rt, AuditIndexSettings settings);
+  // The runtime keeps callbacks that capture this object: it stays where
+  // main() built it, for as long as the runtime runs.
+  AuditIndex(const AuditIndex&) = delete;
+  AuditIndex& operator=(const AuditIndex&) = delete;
 
   // Indexes yhteys.audit.v1 (a new kafka.consumer_group rebuilds the index).
   std::unique_ptr<kafka::Consumer> AuditConsumer(server::Runtime& rt);

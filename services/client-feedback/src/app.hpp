@@ -21,6 +21,10 @@ absl::StatusOr<ClientFeedbackSettings> SettingsFrom(const server::Runtime& rt);
 
 struct ClientFeedback {
   ClientFeedback(server::Runtime& rt, ClientFeedbackSettings settings);
+  // The runtime keeps callbacks that capture this object: it stays where
+  // main() built it, for as long as the runtime runs.
+  ClientFeedback(const ClientFeedback&) = delete;
+  ClientFeedback& operator=(const ClientFeedback&) = delete;
 
   UnitCatalog units;
   FeedbackStore store;

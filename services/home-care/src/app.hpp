@@ -15,7 +15,7 @@
 
 namespace yhteys::homecare {
 
-inline constexpr char kGrpcService[] = "yhteys.homecare.v1.HomeCare";
+inline constexpr const char* kGrpcService = v1::HomeCare::service_full_name();
 
 server::ServiceSpec Spec();
 // Without count_disagreement: the app object counts disagreements itself.
@@ -23,6 +23,10 @@ absl::StatusOr<HomeCareSettings> SettingsFrom(const server::Runtime& rt);
 
 struct HomeCare {
   HomeCare(server::Runtime& rt, HomeCareSettings settings);
+  // The runtime keeps callbacks that capture this object: it stays where
+  // main() built it, for as long as the runtime runs.
+  HomeCare(const HomeCare&) = delete;
+  HomeCare& operator=(const HomeCare&) = delete;
 
   // Unit scope of calls naming a client: the client's unit.
   server::AuditLog::RecordUnitLookup ClientOwner();

@@ -10,13 +10,17 @@
 
 namespace yhteys::mentalhealth {
 
-inline constexpr char kGrpcService[] = "yhteys.mentalhealth.v1.MentalHealthIntake";
+inline constexpr const char* kGrpcService = v1::MentalHealthIntake::service_full_name();
 
 server::ServiceSpec Spec();
 absl::StatusOr<IntakeSettings> SettingsFrom(const server::Runtime& rt);
 
 struct MentalHealthIntake {
   MentalHealthIntake(server::Runtime& rt, IntakeSettings settings);
+  // The runtime keeps callbacks that capture this object: it stays where
+  // main() built it, for as long as the runtime runs.
+  MentalHealthIntake(const MentalHealthIntake&) = delete;
+  MentalHealthIntake& operator=(const MentalHealthIntake&) = delete;
 
   // Unit scope of calls naming an intake: its unit and client.
   server::AuditLog::RecordUnitLookup IntakeOwner();

@@ -10,6 +10,7 @@
 
 #include "yhteys/hetu/synthetic.hpp"
 #include "yhteys/ids/ids.hpp"
+#include "yhteys/redis/reply.hpp"
 #include "yhteys/testing/fixtures.hpp"
 #include "yhteys/testing/outbox.hpp"
 
@@ -87,13 +88,14 @@ TEST_F(IntakeStoreTest, StartIsStoredOnceAndReplayed) {
   ASSERT_TRUE(retry.ok()) << retry.status();
   EXPECT_EQ(retry->intake_id(), first->intake_id());
   EXPECT_EQ(OutboxEvents(), 1);
-  auto status = pool_.Command({"HMGET", IntakeKey(*first), "status", "version", "sex"});
-  ASSERT_TRUE(status.ok());
-  EXPECT_EQ(redis::ReplyString((*status)->element[0]), kStatusNew);
-  EXPECT_EQ(redis::ReplyString((*status)->element[1]), "1");
+  auto reply = pool_.Command({"HMGET", IntakeKey(*first), "status", "version", "sex"});
+  ASSERT_TRUE(reply.ok());
+  auto fields = redis::DecodeOptionalStrings(reply->get(), 3, "intake");
+  ASSERT_TRUE(fields.ok()) << fields.status();
+  EXPECT_EQ((*fields)[0], kStatusNew);
+  EXPECT_EQ((*fields)[1], "1");
   // A synthetic (temporary) code says nothing of the sex: stored empty.
-  EXPECT_EQ((*status)->element[2]->type, REDIS_REPLY_STRING);
-  EXPECT_EQ(redis::ReplyString((*status)->element[2]), "");
+  EXPECT_EQ((*fields)[2], "");
 }
 
 TEST_F(IntakeStoreTest, TheCommitChecksTheStatusAfterTheIdempotencyRecord) {

@@ -35,6 +35,10 @@ absl::StatusOr<RouterSettings> SettingsFrom(const server::Runtime& rt);
 
 struct ReferralRouter {
   ReferralRouter(server::Runtime& rt, RouterSettings settings);
+  // The runtime keeps callbacks that capture this object: it stays where
+  // main() built it, for as long as the runtime runs.
+  ReferralRouter(const ReferralRouter&) = delete;
+  ReferralRouter& operator=(const ReferralRouter&) = delete;
 
   // The domain events the rules read (kafka::topics::kDomain).
   std::unique_ptr<kafka::Consumer> DomainEventConsumer(server::Runtime& rt);

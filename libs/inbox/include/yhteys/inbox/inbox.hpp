@@ -16,10 +16,14 @@
 
 namespace yhteys::inbox {
 
-inline constexpr char kGrpcService[] = "yhteys.referral.v1.ReferralInbox";
+inline constexpr const char* kGrpcService = referral::v1::ReferralInbox::service_full_name();
 
 struct Inbox {
   Inbox(server::Runtime& rt, common::v1::ServiceName service, std::string topic);
+  // The runtime keeps callbacks that capture this object: it stays where
+  // main() built it, for as long as the runtime runs.
+  Inbox(const Inbox&) = delete;
+  Inbox& operator=(const Inbox&) = delete;
 
   // Unit scope of the inbox's calls: an entry a unit has taken in is that
   // unit's (an offer is the service's until then).
