@@ -294,13 +294,7 @@ TEST_F(RelayTest, ResendAfterLostAckIsDeduplicatedByTheConsumer) {
   WriteEvents(30, "c");
   // The first relay's deliveries, made by hand from the outbox contents.
   for (int s = 0; s < keyspace_.shards(); ++s) {
-    auto entries = pool_.Command({"XRANGE", keyspace_.OutboxStream(s), "-", "+"});
-    ASSERT_TRUE(entries.ok());
-    for (size_t i = 0; i < (*entries)->elements; ++i) {
-      const redisReply* kv = (*entries)->element[i]->element[1];
-      std::map<std::string, std::string> f;
-      for (size_t j = 0; j + 1 < kv->elements; j += 2)
-        f[redis::ReplyString(kv->element[j])] = redis::ReplyString(kv->element[j + 1]);
+    for (auto& f : testing::OutboxEntries(pool_, keyspace_, s)) {
       ASSERT_TRUE(testing::ProduceRecord(kafka_.bootstrap(), kTopic, f["key"], f["payload"],
                                          {{"ce_specversion", "1.0"},
                                           {"ce_id", f["ce_id"]},

@@ -12,7 +12,9 @@
 
 #include "aggregate_codec.hpp"
 #include "alert_thresholds.hpp"
+#include "test_units.hpp"
 #include "yhteys/testing/fixtures.hpp"
+#include "yhteys/testing/outbox.hpp"
 
 namespace yhteys::feedback {
 namespace {
@@ -34,17 +36,7 @@ class FeedbackStoreTest : public ::testing::Test {
   FeedbackStoreTest()
       : pool_(redis::PoolOptions{"127.0.0.1", redis_.port()}),
         keyspace_("cf", 4),
-        units_(*ParseUnits(R"(
-units:
-  fc-lahti-1:
-    county: paijat-hame
-    municipality: "398"
-    services: [child-health-clinic, family-work]
-  hc-inari-1:
-    county: lappi
-    municipality: "148"
-    services: [home-care-visits]
-)")),
+        units_(*ParseUnits(kTestUnitsYaml)),
         store_(pool_, keyspace_, units_, Settings()) {}
 
   static FeedbackSettings Settings() {
@@ -94,16 +86,8 @@ units:
   // The ce_type of each event waiting in the unit's outbox, in order.
   std::vector<std::string> OutboxTypes(const std::string& unit = kUnit) {
     std::vector<std::string> types;
-    auto r = pool_.Command({"XRANGE", keyspace_.OutboxStream(keyspace_.ShardFor(unit)), "-", "+"});
-    EXPECT_TRUE(r.ok()) << r.status();
-    if (!r.ok()) return types;
-    for (size_t i = 0; i < (*r)->elements; ++i) {
-      const redisReply* fields = (*r)->element[i]->element[1];
-      for (size_t f = 0; f + 1 < fields->elements; f += 2) {
-        if (redis::ReplyString(fields->element[f]) == "ce_type") {
-          types.push_back(redis::ReplyString(fields->element[f + 1]));
-        }
-      }
+    for (auto& entry : testing::OutboxEntries(pool_, keyspace_, keyspace_.ShardFor(unit))) {
+      types.push_back(entry["ce_type"]);
     }
     return types;
   }

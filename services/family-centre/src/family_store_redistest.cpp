@@ -208,15 +208,8 @@ TEST_F(FamilyStoreTest, RecordEpdsReadsTheParentsStoredBirthDate) {
   ASSERT_EQ(screened->epds_size(), 1);
   EXPECT_EQ(screened->epds(0).total(), 20);
   const int shard = keyspace_.ShardFor(ids::ShardKeyOfId(opened->case_id(), "case"));
-  auto entries = pool_.Command({"XRANGE", keyspace_.OutboxStream(shard), "-", "+"});
-  ASSERT_TRUE(entries.ok());
   int found = 0;
-  for (size_t e = 0; e < (*entries)->elements; ++e) {
-    const redisReply* fields = (*entries)->element[e]->element[1];
-    std::map<std::string, std::string> f;
-    for (size_t i = 0; i + 1 < fields->elements; i += 2) {
-      f[redis::ReplyString(fields->element[i])] = redis::ReplyString(fields->element[i + 1]);
-    }
+  for (auto& f : testing::OutboxEntries(pool_, keyspace_, shard)) {
     if (f["ce_type"] != v1::EpdsScreened::descriptor()->full_name()) continue;
     v1::EpdsScreened event;
     ASSERT_TRUE(event.ParseFromString(f["payload"]));

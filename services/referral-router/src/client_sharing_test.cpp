@@ -127,16 +127,10 @@ TEST_F(SharingStoreTest, RecordAndWithdrawEachWithOneEventAndARetryReplays) {
   EXPECT_EQ(Outbox(), 2);
   // The event says what changed.
   const int shard = keyspace_.ShardFor(ShardKeyOfPseudonym(client_));
-  auto entries = pool_.Command({"XRANGE", keyspace_.OutboxStream(shard), "-", "+"});
-  ASSERT_TRUE(entries.ok());
-  ASSERT_EQ((*entries)->elements, 2u);
-  const redisReply* fields = (*entries)->element[1]->element[1];
+  auto entries = testing::OutboxEntries(pool_, keyspace_, shard);
+  ASSERT_EQ(entries.size(), 2u);
   referral::v1::ClientSharingChanged changed;
-  for (size_t i = 0; i + 1 < fields->elements; i += 2) {
-    if (redis::ReplyString(fields->element[i]) == "payload") {
-      ASSERT_TRUE(changed.ParseFromString(redis::ReplyString(fields->element[i + 1])));
-    }
-  }
+  ASSERT_TRUE(changed.ParseFromString(entries[1]["payload"]));
   EXPECT_EQ(changed.status(), kWithdrawn);
   EXPECT_EQ(changed.previous_status(), kGiven);
   EXPECT_EQ(changed.client_pseudonym(), client_);

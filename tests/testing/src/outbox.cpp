@@ -16,4 +16,19 @@ int64_t OutboxEvents(redis::Pool& pool, const redis::Keyspace& keyspace) {
   return total;
 }
 
+std::vector<std::map<std::string, std::string>> OutboxEntries(redis::Pool& pool, const redis::Keyspace& keyspace,
+                                                              int shard) {
+  std::vector<std::map<std::string, std::string>> entries;
+  auto reply = pool.Command({"XRANGE", keyspace.OutboxStream(shard), "-", "+"});
+  if (!reply.ok() || (*reply)->type != REDIS_REPLY_ARRAY) return entries;
+  for (size_t e = 0; e < (*reply)->elements; ++e) {
+    const redisReply* fields = (*reply)->element[e]->element[1];
+    auto& entry = entries.emplace_back();
+    for (size_t i = 0; i + 1 < fields->elements; i += 2) {
+      entry[redis::ReplyString(fields->element[i])] = redis::ReplyString(fields->element[i + 1]);
+    }
+  }
+  return entries;
+}
+
 }  // namespace yhteys::testing
