@@ -9,6 +9,7 @@
 
 #include "aggregate_codec.hpp"
 #include "alert_thresholds.hpp"
+#include "test_units.hpp"
 
 namespace yhteys::feedback {
 namespace {
@@ -26,17 +27,7 @@ const std::string kService = "family-work";
 const std::string kNewId(32, 'a');
 
 const UnitCatalog& Units() {
-  static const auto* units = new UnitCatalog(*ParseUnits(R"(
-units:
-  fc-lahti-1:
-    county: paijat-hame
-    municipality: "398"
-    services: [child-health-clinic, family-work]
-  hc-inari-1:
-    county: lappi
-    municipality: "148"
-    services: [home-care-visits]
-)"));
+  static const auto* units = new UnitCatalog(*ParseUnits(kTestUnitsYaml));
   return *units;
 }
 

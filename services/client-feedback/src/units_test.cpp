@@ -4,20 +4,12 @@
 
 #include <string>
 
+#include "test_units.hpp"
+
 namespace yhteys::feedback {
 namespace {
 
-constexpr char kTwoUnits[] = R"(
-units:
-  fc-lahti-1:
-    county: paijat-hame
-    municipality: "398"
-    services: [child-health-clinic, family-work]
-  hc-inari-1:
-    county: lappi
-    municipality: "148"
-    services: [home-care-visits]
-)";
+constexpr const char* kTwoUnits = kTestUnitsYaml;
 
 // The error of parsing `yaml`, or "" when it parses.
 std::string ErrorOf(const std::string& yaml) {
