@@ -35,11 +35,10 @@ FamilyStore::FamilyStore(redis::Pool& pool, const redis::Keyspace& keyspace, con
       cases_(pool, keyspace, {"case", "case", "case_id", absl::NotFoundError("case_id: no such case")},
              settings_.idempotency_ttl) {}
 
-FamilyContext FamilyStore::Context(std::string_view id_prefix, const std::string& unit_shard_key) const {
+FamilyContext FamilyStore::Context() const {
   FamilyContext ctx;
   ctx.today = settings_.today();
   ctx.now = ids::NowTimestamp();
-  ctx.new_id = id_prefix.empty() ? ids::NewUuid() : ids::ShardedId(id_prefix, unit_shard_key, ids::RandomHex(8));
   ctx.units = &settings_.units;
   ctx.accept_temporary_codes = settings_.accept_temporary_codes;
   ctx.pseudonymizer = &pseudonymizer_;
@@ -76,7 +75,9 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::Commit(std::string_view scope, const
 absl::StatusOr<v1::Contact> FamilyStore::RecordContact(const std::string& idempotency_key,
                                                        const v1::RecordContactRequest& request) {
   const std::string unit_key = UnitShardKey(request.unit_id());
-  auto change = DecideRecordContact(request, Context("con", unit_key));
+  FamilyContext ctx = Context();
+  ctx.new_id = ids::ShardedId("con", unit_key, ids::RandomHex(8));
+  auto change = DecideRecordContact(request, ctx);
   if (!change.ok()) return change.status();
   const v1::Contact& contact = change->contact;
   redis::AtomicStep step =
@@ -93,7 +94,9 @@ absl::StatusOr<v1::Contact> FamilyStore::RecordContact(const std::string& idempo
 absl::StatusOr<v1::FamilyCase> FamilyStore::OpenCase(const std::string& idempotency_key,
                                                      const v1::OpenCaseRequest& request) {
   const std::string unit_key = UnitShardKey(request.unit_id());
-  auto change = DecideOpenCase(request, Context("case", unit_key));
+  FamilyContext ctx = Context();
+  ctx.new_id = ids::ShardedId("case", unit_key, ids::RandomHex(8));
+  auto change = DecideOpenCase(request, ctx);
   if (!change.ok()) return change.status();
   const v1::FamilyCase& family_case = change->family_case;
   // Never fingerprint an identity code (a small, searchable space).
@@ -117,7 +120,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::OpenCase(const std::string& idempote
 
 absl::StatusOr<v1::FamilyCase> FamilyStore::AddMember(const std::string& idempotency_key,
                                                       const v1::AddMemberRequest& request) {
-  auto added = ValidateAddMember(request, Context("", ""));
+  auto added = ValidateAddMember(request, Context());
   if (!added.ok()) return added.status();
   auto loaded = Load(request.case_id());
   if (!loaded.ok()) return loaded.status();
@@ -159,7 +162,8 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::EndService(const std::string& idempo
 
 absl::StatusOr<v1::FamilyCase> FamilyStore::RecordEpds(const std::string& idempotency_key,
                                                        const v1::RecordEpdsRequest& request) {
-  FamilyContext ctx = Context("", "");
+  FamilyContext ctx = Context();
+  ctx.new_id = ids::NewUuid();  // the screening's id
   if (auto st = ValidateRecordEpds(request, ctx.today); !st.ok()) return st;
   auto loaded = Load(request.case_id(), {BornField(request.member_id())});
   if (!loaded.ok()) return loaded.status();
@@ -174,7 +178,7 @@ absl::StatusOr<v1::FamilyCase> FamilyStore::CloseCase(const std::string& idempot
   auto loaded = Load(request.case_id());
   if (!loaded.ok()) return loaded.status();
   return Commit("CloseCase", idempotency_key, ids::RequestFingerprint(request), loaded->version,
-                DecideCloseCase(loaded->record, request, Context("", "")));
+                DecideCloseCase(loaded->record, request, Context()));
 }
 
 absl::StatusOr<v1::FamilyCase> FamilyStore::GetCase(const std::string& case_id) {

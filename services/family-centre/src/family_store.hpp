@@ -58,8 +58,9 @@ class FamilyStore {
   absl::StatusOr<v1::ListOpenCasesResponse> ListOpenCases(const v1::ListOpenCasesRequest& request);
 
  private:
-  // The moment of a command: today, now, a fresh id with the unit's shard key.
-  FamilyContext Context(std::string_view id_prefix, const std::string& unit_shard_key) const;
+  // The moment of a command (today, now) and the service's settings; a
+  // command that creates something sets ctx.new_id.
+  FamilyContext Context() const;
   absl::StatusOr<redis::Versioned<v1::FamilyCase>> Load(const std::string& case_id,
                                                         const std::vector<std::string>& extra_fields = {});
   // Commits `change` over the loaded `version` if the case is still open.

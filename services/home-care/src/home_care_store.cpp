@@ -30,7 +30,6 @@ HomeCareStore::HomeCareStore(redis::Pool& pool, const redis::Keyspace& keyspace,
 HomeCareContext HomeCareStore::Context() const {
   HomeCareContext ctx;
   ctx.today = settings_.today();
-  ctx.new_id = ids::NewUuid();
   ctx.units = &settings_.units;
   ctx.accept_temporary_codes = settings_.accept_temporary_codes;
   ctx.pseudonymizer = &pseudonymizer_;
@@ -107,6 +106,7 @@ absl::StatusOr<v1::RegisterClientResponse> HomeCareStore::RegisterClient(const s
 absl::StatusOr<v1::RecordAssessmentResponse> HomeCareStore::RecordAssessment(
     const std::string& idempotency_key, const v1::RecordAssessmentRequest& request) {
   HomeCareContext ctx = Context();
+  ctx.new_id = ids::NewUuid();  // the assessment's id
   auto scored = ScoreRecordAssessment(request, ctx.today);
   if (!scored.ok()) return scored.status();
   const std::string& p = request.client_id();
@@ -188,6 +188,7 @@ absl::StatusOr<v1::Client> HomeCareStore::SetCarePlan(const std::string& idempot
 absl::StatusOr<v1::RecordVisitResponse> HomeCareStore::RecordVisit(const std::string& idempotency_key,
                                                                    const v1::RecordVisitRequest& request) {
   HomeCareContext ctx = Context();
+  ctx.new_id = ids::NewUuid();  // the visit's id
   if (auto st = ValidateRecordVisit(request, ctx.today); !st.ok()) return st;
   const std::string& p = request.client_id();
   auto loaded = Load(p, /*with_referrals=*/false);

@@ -75,7 +75,8 @@ class HomeCareStore {
     ClientState state;
     std::string version;  // "" for a client whose record was never guarded
   };
-  // The moment of a command: today, a fresh id, the settings decisions read.
+  // The moment of a command (today) and the settings decisions read; a
+  // command that creates something sets ctx.new_id.
   HomeCareContext Context() const;
   // The client, its version and birth date; its referral outcomes only when
   // asked for (a write needs the profile alone).

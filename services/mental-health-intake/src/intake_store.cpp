@@ -30,7 +30,6 @@ IntakeContext IntakeStore::Context() const {
   IntakeContext ctx;
   ctx.today = settings_.today();
   ctx.now = ids::NowTimestamp();
-  ctx.new_id_tail = ids::RandomHex(8);
   ctx.units = &settings_.units;
   ctx.accept_temporary_codes = settings_.accept_temporary_codes;
   ctx.pseudonymizer = &pseudonymizer_;
@@ -57,7 +56,9 @@ absl::StatusOr<v1::Intake> IntakeStore::Commit(std::string_view scope, const std
 
 absl::StatusOr<v1::Intake> IntakeStore::StartIntake(const std::string& idempotency_key,
                                                     const v1::StartIntakeRequest& request) {
-  auto started = DecideStartIntake(request, Context());
+  IntakeContext ctx = Context();
+  ctx.new_id_tail = ids::RandomHex(8);
+  auto started = DecideStartIntake(request, ctx);
   if (!started.ok()) return started.status();
   const v1::Intake& intake = started->change.intake;
   // Never fingerprint the code itself (a small space, searchable).
