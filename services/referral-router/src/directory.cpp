@@ -3,6 +3,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <map>
+#include <set>
+
+#include "service_types.hpp"
 
 #include "yhteys/calendar/date_text.hpp"
 #include "yhteys/server/service_names.hpp"
@@ -53,20 +56,43 @@ absl::StatusOr<Capacity> CapacityOf(const YAML::Node& node, const std::string& f
   return Bad(field + ".band", "'" + *band + "' is not one of under_1_month, 1_to_3_months, over_3_months");
 }
 
-absl::StatusOr<DirectoryUnit> UnitOf(const YAML::Node& node, const std::string& field) {
+// A misspelt key ("langauges") would silently drop what it meant to say.
+absl::Status OnlyKeys(const YAML::Node& node, const std::set<std::string>& allowed, const std::string& field) {
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    if (allowed.count(key) == 0) return Bad(field.empty() ? key : field + "." + key, "unknown key");
+  }
+  return absl::OkStatus();
+}
+
+// Where a unit sits in the file, and what it inherits from its service.
+struct ServiceContext {
+  std::string county;
+  std::string organisation;
+  std::string service;
+  std::string service_type;
+  common::v1::ServiceName reached_through = common::v1::SERVICE_NAME_UNSPECIFIED;
+};
+
+absl::StatusOr<DirectoryUnit> UnitOf(const YAML::Node& node, const std::string& field, const ServiceContext& in) {
   if (!node.IsMap()) return Bad(field, "not a unit");
+  if (auto st = OnlyKeys(node, {"id", "name", "municipalities", "languages", "age", "status", "capacity"}, field);
+      !st.ok()) {
+    return st;
+  }
   DirectoryUnit unit;
+  unit.county = in.county;
+  unit.organisation = in.organisation;
+  unit.service = in.service;
+  unit.service_type = in.service_type;
+  unit.reached_through = in.reached_through;
   auto id = Text(node["id"], field + ".id");
   if (!id.ok()) return id.status();
   if (auto st = validate::Identifier(field + ".id", *id); !st.ok()) return st;
   unit.id = *id;
-  auto organisation = Text(node["organisation"], field + ".organisation");
-  if (!organisation.ok()) return organisation.status();
-  unit.organisation = *organisation;
-  auto service_type = Text(node["service_type"], field + ".service_type");
-  if (!service_type.ok()) return service_type.status();
-  if (auto st = validate::Identifier(field + ".service_type", *service_type); !st.ok()) return st;
-  unit.service_type = *service_type;
+  auto name = Text(node["name"], field + ".name");
+  if (!name.ok()) return name.status();
+  unit.name = *name;
 
   const YAML::Node& area = node["municipalities"];
   if (!area || !area.IsSequence() || area.size() == 0) return Bad(field + ".municipalities", "at least one code");
@@ -91,6 +117,7 @@ absl::StatusOr<DirectoryUnit> UnitOf(const YAML::Node& node, const std::string& 
   }
   if (const YAML::Node& age = node["age"]; age) {
     if (!age.IsMap()) return Bad(field + ".age", "{min, max}");
+    if (auto st = OnlyKeys(age, {"min", "max"}, field + ".age"); !st.ok()) return st;
     try {
       if (age["min"]) unit.min_age = age["min"].as<int>();
       if (age["max"]) unit.max_age = age["max"].as<int>();
@@ -103,30 +130,104 @@ absl::StatusOr<DirectoryUnit> UnitOf(const YAML::Node& node, const std::string& 
   }
   auto status = Text(node["status"], field + ".status");
   if (!status.ok()) return status.status();
-  if (*status == "active") {
-    unit.status = UnitStatus::kActive;
-  } else if (*status == "temporarily_closed") {
-    unit.status = UnitStatus::kTemporarilyClosed;
-  } else if (*status == "inactive") {
-    unit.status = UnitStatus::kInactive;
-  } else {
+  auto parsed_status = ParseUnitStatus(*status);
+  if (!parsed_status) {
     return Bad(field + ".status", "'" + *status + "' is not one of active, temporarily_closed, inactive");
   }
+  unit.status = *parsed_status;
   auto capacity = CapacityOf(node["capacity"], field + ".capacity", &unit.capacity_updated_on);
   if (!capacity.ok()) return capacity.status();
   unit.capacity = *capacity;
-  auto reached = Text(node["reached_through"], field + ".reached_through");
-  if (!reached.ok()) return reached.status();
-  unit.reached_through = *reached == "external" ? common::v1::SERVICE_NAME_EXTERNAL : server::ServiceFromName(*reached);
-  if (unit.reached_through == common::v1::SERVICE_NAME_UNSPECIFIED ||
-      unit.reached_through == common::v1::SERVICE_NAME_REFERRAL_ROUTER ||
-      unit.reached_through == common::v1::SERVICE_NAME_AUDIT_INDEX) {
-    return Bad(field + ".reached_through", "a Yhteys service that takes offers, or external");
-  }
   return unit;
 }
 
+absl::Status ServiceOf(const YAML::Node& node, const std::string& field, ServiceContext in,
+                       std::vector<DirectoryUnit>* out) {
+  if (!node.IsMap()) return Bad(field, "not a service");
+  if (auto st = OnlyKeys(node, {"id", "name", "service_type", "reached_through", "units"}, field); !st.ok()) return st;
+  auto id = Text(node["id"], field + ".id");
+  if (!id.ok()) return id.status();
+  if (auto st = validate::Identifier(field + ".id", *id); !st.ok()) return st;
+  in.service = *id;
+  if (auto name = Text(node["name"], field + ".name"); !name.ok()) return name.status();
+  auto service_type = Text(node["service_type"], field + ".service_type");
+  if (!service_type.ok()) return service_type.status();
+  if (FindServiceType(*service_type) == nullptr) {
+    return Bad(field + ".service_type", "'" + *service_type + "' is not one of " + ServiceTypeIds());
+  }
+  in.service_type = *service_type;
+  auto reached = Text(node["reached_through"], field + ".reached_through");
+  if (!reached.ok()) return reached.status();
+  in.reached_through = *reached == "external" ? common::v1::SERVICE_NAME_EXTERNAL : server::ServiceFromName(*reached);
+  if (in.reached_through == common::v1::SERVICE_NAME_UNSPECIFIED ||
+      in.reached_through == common::v1::SERVICE_NAME_REFERRAL_ROUTER ||
+      in.reached_through == common::v1::SERVICE_NAME_AUDIT_INDEX) {
+    return Bad(field + ".reached_through", "a Yhteys service that takes offers, or external");
+  }
+  const YAML::Node& units = node["units"];
+  if (!units || !units.IsSequence() || units.size() == 0) return Bad(field + ".units", "at least one unit");
+  for (size_t i = 0; i < units.size(); ++i) {
+    auto unit = UnitOf(units[i], field + ".units[" + std::to_string(i) + "]", in);
+    if (!unit.ok()) return unit.status();
+    out->push_back(std::move(*unit));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OrganisationOf(const YAML::Node& node, const std::string& field, ServiceContext in,
+                            std::vector<DirectoryUnit>* out) {
+  if (!node.IsMap()) return Bad(field, "not an organisation");
+  if (auto st = OnlyKeys(node, {"id", "name", "services"}, field); !st.ok()) return st;
+  auto id = Text(node["id"], field + ".id");
+  if (!id.ok()) return id.status();
+  if (auto st = validate::Identifier(field + ".id", *id); !st.ok()) return st;
+  in.organisation = *id;
+  if (auto name = Text(node["name"], field + ".name"); !name.ok()) return name.status();
+  const YAML::Node& services = node["services"];
+  if (!services || !services.IsSequence() || services.size() == 0) {
+    return Bad(field + ".services", "at least one service");
+  }
+  for (size_t i = 0; i < services.size(); ++i) {
+    if (auto st = ServiceOf(services[i], field + ".services[" + std::to_string(i) + "]", in, out); !st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+std::optional<UnitStatus> ParseUnitStatus(const std::string& text) {
+  if (text == "active") return UnitStatus::kActive;
+  if (text == "temporarily_closed") return UnitStatus::kTemporarilyClosed;
+  if (text == "inactive") return UnitStatus::kInactive;
+  return std::nullopt;
+}
+
+const char* UnitStatusName(UnitStatus status) {
+  switch (status) {
+    case UnitStatus::kActive: return "active";
+    case UnitStatus::kTemporarilyClosed: return "temporarily_closed";
+    case UnitStatus::kInactive: return "inactive";
+  }
+  return "unknown";
+}
+
+const char* CapacityName(Capacity capacity) {
+  switch (capacity) {
+    case Capacity::kAvailable: return "available";
+    case Capacity::kWaitlistUnderOneMonth: return "waitlist_under_1_month";
+    case Capacity::kWaitlistOneToThreeMonths: return "waitlist_1_to_3_months";
+    case Capacity::kWaitlistOverThreeMonths: return "waitlist_over_3_months";
+    case Capacity::kNone: return "none";
+  }
+  return "unknown";
+}
+
+const DirectoryUnit* Directory::Find(const std::string& unit_id) const {
+  for (const DirectoryUnit& unit : units) {
+    if (unit.id == unit_id) return &unit;
+  }
+  return nullptr;
+}
 
 absl::StatusOr<Directory> ParseDirectory(const std::string& yaml_text) {
   YAML::Node root;
@@ -135,22 +236,48 @@ absl::StatusOr<Directory> ParseDirectory(const std::string& yaml_text) {
   } catch (const YAML::Exception& e) {
     return absl::InvalidArgumentError(std::string("directory: not YAML: ") + e.what());
   }
-  if (!root.IsMap()) return Bad("directory", "a map with county and units");
+  if (!root.IsMap()) return Bad("directory", "a map with county, name and organisations");
+  if (auto st = OnlyKeys(root, {"county", "name", "organisations"}, ""); !st.ok()) return st;
   Directory directory;
   auto county = Text(root["county"], "county");
   if (!county.ok()) return county.status();
+  if (auto st = validate::Identifier("county", *county); !st.ok()) return st;
   directory.county = *county;
-  const YAML::Node& units = root["units"];
-  if (!units || !units.IsSequence() || units.size() == 0) return Bad("units", "at least one unit");
+  auto name = Text(root["name"], "name");
+  if (!name.ok()) return name.status();
+  directory.name = *name;
+  const YAML::Node& organisations = root["organisations"];
+  if (!organisations || !organisations.IsSequence() || organisations.size() == 0) {
+    return Bad("organisations", "at least one organisation");
+  }
+  ServiceContext in;
+  in.county = directory.county;
+  for (size_t i = 0; i < organisations.size(); ++i) {
+    if (auto st = OrganisationOf(organisations[i], "organisations[" + std::to_string(i) + "]", in, &directory.units);
+        !st.ok()) {
+      return st;
+    }
+  }
   std::set<std::string> ids;
-  for (size_t i = 0; i < units.size(); ++i) {
-    const std::string field = "units[" + std::to_string(i) + "]";
-    auto unit = UnitOf(units[i], field);
-    if (!unit.ok()) return unit.status();
-    if (!ids.insert(unit->id).second) return Bad(field + ".id", "'" + unit->id + "' twice");
-    directory.units.push_back(std::move(*unit));
+  for (const DirectoryUnit& unit : directory.units) {
+    if (!ids.insert(unit.id).second) return Bad("unit " + unit.id, "the id is used twice");
   }
   return directory;
+}
+
+absl::StatusOr<Directory> MergeDirectories(const std::vector<Directory>& counties) {
+  Directory merged;
+  std::map<std::string, std::string> seen;  // unit id -> county
+  for (const Directory& county : counties) {
+    for (const DirectoryUnit& unit : county.units) {
+      auto [it, inserted] = seen.emplace(unit.id, county.county);
+      if (!inserted) {
+        return Bad("unit " + unit.id, "in both " + it->second + " and " + county.county);
+      }
+      merged.units.push_back(unit);
+    }
+  }
+  return merged;
 }
 
 }  // namespace yhteys::router
