@@ -319,6 +319,14 @@ std::vector<AccessRule> BuildTable() {
                  {"request.offer.client_pseudonym"},
                  "request.offer.referral_id",
                  "referral"});
+    // The router withdraws an offer left unanswered, or of a cancelled referral.
+    t.push_back({inbox.service,
+                 "/yhteys.referral.v1.ReferralInbox/WithdrawReferral",
+                 {kRouter},
+                 kUpdate,
+                 {"response.offer.client_pseudonym"},
+                 "request.referral_id",
+                 "referral"});
     // The unit that takes the client in is the caller's own.
     t.push_back({inbox.service,
                  "/yhteys.referral.v1.ReferralInbox/AcceptReferral",
@@ -329,7 +337,8 @@ std::vector<AccessRule> BuildTable() {
                  "referral",
                  {"request.unit_id"}});
     for (std::string_view method :
-         {"/yhteys.referral.v1.ReferralInbox/DeclineReferral", "/yhteys.referral.v1.ReferralInbox/CompleteReferral"}) {
+         {"/yhteys.referral.v1.ReferralInbox/DeclineReferral", "/yhteys.referral.v1.ReferralInbox/StartReferral",
+          "/yhteys.referral.v1.ReferralInbox/CompleteReferral"}) {
       // Once a unit has taken the client in, the entry is that unit's.
       t.push_back({inbox.service,
                    method,

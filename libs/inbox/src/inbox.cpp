@@ -3,7 +3,8 @@
 namespace yhteys::inbox {
 
 Inbox::Inbox(server::Runtime& rt, common::v1::ServiceName service_name, std::string topic)
-    : store(rt.redis(), rt.keyspace(), {service_name, std::move(topic), rt.event_source(), rt.idempotency_ttl()}),
+    : store(rt.redis(), rt.keyspace(),
+            {service_name, std::move(topic), rt.event_source(), rt.idempotency_ttl(), rt.store_settings().today}),
       service(store, rt.rpc_env(), &rt.relay()) {}
 
 server::AuditLog::RecordUnitLookup Inbox::EntryOwner() {

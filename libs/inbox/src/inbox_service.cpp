@@ -52,15 +52,37 @@ grpc::ServerUnaryReactor* InboxService::DeclineReferral(grpc::CallbackServerCont
   });
 }
 
+grpc::ServerUnaryReactor* InboxService::StartReferral(grpc::CallbackServerContext* ctx,
+                                                      const referral::v1::StartReferralRequest* req,
+                                                      referral::v1::InboxEntry* resp) {
+  return server::RunUnary(ctx, env_, "ReferralInbox/StartReferral", req, resp, [=, this] {
+    auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
+    if (!key.ok()) return key.status();
+    auto st = Assign(store_.Start(*key, ids::RequestFingerprint(*req), req->referral_id()), resp);
+    if (st.ok() && relay_) relay_->Notify();
+    return st;
+  });
+}
+
 grpc::ServerUnaryReactor* InboxService::CompleteReferral(grpc::CallbackServerContext* ctx,
                                                          const referral::v1::CompleteReferralRequest* req,
                                                          referral::v1::InboxEntry* resp) {
   return server::RunUnary(ctx, env_, "ReferralInbox/CompleteReferral", req, resp, [=, this] {
     auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
     if (!key.ok()) return key.status();
-    auto st = Assign(store_.Complete(*key, ids::RequestFingerprint(*req), req->referral_id()), resp);
+    auto st = Assign(store_.Complete(*key, ids::RequestFingerprint(*req), req->referral_id(), req->outcome()), resp);
     if (st.ok() && relay_) relay_->Notify();
     return st;
+  });
+}
+
+grpc::ServerUnaryReactor* InboxService::WithdrawReferral(grpc::CallbackServerContext* ctx,
+                                                         const referral::v1::WithdrawReferralRequest* req,
+                                                         referral::v1::InboxEntry* resp) {
+  // Idempotent by state (an entry no longer offered is returned as it is);
+  // publishes nothing, so the relay is not woken.
+  return server::RunUnary(ctx, env_, "ReferralInbox/WithdrawReferral", req, resp, [=, this] {
+    return Assign(store_.Withdraw(req->referral_id(), req->unit_id(), req->reason()), resp);
   });
 }
 

@@ -3,8 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
+#include "yhteys/calendar/clock.hpp"
+#include "yhteys/calendar/date_text.hpp"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"
 #include "yhteys/redis/atomic_step.hpp"
@@ -20,6 +25,23 @@ using referral::v1::InboxState;
 
 std::string EntryKey(const std::string& referral_id) { return "inbox:" + referral_id; }
 constexpr char kOpenKey[] = "inbox:open";
+
+// An offer's idempotency key: per referral and unit ("/" is in no
+// identifier); an offer naming no unit keeps the referral's own key.
+std::string OfferIdempotencyKey(const referral::v1::ReferralOffer& offer) {
+  if (offer.unit_id().empty()) return offer.referral_id();
+  return offer.referral_id() + "/" + offer.unit_id();
+}
+
+// "ACCEPTED" for INBOX_STATE_ACCEPTED.
+std::string ShortName(InboxState state) {
+  std::string name = referral::v1::InboxState_Name(state);
+  constexpr std::string_view kPrefix = "INBOX_STATE_";
+  if (name.rfind(kPrefix, 0) == 0) name.erase(0, kPrefix.size());
+  return name.empty() ? std::to_string(static_cast<int>(state)) : name;
+}
+
+std::string UnitText(const std::string& unit_id) { return unit_id.empty() ? "this service" : "unit " + unit_id; }
 
 // The offer's earliest due date of any clock as days since 2000-01-01 (the
 // latest day the ordered score can hold when there is none, or it is
@@ -91,58 +113,127 @@ absl::Status ValidateOffer(const referral::v1::ReferralOffer& offer) {
     if (auto st = validate::MunicipalityCode("offer.municipality_code", offer.municipality_code()); !st.ok()) return st;
   }
   if (auto st = validate::Text("offer.consent_basis", offer.consent_basis(), 200, false); !st.ok()) return st;
+  if (!offer.unit_id().empty()) {
+    if (auto st = validate::Identifier("offer.unit_id", offer.unit_id()); !st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateOutcome(const referral::v1::Outcome& outcome, std::chrono::year_month_day today) {
+  switch (outcome.result()) {
+    case referral::v1::OUTCOME_RESULT_SERVICE_GIVEN:
+      if (outcome.reason() != referral::v1::COULD_NOT_HELP_REASON_UNSPECIFIED) {
+        return absl::InvalidArgumentError("outcome.reason: only with COULD_NOT_HELP");
+      }
+      break;
+    case referral::v1::OUTCOME_RESULT_COULD_NOT_HELP:
+      if (outcome.reason() == referral::v1::COULD_NOT_HELP_REASON_UNSPECIFIED) {
+        return absl::InvalidArgumentError("outcome.reason: required with COULD_NOT_HELP");
+      }
+      if (!referral::v1::CouldNotHelpReason_IsValid(outcome.reason())) {
+        return absl::InvalidArgumentError("outcome.reason: unknown value");
+      }
+      break;
+    case referral::v1::OUTCOME_RESULT_UNSPECIFIED:
+      return absl::InvalidArgumentError("outcome.result: required (SERVICE_GIVEN, or COULD_NOT_HELP with a reason)");
+    default: return absl::InvalidArgumentError("outcome.result: unknown value");
+  }
+  if (!outcome.completed_on().empty()) {
+    auto date = calendar::ParsePastDate("outcome.completed_on", outcome.completed_on(), today);
+    if (!date.ok()) return date.status();
+  }
   return absl::OkStatus();
 }
 
 InboxStore::InboxStore(redis::Pool& pool, const redis::Keyspace& keyspace, InboxSettings settings)
-    : pool_(pool), keyspace_(keyspace), settings_(std::move(settings)) {}
+    : pool_(pool), keyspace_(keyspace), settings_(std::move(settings)) {
+  if (!settings_.today) settings_.today = &calendar::TodayInFinland;
+}
+
+absl::StatusOr<InboxStore::Stored> InboxStore::Read(const std::string& referral_id, const std::string& field) {
+  int shard = keyspace_.ShardFor(referral_id);
+  auto reply = pool_.Command({"HMGET", keyspace_.Key(shard, EntryKey(referral_id)), "entry", "version"});
+  if (!reply.ok()) return reply.status();
+  auto fields = redis::DecodeOptionalStrings(reply->get(), 2, "inbox entry");
+  if (!fields.ok()) return fields.status();
+  if (!(*fields)[0].has_value()) return absl::NotFoundError(field + ": no such referral in this inbox");
+  auto entry = redis::ParseStored<InboxEntry>(*(*fields)[0], "inbox entry");
+  if (!entry.ok()) return entry.status();
+  return Stored{std::move(*entry), (*fields)[1].value_or("")};
+}
 
 absl::StatusOr<InboxEntry> InboxStore::Get(const std::string& referral_id) {
   if (auto st = validate::Identifier("referral_id", referral_id); !st.ok()) return st;
-  int shard = keyspace_.ShardFor(referral_id);
-  auto reply = pool_.Command({"HGET", keyspace_.Key(shard, EntryKey(referral_id)), "entry"});
-  if (!reply.ok()) return reply.status();
-  auto bytes = redis::DecodeOptionalString(reply->get(), "inbox entry");
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return absl::NotFoundError("referral_id: no such referral in this inbox");
-  return redis::ParseStored<InboxEntry>(**bytes, "inbox entry");
+  auto stored = Read(referral_id, "referral_id");
+  if (!stored.ok()) return stored.status();
+  return std::move(stored->entry);
 }
 
 absl::StatusOr<InboxEntry> InboxStore::Offer(const referral::v1::ReferralOffer& offer) {
   if (auto st = ValidateOffer(offer); !st.ok()) return st;
-  int shard = keyspace_.ShardFor(offer.referral_id());
+  const std::string& id = offer.referral_id();
+  auto current = Read(id, "offer.referral_id");
+  if (!current.ok() && current.status().code() != absl::StatusCode::kNotFound) return current.status();
+
+  // What the entry must still be when the step runs: absent, or (for an
+  // offer to another unit) DECLINED or WITHDRAWN, at the version read.
+  std::vector<std::string> allowed = {""};
+  std::string version;
+  absl::Status refused = absl::FailedPreconditionError("offer.referral_id: already in this inbox");
+  if (current.ok()) {
+    const InboxEntry& existing = current->entry;
+    if (existing.offer().unit_id() == offer.unit_id()) {
+      // The same unit: a repeat of its offer (answered or not) changes
+      // nothing, whether or not the idempotency record is still kept.
+      if (existing.offer().SerializeAsString() == offer.SerializeAsString()) return existing;
+      return absl::FailedPreconditionError("offer.referral_id: already offered to " + UnitText(offer.unit_id()) +
+                                           " with a different offer");
+    }
+    allowed = {referral::v1::InboxState_Name(referral::v1::INBOX_STATE_DECLINED),
+               referral::v1::InboxState_Name(referral::v1::INBOX_STATE_WITHDRAWN)};
+    version = current->version;
+    // A late retry of an earlier offer to a unit the entry has moved on
+    // from still replays: the step checks its idempotency record first.
+    refused = absl::FailedPreconditionError("offer.referral_id: already in this inbox, " + ShortName(existing.state()) +
+                                            " for " + UnitText(existing.offer().unit_id()) +
+                                            "; it can be offered to another unit once DECLINED or WITHDRAWN");
+  }
+
   InboxEntry entry;
   *entry.mutable_offer() = offer;
   entry.set_state(referral::v1::INBOX_STATE_OFFERED);
   auto now = ids::NowTimestamp();
   *entry.mutable_offered_at() = now;
   *entry.mutable_updated_at() = now;
-  std::string serialized = entry.SerializeAsString();
-  redis::AtomicStep step(keyspace_, shard);
-  step.IdempotencyKey("Offer", offer.referral_id(), ids::Sha256Hex(offer.SerializeAsString()))
+  const std::string key = EntryKey(id);
+  redis::AtomicStep step(keyspace_, keyspace_.ShardFor(id));
+  step.IdempotencyKey("Offer", OfferIdempotencyKey(offer), ids::Sha256Hex(offer.SerializeAsString()))
       .RecordTtl(settings_.idempotency_ttl)
-      .RequireAbsent(EntryKey(offer.referral_id()),
-                     absl::FailedPreconditionError("offer.referral_id: already in this inbox"))
-      .HSet(EntryKey(offer.referral_id()), "entry", serialized)
-      .HSet(EntryKey(offer.referral_id()), "state", referral::v1::InboxState_Name(entry.state()))
-      .ZAddInOrder(kOpenKey, offer.referral_id(), DueScore(offer));
+      .RequireFieldIn(key, "state", allowed, refused)
+      .CompareAndBumpVersion(key, version, "offer.referral_id")
+      .HSet(key, "entry", entry.SerializeAsString())
+      .HSet(key, "state", referral::v1::InboxState_Name(entry.state()))
+      .ZAddInOrder(kOpenKey, id, DueScore(offer));
   auto outcome = step.Execute(pool_);
   if (!outcome.ok()) return outcome.status();
-  if (outcome->replayed) return Get(offer.referral_id());
+  if (outcome->replayed) return Get(id);
   return entry;
 }
 
-absl::StatusOr<InboxEntry> InboxStore::Decide(const std::string& idempotency_key, const std::string& fingerprint,
-                                              const std::string& referral_id, InboxState from, InboxState to,
-                                              referral::v1::DeclineReason reason, const std::string& unit_id) {
+absl::StatusOr<InboxEntry> InboxStore::Decide(const std::string& verb, const std::string& idempotency_key,
+                                              const std::string& fingerprint, const std::string& referral_id,
+                                              const std::vector<InboxState>& from, InboxState to,
+                                              referral::v1::DeclineReason reason, const std::string& unit_id,
+                                              const referral::v1::Outcome* outcome) {
   if (auto st = validate::Identifier("referral_id", referral_id); !st.ok()) return st;
-  auto current = Get(referral_id);
+  auto current = Read(referral_id, "referral_id");
   if (!current.ok()) return current.status();
   int shard = keyspace_.ShardFor(referral_id);
-  InboxEntry entry = *current;
+  InboxEntry entry = current->entry;
   entry.set_state(to);
   entry.set_decline_reason(reason);
   if (!unit_id.empty()) entry.set_handled_by_unit(unit_id);
+  if (outcome != nullptr) *entry.mutable_outcome() = *outcome;
   *entry.mutable_updated_at() = ids::NowTimestamp();
 
   referral::v1::ReferralOutcomeReported event;
@@ -151,24 +242,31 @@ absl::StatusOr<InboxEntry> InboxStore::Decide(const std::string& idempotency_key
   event.set_reporting_service(settings_.service);
   event.set_outcome(to);
   event.set_decline_reason(reason);
-  event.set_unit_id(entry.handled_by_unit());
+  // The router checks that the answer comes from the unit it offered to.
+  event.set_unit_id(entry.offer().unit_id().empty() ? entry.handled_by_unit() : entry.offer().unit_id());
   *event.mutable_reported_at() = entry.updated_at();
+  if (outcome != nullptr) *event.mutable_completion() = *outcome;
 
-  std::string verb = to == referral::v1::INBOX_STATE_ACCEPTED   ? "Accept"
-                     : to == referral::v1::INBOX_STATE_DECLINED ? "Decline"
-                                                                : "Complete";
-  std::string from_name = referral::v1::InboxState_Name(from);
+  std::vector<std::string> from_names;
+  std::string from_text;
+  for (InboxState state : from) {
+    from_names.push_back(referral::v1::InboxState_Name(state));
+    from_text += (from_text.empty() ? "" : " or ") + ShortName(state);
+  }
+  const std::string key = EntryKey(referral_id);
   redis::AtomicStep step(keyspace_, shard);
   step.IdempotencyKey(verb, idempotency_key, fingerprint)
       .RecordTtl(settings_.idempotency_ttl)
       .Response(entry.SerializeAsString())
-      .RequireFieldIn(EntryKey(referral_id), "state", {from_name},
-                      absl::FailedPreconditionError(
-                          "referral_id: the referral is not " + from_name.substr(std::string("INBOX_STATE_").size()) +
-                          " (current state: " + referral::v1::InboxState_Name(current->state()).substr(12) + ")"))
-      .HSet(EntryKey(referral_id), "entry", entry.SerializeAsString())
-      .HSet(EntryKey(referral_id), "state", referral::v1::InboxState_Name(to));
-  if (to != referral::v1::INBOX_STATE_ACCEPTED) step.ZRem(kOpenKey, referral_id);
+      .RequireFieldIn(key, "state", from_names,
+                      absl::FailedPreconditionError("referral_id: the referral is not " + from_text +
+                                                    " (current state: " + ShortName(current->entry.state()) + ")"))
+      .CompareAndBumpVersion(key, current->version, "referral_id")
+      .HSet(key, "entry", entry.SerializeAsString())
+      .HSet(key, "state", referral::v1::InboxState_Name(to));
+  if (to == referral::v1::INBOX_STATE_DECLINED || to == referral::v1::INBOX_STATE_COMPLETED) {
+    step.ZRem(kOpenKey, referral_id);
+  }
   step.Publish(redis::EventFor(event, settings_.source, settings_.topic, event.client_pseudonym()));
   return step.ExecuteFor<InboxEntry>(pool_);
 }
@@ -178,21 +276,71 @@ absl::StatusOr<InboxEntry> InboxStore::Accept(const std::string& idempotency_key
   if (!unit_id.empty()) {
     if (auto st = validate::Identifier("unit_id", unit_id); !st.ok()) return st;
   }
-  return Decide(idempotency_key, fingerprint, referral_id, referral::v1::INBOX_STATE_OFFERED,
-                referral::v1::INBOX_STATE_ACCEPTED, referral::v1::DECLINE_REASON_UNSPECIFIED, unit_id);
+  return Decide("Accept", idempotency_key, fingerprint, referral_id, {referral::v1::INBOX_STATE_OFFERED},
+                referral::v1::INBOX_STATE_ACCEPTED, referral::v1::DECLINE_REASON_UNSPECIFIED, unit_id, nullptr);
 }
 
 absl::StatusOr<InboxEntry> InboxStore::Decline(const std::string& idempotency_key, const std::string& fingerprint,
                                                const std::string& referral_id, referral::v1::DeclineReason reason) {
   if (auto st = validate::EnumSet("reason", reason, &referral::v1::DeclineReason_IsValid); !st.ok()) return st;
-  return Decide(idempotency_key, fingerprint, referral_id, referral::v1::INBOX_STATE_OFFERED,
-                referral::v1::INBOX_STATE_DECLINED, reason, "");
+  return Decide("Decline", idempotency_key, fingerprint, referral_id, {referral::v1::INBOX_STATE_OFFERED},
+                referral::v1::INBOX_STATE_DECLINED, reason, "", nullptr);
+}
+
+absl::StatusOr<InboxEntry> InboxStore::Start(const std::string& idempotency_key, const std::string& fingerprint,
+                                             const std::string& referral_id) {
+  return Decide("Start", idempotency_key, fingerprint, referral_id, {referral::v1::INBOX_STATE_ACCEPTED},
+                referral::v1::INBOX_STATE_IN_PROGRESS, referral::v1::DECLINE_REASON_UNSPECIFIED, "", nullptr);
 }
 
 absl::StatusOr<InboxEntry> InboxStore::Complete(const std::string& idempotency_key, const std::string& fingerprint,
-                                                const std::string& referral_id) {
-  return Decide(idempotency_key, fingerprint, referral_id, referral::v1::INBOX_STATE_ACCEPTED,
-                referral::v1::INBOX_STATE_COMPLETED, referral::v1::DECLINE_REASON_UNSPECIFIED, "");
+                                                const std::string& referral_id, const referral::v1::Outcome& outcome) {
+  if (auto st = ValidateOutcome(outcome, settings_.today()); !st.ok()) return st;
+  return Decide("Complete", idempotency_key, fingerprint, referral_id,
+                {referral::v1::INBOX_STATE_ACCEPTED, referral::v1::INBOX_STATE_IN_PROGRESS},
+                referral::v1::INBOX_STATE_COMPLETED, referral::v1::DECLINE_REASON_UNSPECIFIED, "", &outcome);
+}
+
+absl::StatusOr<InboxEntry> InboxStore::Withdraw(const std::string& referral_id, const std::string& unit_id,
+                                                referral::v1::DeclineReason reason) {
+  if (auto st = validate::Identifier("referral_id", referral_id); !st.ok()) return st;
+  if (!unit_id.empty()) {
+    if (auto st = validate::Identifier("unit_id", unit_id); !st.ok()) return st;
+  }
+  if (reason != referral::v1::DECLINE_REASON_UNSPECIFIED && reason != referral::v1::DECLINE_REASON_OFFER_EXPIRED) {
+    return absl::InvalidArgumentError("reason: OFFER_EXPIRED, or unset for a cancellation");
+  }
+  // An entry that changes between the read and the step (a unit answered
+  // just then) is read again: the answer is what it is now.
+  for (int attempt = 0;; ++attempt) {
+    auto current = Read(referral_id, "referral_id");
+    if (!current.ok()) return current.status();
+    const InboxEntry& existing = current->entry;
+    if (existing.state() != referral::v1::INBOX_STATE_OFFERED ||
+        (!unit_id.empty() && unit_id != existing.offer().unit_id())) {
+      return existing;
+    }
+    InboxEntry entry = existing;
+    entry.set_state(referral::v1::INBOX_STATE_WITHDRAWN);
+    entry.set_decline_reason(reason);
+    *entry.mutable_updated_at() = ids::NowTimestamp();
+    const std::string key = EntryKey(referral_id);
+    redis::AtomicStep step(keyspace_, keyspace_.ShardFor(referral_id));
+    // One withdrawal per version of the entry: a concurrent twin replays it.
+    step.IdempotencyKey("Withdraw", referral_id + "/" + current->version, "withdraw")
+        .RecordTtl(settings_.idempotency_ttl)
+        .Response(entry.SerializeAsString())
+        .RequireFieldIn(key, "state", {referral::v1::InboxState_Name(referral::v1::INBOX_STATE_OFFERED)},
+                        absl::FailedPreconditionError("referral_id: answered while being withdrawn"))
+        .CompareAndBumpVersion(key, current->version, "referral_id")
+        .HSet(key, "entry", entry.SerializeAsString())
+        .HSet(key, "state", referral::v1::InboxState_Name(entry.state()))
+        .ZRem(kOpenKey, referral_id);
+    auto result = step.ExecuteFor<InboxEntry>(pool_);
+    if (result.ok() || attempt >= 2) return result;
+    auto code = result.status().code();
+    if (code != absl::StatusCode::kFailedPrecondition && code != absl::StatusCode::kAborted) return result;
+  }
 }
 
 absl::StatusOr<referral::v1::ListInboxResponse> InboxStore::List(int page_size, const std::string& page_token) {

@@ -24,8 +24,14 @@ class InboxService final : public referral::v1::ReferralInbox::CallbackService {
   grpc::ServerUnaryReactor* DeclineReferral(grpc::CallbackServerContext* ctx,
                                             const referral::v1::DeclineReferralRequest* req,
                                             referral::v1::InboxEntry* resp) override;
+  grpc::ServerUnaryReactor* StartReferral(grpc::CallbackServerContext* ctx,
+                                          const referral::v1::StartReferralRequest* req,
+                                          referral::v1::InboxEntry* resp) override;
   grpc::ServerUnaryReactor* CompleteReferral(grpc::CallbackServerContext* ctx,
                                              const referral::v1::CompleteReferralRequest* req,
+                                             referral::v1::InboxEntry* resp) override;
+  grpc::ServerUnaryReactor* WithdrawReferral(grpc::CallbackServerContext* ctx,
+                                             const referral::v1::WithdrawReferralRequest* req,
                                              referral::v1::InboxEntry* resp) override;
   grpc::ServerUnaryReactor* GetInboxEntry(grpc::CallbackServerContext* ctx,
                                           const referral::v1::GetInboxEntryRequest* req,
