@@ -674,6 +674,7 @@ TEST_F(AccessTest, ADataSharingDenialInForceWithholdsDetailsAndRefusesReads) {
       30s));
   ASSERT_EQ(latest.size(), 2u);
   std::string need_only_id;
+  std::string need_only_unit;
   for (const auto& [id, e] : latest) {
     EXPECT_EQ(e.sharing_status(), referral::v1::SHARING_STATUS_SHARING_DENIED);
     if (e.state() == referral::v1::REFERRAL_STATE_WITHHELD) {
@@ -681,6 +682,7 @@ TEST_F(AccessTest, ADataSharingDenialInForceWithholdsDetailsAndRefusesReads) {
       EXPECT_FALSE(e.details_withheld());
     } else {
       need_only_id = id;
+      need_only_unit = e.unit_id();  // the directory's unit the offer went to
       EXPECT_EQ(e.state(), referral::v1::REFERRAL_STATE_OFFERED);
       EXPECT_TRUE(e.details_withheld());
       EXPECT_EQ(e.need_code(), "social-care-service-need-assessment");
@@ -693,13 +695,14 @@ TEST_F(AccessTest, ADataSharingDenialInForceWithholdsDetailsAndRefusesReads) {
   ASSERT_FALSE(need_only_id.empty());
 
   // The external social-care unit answers; its answer shows it no more than it was told.
+  ASSERT_FALSE(need_only_unit.empty());
   auto external = router::v1::ReferralRouter::NewStub(
-      system_->ChannelAs("referral-router", "URI:spiffe://test.fi/role/external-unit/unit/sos-lahti-1"));
+      system_->ChannelAs("referral-router", "URI:spiffe://test.fi/role/external-unit/unit/" + need_only_unit));
   router::v1::RespondToExternalReferralRequest respond;
   respond.set_idempotency_key("s3-accept");
   respond.set_referral_id(need_only_id);
   respond.set_response(referral::v1::INBOX_STATE_ACCEPTED);
-  respond.set_unit_id("sos-lahti-1");
+  respond.set_unit_id(need_only_unit);
   router::v1::Referral answered;
   ASSERT_TRUE(external->RespondToExternalReferral(Ctx().get(), respond, &answered).ok());
   EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_ACCEPTED);

@@ -279,27 +279,39 @@ TEST_F(HomeCareTest, ChessAndMapleGoToExternalUnitsThatAnswerThroughTheRouter) {
   respond.set_idempotency_key("ext-accept");
   respond.set_referral_id(chess.offer().referral_id());
   respond.set_response(referral::v1::INBOX_STATE_ACCEPTED);
-  respond.set_unit_id("pc-lahti-nurses");
+  EXPECT_EQ(chess.offer().unit_id(), "ph-pcn-lahti");  // Lahti's primary-care nurses, available
+  respond.set_unit_id(chess.offer().unit_id());
   router::v1::Referral answered;
   ASSERT_TRUE(Router().RespondToExternalReferral(Ctx().get(), respond, &answered).ok());
   EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_ACCEPTED);
   ASSERT_TRUE(Router().RespondToExternalReferral(Ctx().get(), respond, &answered).ok());
   EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_ACCEPTED);
   respond.set_response(referral::v1::INBOX_STATE_COMPLETED);  // the accept's key with another answer
+  respond.mutable_outcome()->set_result(referral::v1::OUTCOME_RESULT_SERVICE_GIVEN);
   grpc::Status reused = Router().RespondToExternalReferral(Ctx().get(), respond, &answered);
   EXPECT_EQ(reused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(reused.error_message().rfind("idempotency_key", 0), 0u) << reused.error_message();
   respond.set_idempotency_key("ext-complete");
+  respond.clear_outcome();
+  grpc::Status incomplete = Router().RespondToExternalReferral(Ctx().get(), respond, &answered);
+  EXPECT_EQ(incomplete.error_code(), grpc::StatusCode::INVALID_ARGUMENT);  // COMPLETED says how it ended
+  EXPECT_EQ(incomplete.error_message().rfind("outcome.result", 0), 0u) << incomplete.error_message();
+  respond.mutable_outcome()->set_result(referral::v1::OUTCOME_RESULT_SERVICE_GIVEN);
+  respond.set_idempotency_key("ext-complete-2");
   ASSERT_TRUE(Router().RespondToExternalReferral(Ctx().get(), respond, &answered).ok());
+  EXPECT_EQ(answered.outcome().result(), referral::v1::OUTCOME_RESULT_SERVICE_GIVEN);
   EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_COMPLETED);
   respond.set_idempotency_key("ext-accept-late");
   respond.set_response(referral::v1::INBOX_STATE_ACCEPTED);
+  respond.clear_outcome();
   EXPECT_EQ(Router().RespondToExternalReferral(Ctx().get(), respond, &answered).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
 
   // Social care declines with a reason; a decline without one is refused.
   respond.set_idempotency_key("ext-decline-bad");
   respond.set_referral_id(maple.offer().referral_id());
+  respond.set_unit_id(maple.offer().unit_id());
+  ASSERT_GE(maple.candidates_size(), 2);  // the older people's social work, then adults' social work
   respond.set_response(referral::v1::INBOX_STATE_DECLINED);
   grpc::Status st = Router().RespondToExternalReferral(Ctx().get(), respond, &answered);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -307,9 +319,14 @@ TEST_F(HomeCareTest, ChessAndMapleGoToExternalUnitsThatAnswerThroughTheRouter) {
   respond.set_idempotency_key("ext-decline");
   respond.set_decline_reason(referral::v1::DECLINE_REASON_ALREADY_IN_CARE);
   ASSERT_TRUE(Router().RespondToExternalReferral(Ctx().get(), respond, &answered).ok());
+  // The request stays open: the next candidate is offered it.
   EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_DECLINED);
+  EXPECT_EQ(answered.offer().unit_id(), maple.candidates(1).unit_id());
+  ASSERT_EQ(answered.offers_size(), 1);
+  EXPECT_EQ(answered.offers(0).unit_id(), maple.candidates(0).unit_id());
+  EXPECT_EQ(answered.offers(0).decline_reason(), referral::v1::DECLINE_REASON_ALREADY_IN_CARE);
 
-  // Home care sees both outcomes (closed loop).
+  // Home care sees both outcomes (closed loop): one completed, one offered again.
   ASSERT_TRUE(WaitFor(
       [&] {
         hc::GetClientRequest get;
@@ -319,7 +336,7 @@ TEST_F(HomeCareTest, ChessAndMapleGoToExternalUnitsThatAnswerThroughTheRouter) {
         std::set<referral::v1::ReferralState> states;
         for (const auto& r : c.referrals()) states.insert(r.state());
         return states == std::set<referral::v1::ReferralState>{referral::v1::REFERRAL_STATE_COMPLETED,
-                                                               referral::v1::REFERRAL_STATE_DECLINED};
+                                                               referral::v1::REFERRAL_STATE_OFFERED};
       },
       30s));
 }
@@ -365,7 +382,7 @@ TEST_F(HomeCareTest, MapleUnder75GoesToSocialCareOnTheRegionsTargetClock) {
   respond.set_idempotency_key("young-accept");
   respond.set_referral_id(referral.offer().referral_id());
   respond.set_response(referral::v1::INBOX_STATE_ACCEPTED);
-  respond.set_unit_id("sc-lahti-intake");
+  respond.set_unit_id(referral.offer().unit_id());
   router::v1::Referral answered;
   ASSERT_TRUE(Router().RespondToExternalReferral(Ctx().get(), respond, &answered).ok());
   EXPECT_EQ(answered.state(), referral::v1::REFERRAL_STATE_ACCEPTED);

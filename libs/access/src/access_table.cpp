@@ -274,6 +274,15 @@ std::vector<AccessRule> BuildTable() {
        "request.referral_id",
        "referral",
        {"request.unit_id"}},
+      // The originating unit's staff (or a counsellor) cancel a referral they asked for.
+      {"referral-router",
+       "/yhteys.router.v1.ReferralRouter/CancelReferral",
+       {kNurse, kFamilyWorker, kClinician, kCounsellor},
+       kUpdate,
+       {"response.offer.client_pseudonym"},
+       "request.referral_id",
+       "referral",
+       {"request.unit_id"}},
       // The client's consent or data-sharing denial, recorded by whoever meets the client.
       {"referral-router",
        "/yhteys.router.v1.ReferralRouter/RecordClientSharing",

@@ -319,6 +319,8 @@ void Runtime::AddWorker(std::string name, std::function<void(const std::atomic<b
   workers_.emplace_back(std::move(name), std::move(run));
 }
 
+void Runtime::OnReload(std::function<void()> reload) { reloads_.push_back(std::move(reload)); }
+
 int Runtime::Run() {
   // A peer (Redis, a broker, a client) that closes while we write must be an
   // error on that connection, never the end of the process.
@@ -328,6 +330,7 @@ int Runtime::Run() {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  if (!reloads_.empty()) sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   const auto& c = config_;
@@ -505,7 +508,12 @@ int Runtime::Run() {
   });
 
   int sig = 0;
-  sigwait(&signals, &sig);
+  for (;;) {
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP) break;
+    log::Info("SIGHUP: reloading");
+    for (const auto& reload : reloads_) reload();
+  }
   auto delay = std::chrono::milliseconds(c.GetInt("server.shutdown_delay_ms"));
   log::Info("shutting down: health NOT_SERVING, still serving calls",
             {{"signal", sig}, {"delay_ms", static_cast<int64_t>(delay.count())}});

@@ -245,6 +245,9 @@ v1::ReferralOutcome OutcomeOf(const referral::v1::ReferralStateChanged& change) 
   outcome.set_target_service(change.target_service());
   outcome.set_state(change.state());
   *outcome.mutable_updated_at() = change.changed_at();
+  outcome.set_unit_id(change.unit_id());
+  if (change.has_outcome()) *outcome.mutable_outcome() = change.outcome();
+  outcome.set_language_unmet(change.language_unmet());
   return outcome;
 }
 

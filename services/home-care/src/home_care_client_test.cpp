@@ -504,5 +504,20 @@ TEST(OutcomeOfTest, KeepsTheReferralsState) {
   EXPECT_EQ(outcome.updated_at().seconds(), 1'795'000'000);
 }
 
+TEST(OutcomeOfTest, CarriesTheUnitAndHowItEnded) {
+  referral::v1::ReferralStateChanged change;
+  change.set_referral_id("ref-2");
+  change.set_state(referral::v1::REFERRAL_STATE_COMPLETED);
+  change.set_unit_id("ph-mh-lahti-matala");
+  change.set_language_unmet(true);
+  change.mutable_outcome()->set_result(referral::v1::OUTCOME_RESULT_COULD_NOT_HELP);
+  change.mutable_outcome()->set_reason(referral::v1::COULD_NOT_HELP_REASON_NEEDS_SPECIALIST_CARE);
+  v1::ReferralOutcome outcome = OutcomeOf(change);
+  EXPECT_EQ(outcome.unit_id(), "ph-mh-lahti-matala");
+  EXPECT_TRUE(outcome.language_unmet());
+  EXPECT_EQ(outcome.outcome().result(), referral::v1::OUTCOME_RESULT_COULD_NOT_HELP);
+  EXPECT_EQ(outcome.outcome().reason(), referral::v1::COULD_NOT_HELP_REASON_NEEDS_SPECIALIST_CARE);
+}
+
 }  // namespace
 }  // namespace yhteys::homecare

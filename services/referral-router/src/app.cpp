@@ -27,6 +27,15 @@ server::ServiceSpec Spec() {
           {
               {"router.rules_file", KeyType::kString, "services/referral-router/config/rules.yaml",
                "The cross-sector rules (YAML)"},
+              {"router.directory_dir", KeyType::kString, "services/referral-router/config/directory",
+               "The service directory: one YAML file per wellbeing services county"},
+              {"router.directory_poll_ms", KeyType::kInt, "10000",
+               "How often the directory's files are checked for a change (SIGHUP reloads at once)"},
+              {"router.offer_expiry_urgent_seconds", KeyType::kInt, "14400",
+               "An URGENT offer left unanswered this long (4 h) expires and goes to the next candidate unit"},
+              {"router.offer_expiry_non_urgent_seconds", KeyType::kInt, "259200",
+               "A non-urgent offer left unanswered this long (3 days) expires and goes to the next candidate unit"},
+              {"router.max_offers_in_flight", KeyType::kInt, "64", "Calls to units' inboxes at once"},
               {"router.targets.*", KeyType::kString, "", "gRPC address of each target service's ReferralInbox"},
               {"router.offer_timeout_ms", KeyType::kInt, "2000", "Deadline of one offer call"},
               {"router.dispatch_interval_ms", KeyType::kInt, "200", "How often pending offers are looked at when idle"},
@@ -51,6 +60,26 @@ absl::StatusOr<RouterSettings> SettingsFrom(const server::Runtime& rt) {
   if (!rules.ok()) return rules.status();
   log::Info("rules loaded", {{"rules", static_cast<int>(rules->size())}});
   settings.rules = std::move(*rules);
+  settings.directory_dir = config.GetString("router.directory_dir");
+  auto directory = LoadDirectoryFolder(settings.directory_dir);
+  if (!directory.ok()) return directory.status();
+  log::Info("service directory loaded",
+            {{"folder", settings.directory_dir}, {"units", static_cast<int>(directory->directory.units.size())}});
+  settings.directory = std::move(*directory);
+  settings.directory_poll = std::chrono::milliseconds(config.GetInt("router.directory_poll_ms"));
+  if (settings.directory_poll.count() < 100) {
+    return absl::InvalidArgumentError("config key router.directory_poll_ms: at least 100");
+  }
+  const auto urgent = config.GetInt("router.offer_expiry_urgent_seconds");
+  const auto non_urgent = config.GetInt("router.offer_expiry_non_urgent_seconds");
+  if (urgent < 1 || non_urgent < 1) {
+    return absl::InvalidArgumentError("config key router.offer_expiry_*_seconds: at least 1");
+  }
+  settings.offer_expiry = {std::chrono::seconds(urgent), std::chrono::seconds(non_urgent)};
+  settings.dispatch.max_in_flight = static_cast<int>(config.GetInt("router.max_offers_in_flight"));
+  if (settings.dispatch.max_in_flight < 1) {
+    return absl::InvalidArgumentError("config key router.max_offers_in_flight: at least 1");
+  }
 
   auto credentials = server::ChannelCredentialsFrom(config, "router.client_tls");
   if (!credentials.ok()) return credentials.status();
@@ -73,19 +102,23 @@ absl::StatusOr<RouterSettings> SettingsFrom(const server::Runtime& rt) {
 }
 
 ReferralRouter::ReferralRouter(server::Runtime& rt, RouterSettings settings)
-    : store(rt.redis(), rt.keyspace(), rt.event_source(), settings.dedup_ttl),
+    : directory(settings.directory_dir, std::move(settings.directory), &rt.registry()),
+      directory_poll(settings.directory_poll),
+      store(rt.redis(), rt.keyspace(), rt.event_source(), settings.dedup_ttl, settings.offer_expiry),
       sharing(rt.redis(), rt.keyspace(), rt.event_source(), rt.idempotency_ttl()),
       dispatcher(
           store, std::move(settings.targets), WithSharing(settings.dispatch, sharing, settings.rules),
           [&rt] { rt.relay().Notify(); }, &rt.registry()),
       handler(
-          store, sharing, std::move(settings.rules), settings.calendar,
+          store, sharing, directory, std::move(settings.rules), settings.calendar,
           [&rt, this] {
             rt.relay().Notify();
             dispatcher.Notify();
           },
           &rt.registry()),
       service(store, sharing, std::move(settings.sharing), rt.rpc_env(), [&rt] { rt.relay().Notify(); }) {}
+
+void ReferralRouter::WatchDirectory(const std::atomic<bool>& stop) { directory.Watch(stop, directory_poll); }
 
 std::unique_ptr<kafka::Consumer> ReferralRouter::DomainEventConsumer(server::Runtime& rt) {
   std::vector<std::string> topics(kafka::topics::kDomain.begin(), kafka::topics::kDomain.end());

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "client_sharing.hpp"
+#include "directory_source.hpp"
 #include "dispatcher.hpp"
 #include "event_handler.hpp"
 #include "referral_store.hpp"
@@ -24,8 +25,12 @@ namespace yhteys::router {
 server::ServiceSpec Spec();
 
 struct RouterSettings {
-  std::vector<Rule> rules;              // router.rules_file
-  Dispatcher::Stubs targets;            // router.targets.*: each service's ReferralInbox
+  std::vector<Rule> rules;                          // router.rules_file
+  std::string directory_dir;                        // router.directory_dir
+  LoadedDirectory directory;                        // every county's file in it
+  std::chrono::milliseconds directory_poll{10000};  // router.directory_poll_ms
+  OfferExpiry offer_expiry;                         // router.offer_expiry_{urgent,non_urgent}_minutes
+  Dispatcher::Stubs targets;                        // router.targets.*: each service's ReferralInbox
   DispatcherOptions dispatch;           // router.offer_timeout_ms, dispatch_interval_ms, offer_max_backoff_ms
   std::chrono::hours dedup_ttl{336};    // router.dedup_ttl_hours
   calendar::WorkingDayPolicy calendar;  // calendar.eves_are_non_working
@@ -43,6 +48,11 @@ struct ReferralRouter {
   // The domain events the rules read (kafka::topics::kDomain).
   std::unique_ptr<kafka::Consumer> DomainEventConsumer(server::Runtime& rt);
 
+  // Reloads the directory when its files change (a worker).
+  void WatchDirectory(const std::atomic<bool>& stop);
+
+  DirectorySource directory;
+  std::chrono::milliseconds directory_poll;
   ReferralStore store;
   SharingStore sharing;
   Dispatcher dispatcher;  // offers pending referrals to the targets' inboxes; run as a worker

@@ -152,7 +152,7 @@ TEST_F(SharingStoreTest, ReferralsAreNeverMadeUnderAStaleDecision) {
   auto made = referrals_.CreateReferrals("/yhteys/home-care", "e-1", {r}, now->version);
   ASSERT_TRUE(made.ok()) << made.status();
   // A withheld referral is never offered.
-  auto due = referrals_.DueOffers(keyspace_.ShardFor(ShardKeyOfPseudonym(client_)), int64_t{1} << 62, 10);
+  auto due = referrals_.DueDispatches(keyspace_.ShardFor(ShardKeyOfPseudonym(client_)), int64_t{1} << 62, 10);
   ASSERT_TRUE(due.ok());
   EXPECT_TRUE(due->empty());
 }
@@ -166,7 +166,12 @@ TEST_F(SharingStoreTest, ADenialRecordedBeforeTheOfferStillApplies) {
     r.mutable_offer()->set_referral_id(ids::ShardedId("ref", ShardKeyOfPseudonym(client_), tail));
     r.mutable_offer()->set_rule_id(rule_id);
     r.mutable_offer()->set_sharing_status(kNotRecorded);
-    r.set_target_service(common::v1::SERVICE_NAME_EXTERNAL);  // offered by publishing: no target call
+    // One candidate, an external unit: offered by publishing, no target call.
+    v1::Candidate* unit = r.add_candidates();
+    unit->set_unit_id("pc-lahti-nurses");
+    unit->set_reached_through(common::v1::SERVICE_NAME_EXTERNAL);
+    r.mutable_offer()->set_unit_id("pc-lahti-nurses");
+    r.set_target_service(common::v1::SERVICE_NAME_EXTERNAL);
     return r;
   };
   v1::Referral withheld = made("0000000000000001", "rule-withhold");

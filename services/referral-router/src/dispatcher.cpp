@@ -4,23 +4,49 @@
 #include <prometheus/registry.h>
 
 #include "client_sharing.hpp"
+#include "referral_lifecycle.hpp"
 #include "rules.hpp"
 #include "yhteys/ids/ids.hpp"
+#include "yhteys/ids/proto_time.hpp"
 #include "yhteys/log/log.hpp"
 
 namespace yhteys::router {
-namespace {}  // namespace
+namespace {
+
+// `stored` as offered under the sharing decision `offered` was made under
+// (a denial recorded since the referral was made: the need only).
+v1::Referral WithSharingOf(const v1::Referral& offered, const v1::Referral& stored) {
+  v1::Referral r = stored;
+  r.mutable_offer()->set_sharing_status(offered.offer().sharing_status());
+  r.mutable_offer()->set_details_withheld(offered.offer().details_withheld());
+  return r;
+}
+
+}  // namespace
+
+// One call to a unit and what it answered.
+struct Dispatcher::Finished {
+  enum class Kind { kOffer, kWithdrawal } kind = Kind::kOffer;
+  v1::Referral referral;  // as it was when the call started
+  grpc::ClientContext context;
+  referral::v1::OfferReferralRequest offer;
+  referral::v1::WithdrawReferralRequest withdrawal;
+  referral::v1::InboxEntry entry;
+  grpc::Status status;
+};
 
 Dispatcher::Dispatcher(ReferralStore& store, Stubs stubs, DispatcherOptions options, std::function<void()> on_change,
                        prometheus::Registry* registry)
-    : store_(store), stubs_(std::move(stubs)), options_(options), on_change_(std::move(on_change)) {
+    : store_(store), stubs_(std::move(stubs)), options_(std::move(options)), on_change_(std::move(on_change)) {
   if (registry != nullptr) {
     attempts_ = &prometheus::BuildCounter()
                      .Name("yhteys_referral_offer_attempts_total")
-                     .Help("Offers of referrals to target services, by target and result")
+                     .Help("Calls to units about referrals (offers, withdrawals), by target service and result")
                      .Register(*registry);
   }
 }
+
+Dispatcher::~Dispatcher() { Drain(); }
 
 void Dispatcher::Count(common::v1::ServiceName target, const char* result) {
   if (attempts_ != nullptr) attempts_->Add({{"target_service", ServiceToName(target)}, {"result", result}}).Increment();
@@ -36,46 +62,153 @@ void Dispatcher::Notify() {
 
 void Dispatcher::Run(const std::atomic<bool>& stop) {
   while (!stop.load()) {
-    int offered = DispatchOnce();
-    if (offered > 0) continue;
+    if (DispatchOnce() > 0) continue;
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, options_.interval, [this] { return notified_; });
+    wake_.wait_for(lock, options_.interval, [this] { return notified_ || !finished_.empty(); });
     notified_ = false;
+  }
+  Drain();
+}
+
+void Dispatcher::Drain() {
+  for (;;) {
+    std::unique_ptr<Finished> next;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return !finished_.empty() || in_flight_.empty(); });
+      if (finished_.empty()) return;
+      next = std::move(finished_.front());
+      finished_.pop_front();
+    }
+    Apply(*next);
   }
 }
 
 int Dispatcher::DispatchOnce() {
-  int offered = 0;
+  int done = 0;
+  for (;;) {
+    std::unique_ptr<Finished> next;
+    {
+      std::lock_guard lock(mutex_);
+      if (finished_.empty()) break;
+      next = std::move(finished_.front());
+      finished_.pop_front();
+    }
+    Apply(*next);
+    ++done;
+  }
+  done += ExpireOffers();
+  const int64_t now = ids::NowMillis();
   for (int shard = 0; shard < store_.keyspace().shards(); ++shard) {
-    auto due = store_.DueOffers(shard, ids::NowMillis(), options_.batch);
+    auto due = store_.DueDispatches(shard, now, options_.batch);
     if (!due.ok()) continue;  // Redis down: the next pass tries again
     for (const std::string& id : *due) {
-      auto referral = store_.Get(id);
-      if (!referral.ok()) continue;
-      Offer(*referral);
-      ++offered;
+      {
+        std::lock_guard lock(mutex_);
+        if (static_cast<int>(in_flight_.size()) >= options_.max_in_flight) return done;
+        if (in_flight_.count(id) > 0) continue;  // its call is still out
+      }
+      Start(id);
+      ++done;
     }
   }
-  return offered;
+  return done;
 }
 
-void Dispatcher::Offer(const v1::Referral& made) {
-  const std::string& id = made.offer().referral_id();
-  int attempts = made.offer_attempts() + 1;
-  auto it = stubs_.find(made.target_service());
-  if (made.state() != referral::v1::REFERRAL_STATE_CREATED) {
-    // Already moved on: just drop the pending offer.
-    (void)store_.MarkOffered(made, made.offer_attempts());
+int Dispatcher::ExpireOffers() {
+  int expired = 0;
+  const Timestamp now = ids::NowTimestamp();
+  for (int shard = 0; shard < store_.keyspace().shards(); ++shard) {
+    auto due = store_.DueExpiries(shard, ids::NowMillis(), options_.batch);
+    if (!due.ok()) continue;
+    for (const std::string& id : *due) {
+      auto changed = store_.Change(
+          id, [&](const v1::Referral& r) { return DecideExpired(r, r.offer().unit_id(), now); }, Dedup::None());
+      if (changed.ok()) {
+        ++expired;
+        log::Info("offer expired unanswered; the next candidate is offered",
+                  {{"referral", id}, {"state", StateName(changed->referral.state())}});
+        if (on_change_) on_change_();
+      } else if (changed.status().code() == absl::StatusCode::kFailedPrecondition) {
+        // Answered meanwhile: the index goes with the state.
+        Write(
+            id, [](const v1::Referral& r) { return r; }, false, "index");
+      }
+    }
+  }
+  return expired;
+}
+
+void Dispatcher::Write(const std::string& id, const ReferralStore::Decision& decide, bool publish, const char* what) {
+  auto changed = store_.Change(id, decide, Dedup::None(), publish);
+  if (!changed.ok()) {
+    // The referral moved on (FAILED_PRECONDITION) or Redis failed: the
+    // index still names it, and the next pass looks again.
+    if (changed.status().code() != absl::StatusCode::kFailedPrecondition) {
+      log::Warn("referral change not written; will look again",
+                {{"referral", id}, {"change", what}, {"error", std::string(changed.status().message())}});
+    }
     return;
   }
+  if (publish && on_change_) on_change_();
+}
+
+void Dispatcher::Start(const std::string& id) {
+  auto referral = store_.Get(id);
+  if (!referral.ok()) return;
+  if (!NeedsDispatch(*referral)) {
+    // Indexed but nothing to do: the index follows the state.
+    Write(
+        id, [](const v1::Referral& r) { return r; }, false, "index");
+    return;
+  }
+  if (!referral->withdraw_unit_id().empty()) {
+    StartWithdrawal(*referral);
+    return;
+  }
+  StartOffer(*referral);
+}
+
+void Dispatcher::StartWithdrawal(const v1::Referral& r) {
+  auto stub = stubs_.find(r.withdraw_service());
+  if (stub == stubs_.end()) {
+    // No address: nothing can be withdrawn; the unit's late answer will be
+    // refused as stale.
+    Write(
+        r.offer().referral_id(), [](const v1::Referral& x) { return WithdrawalDone(x); }, false, "withdrawal");
+    return;
+  }
+  auto call = std::make_unique<Finished>();
+  call->kind = Finished::Kind::kWithdrawal;
+  call->referral = r;
+  call->withdrawal.set_referral_id(r.offer().referral_id());
+  call->withdrawal.set_unit_id(r.withdraw_unit_id());
+  const bool expired = r.offers_size() > 0 && r.offers(r.offers_size() - 1).result() == v1::OFFER_RESULT_EXPIRED;
+  call->withdrawal.set_reason(expired ? referral::v1::DECLINE_REASON_OFFER_EXPIRED
+                                      : referral::v1::DECLINE_REASON_UNSPECIFIED);
+  call->context.set_deadline(std::chrono::system_clock::now() + options_.offer_timeout);
+  Finished* raw = call.release();
+  {
+    std::lock_guard lock(mutex_);
+    in_flight_.insert(r.offer().referral_id());
+  }
+  stub->second->async()->WithdrawReferral(&raw->context, &raw->withdrawal, &raw->entry, [this, raw](grpc::Status s) {
+    raw->status = std::move(s);
+    {
+      std::lock_guard lock(mutex_);
+      finished_.emplace_back(raw);
+    }
+    wake_.notify_all();
+  });
+}
+
+void Dispatcher::StartOffer(const v1::Referral& made) {
+  const std::string& id = made.offer().referral_id();
   // The decision in force now, not only when the referral was made.
   v1::Referral referral = made;
   if (options_.sharing != nullptr) {
     auto current = options_.sharing->Get(made.offer().client_pseudonym());
-    if (!current.ok()) {
-      (void)store_.RescheduleOffer(made, made.offer_attempts(), ids::NowMillis() + options_.min_backoff.count());
-      return;
-    }
+    if (!current.ok()) return;  // Redis down: the next pass looks again
     const auto status = current->sharing.status();
     if (SharingRestricted(status) && !SharingRestricted(made.offer().sharing_status())) {
       Rule rule;  // a rule no longer in the file: withheld, the safe side
@@ -84,64 +217,142 @@ void Dispatcher::Offer(const v1::Referral& made) {
       }
       ApplySharing(rule, status, &referral);
       if (referral.state() == referral::v1::REFERRAL_STATE_WITHHELD) {
-        if (store_.MarkWithheld(made, referral).ok() && on_change_) on_change_();
+        const v1::Referral withheld = referral;
+        Write(
+            id,
+            [&](const v1::Referral& r) -> absl::StatusOr<v1::Referral> {
+              if (!NeedsDispatch(r) || r.state() == referral::v1::REFERRAL_STATE_WITHHELD) {
+                return absl::FailedPreconditionError("referral moved on");
+              }
+              v1::Referral to = r;
+              to.set_state(referral::v1::REFERRAL_STATE_WITHHELD);
+              to.mutable_offer()->set_sharing_status(withheld.offer().sharing_status());
+              *to.mutable_updated_at() = ids::NowTimestamp();
+              StopClocks(&to);
+              return to;
+            },
+            true, "withheld");
         log::Info("referral withheld: the client's sharing decision changed before the offer", {{"referral", id}});
         return;
       }
     }
   }
+  const Timestamp now = ids::NowTimestamp();
   if (referral.target_service() == common::v1::SERVICE_NAME_EXTERNAL) {
     // A unit outside Yhteys: the OFFERED event on the referrals topic is the
     // offer; the unit's system answers through RespondToExternalReferral.
-    if (store_.MarkOffered(referral, attempts).ok()) {
-      Count(referral.target_service(), "published");
-      if (on_change_) on_change_();
-      log::Info("referral published for an external unit", {{"referral", id}, {"need", referral.offer().need_code()}});
-    }
+    Write(
+        id, [&](const v1::Referral& r) { return DecideOffered(WithSharingOf(referral, r), now); }, true, "offered");
+    Count(referral.target_service(), "published");
+    log::Info("referral published for an external unit", {{"referral", id}, {"unit", referral.offer().unit_id()}});
     return;
   }
-  if (it == stubs_.end()) {
-    log::Error("no address configured for the referral's target; referral unroutable",
-               {{"referral", id}, {"target", ServiceToName(referral.target_service())}});
+  auto stub = stubs_.find(referral.target_service());
+  if (stub == stubs_.end()) {
+    log::Error(
+        "no address configured for the unit's service; the next candidate is tried",
+        {{"referral", id}, {"unit", referral.offer().unit_id()}, {"target", ServiceToName(referral.target_service())}});
     Count(referral.target_service(), "unroutable");
-    (void)store_.MarkUnroutable(referral, attempts);
+    Write(
+        id, [&](const v1::Referral& r) { return DecideOfferRefused(r, now); }, true, "refused");
     return;
   }
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + options_.offer_timeout);
-  referral::v1::OfferReferralRequest request;
-  *request.mutable_offer() = OfferForTarget(referral.offer());
-  referral::v1::InboxEntry entry;
-  grpc::Status status = it->second->OfferReferral(&ctx, request, &entry);
-  if (status.ok()) {
-    Count(referral.target_service(), "offered");
-    if (auto st = store_.MarkOffered(referral, attempts); !st.ok()) {
-      log::Warn("offer made but not recorded; will offer again (idempotent at the target)",
-                {{"referral", id}, {"error", std::string(st.message())}});
-    } else {
-      if (on_change_) on_change_();
-      log::Info("referral offered",
-                {{"referral", id}, {"target", ServiceToName(referral.target_service())}, {"attempt", attempts}});
+  auto call = std::make_unique<Finished>();
+  call->kind = Finished::Kind::kOffer;
+  call->referral = referral;
+  *call->offer.mutable_offer() = OfferForTarget(referral.offer());
+  call->context.set_deadline(std::chrono::system_clock::now() + options_.offer_timeout);
+  Finished* raw = call.release();
+  {
+    std::lock_guard lock(mutex_);
+    in_flight_.insert(id);
+  }
+  stub->second->async()->OfferReferral(&raw->context, &raw->offer, &raw->entry, [this, raw](grpc::Status s) {
+    raw->status = std::move(s);
+    {
+      std::lock_guard lock(mutex_);
+      finished_.emplace_back(raw);
     }
-    return;
-  }
-  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
-      status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+    wake_.notify_all();
+  });
+}
+
+void Dispatcher::Apply(const Finished& call) {
+  const v1::Referral& referral = call.referral;
+  const std::string& id = referral.offer().referral_id();
+  const Timestamp now = ids::NowTimestamp();
+  if (call.kind == Finished::Kind::kWithdrawal) {
+    if (call.status.ok() || call.status.error_code() == grpc::StatusCode::NOT_FOUND) {
+      Count(referral.withdraw_service(), "withdrawn");
+      const std::string unit = referral.withdraw_unit_id();
+      Write(
+          id,
+          [&](const v1::Referral& r) -> absl::StatusOr<v1::Referral> {
+            if (r.withdraw_unit_id() != unit) return absl::FailedPreconditionError("withdrawal changed");
+            return WithdrawalDone(r);
+          },
+          false, "withdrawn");
+    } else {
+      Count(referral.withdraw_service(), "failed");
+      Retry(id, referral.offer_attempts() + 1, call.status.error_message());
+    }
+  } else if (call.status.ok()) {
+    Count(referral.target_service(), "offered");
+    const std::string unit = referral.offer().unit_id();
+    Write(
+        id,
+        [&](const v1::Referral& r) -> absl::StatusOr<v1::Referral> {
+          if (r.offer().unit_id() != unit) return absl::FailedPreconditionError("referral moved on");
+          return DecideOffered(WithSharingOf(referral, r), now);
+        },
+        true, "offered");
+    log::Info("referral offered", {{"referral", id},
+                                   {"unit", unit},
+                                   {"target", ServiceToName(referral.target_service())},
+                                   {"attempt", referral.offer_attempts() + 1}});
+  } else if (call.status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
+             call.status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
     Count(referral.target_service(), "rejected");
-    log::Error("target rejected the offer; referral unroutable",
-               {{"referral", id}, {"code", static_cast<int>(status.error_code())}, {"error", status.error_message()}});
-    if (store_.MarkUnroutable(referral, attempts).ok() && on_change_) on_change_();
-    return;
+    log::Error("the unit's system refused the offer; the next candidate is tried",
+               {{"referral", id},
+                {"unit", referral.offer().unit_id()},
+                {"code", static_cast<int>(call.status.error_code())},
+                {"error", call.status.error_message()}});
+    const std::string unit = referral.offer().unit_id();
+    Write(
+        id,
+        [&](const v1::Referral& r) -> absl::StatusOr<v1::Referral> {
+          if (r.offer().unit_id() != unit) return absl::FailedPreconditionError("referral moved on");
+          return DecideOfferRefused(r, now);
+        },
+        true, "refused");
+  } else {
+    Count(referral.target_service(), "failed");
+    Retry(id, referral.offer_attempts() + 1, call.status.error_message());
   }
-  Count(referral.target_service(), "failed");
+  std::lock_guard lock(mutex_);
+  in_flight_.erase(id);
+}
+
+void Dispatcher::Retry(const std::string& id, int attempts, const std::string& error) {
   auto backoff = options_.min_backoff * (1LL << std::min(attempts - 1, 16));
   if (backoff > options_.max_backoff) backoff = options_.max_backoff;
-  log::Warn("offer failed; will retry", {{"referral", id},
-                                         {"target", ServiceToName(referral.target_service())},
-                                         {"attempt", attempts},
-                                         {"retry_in_ms", static_cast<int64_t>(backoff.count())},
-                                         {"error", status.error_message()}});
-  (void)store_.RescheduleOffer(referral, attempts, ids::NowMillis() + backoff.count());
+  const int64_t next = ids::NowMillis() + backoff.count();
+  log::Warn("call to the unit failed; will retry", {{"referral", id},
+                                                    {"attempt", attempts},
+                                                    {"retry_in_ms", static_cast<int64_t>(backoff.count())},
+                                                    {"error", error}});
+  // No state change and no event: the attempt count and the next try.
+  Write(
+      id,
+      [&](const v1::Referral& r) -> absl::StatusOr<v1::Referral> {
+        if (!NeedsDispatch(r)) return absl::FailedPreconditionError("referral moved on");
+        v1::Referral to = r;
+        to.set_offer_attempts(attempts);
+        to.set_dispatch_after_ms(next);
+        return to;
+      },
+      false, "retry");
 }
 
 }  // namespace yhteys::router

@@ -1,13 +1,21 @@
 #pragma once
-// Offers created referrals to their target's ReferralInbox over gRPC, with a
-// deadline on every call, retrying with exponential back-off while the
-// target is unreachable (the referral stays CREATED and its deadline clock
-// keeps running). A target that rejects the offer as invalid makes the
-// referral UNROUTABLE for a person to handle.
+// Makes the calls a referral waits for: offers it to its current candidate
+// unit's ReferralInbox, takes an expired or cancelled offer back
+// (WithdrawReferral), and expires offers left unanswered past the
+// inactivity limit (the next candidate is then offered).
+//
+// Calls are asynchronous, at most `max_in_flight` at once and one per
+// referral, each with a deadline; their results are written by the
+// dispatcher's own thread (never on a gRPC thread). An unreachable unit is
+// tried again with exponential back-off (the referral keeps waiting, its
+// clocks running); a unit whose system refuses the offer as invalid, or one
+// the router has no address for, counts as a refusal and the next
+// candidate is tried. A unit outside Yhteys (EXTERNAL) is offered by the
+// OFFERED event on the referrals topic alone.
 // The client's sharing decision is read again just before each offer: a
 // consent withdrawn or a denial (kielto) recorded after the referral was
 // made still applies (its rule's under_denial: WITHHELD, or the need only).
-// Runs on one worker thread; Notify from any thread.
+// Run on one worker thread; Notify from any thread.
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -16,10 +24,12 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #include "client_sharing.hpp"
 #include "referral_store.hpp"
@@ -32,7 +42,8 @@ struct DispatcherOptions {
   std::chrono::milliseconds interval{200};
   std::chrono::milliseconds min_backoff{500};
   std::chrono::milliseconds max_backoff{60000};
-  int batch = 64;
+  int batch = 64;          // referrals looked at per shard and pass
+  int max_in_flight = 64;  // calls to units at once
   // The current sharing decisions, and what each rule (by id) does under a
   // denial; without them, offers go as made.
   const SharingStore* sharing = nullptr;
@@ -45,24 +56,39 @@ class Dispatcher {
   // `on_change` runs after a transition was written (wakes the outbox relay).
   Dispatcher(ReferralStore& store, Stubs stubs, DispatcherOptions options, std::function<void()> on_change,
              prometheus::Registry* registry);
+  ~Dispatcher();
 
   void Notify();
+  // Until `stop`; then waits for the calls in flight.
   void Run(const std::atomic<bool>& stop);
-  // One pass over every shard; returns the number of offers made.
+  // One pass: applies finished calls, expires offers, starts due calls.
+  // Returns the number of calls started and results applied.
   int DispatchOnce();
+  // Applies finished calls until none is in flight (tests, shutdown).
+  void Drain();
 
  private:
-  void Offer(const v1::Referral& referral);
+  struct Finished;
+  void Start(const std::string& id);
+  void StartOffer(const v1::Referral& referral);
+  void StartWithdrawal(const v1::Referral& referral);
+  void Apply(const Finished& finished);
+  void Retry(const std::string& id, int attempts, const std::string& error);
+  void Write(const std::string& id, const ReferralStore::Decision& decide, bool publish, const char* what);
+  int ExpireOffers();
   void Count(common::v1::ServiceName target, const char* result);
 
   ReferralStore& store_;
   Stubs stubs_;
   DispatcherOptions options_;
   std::function<void()> on_change_;
+  prometheus::Family<prometheus::Counter>* attempts_ = nullptr;
+
   std::mutex mutex_;
   std::condition_variable wake_;
   bool notified_ = false;
-  prometheus::Family<prometheus::Counter>* attempts_ = nullptr;
+  std::set<std::string> in_flight_;                 // referral ids with a call out
+  std::deque<std::unique_ptr<Finished>> finished_;  // calls done, to be applied
 };
 
 }  // namespace yhteys::router

@@ -8,6 +8,9 @@
 #include <memory>
 
 #include "referral_builder.hpp"
+#include "referral_lifecycle.hpp"
+#include "unit_choice.hpp"
+#include "yhteys/ids/proto_time.hpp"
 #include "yhteys/log/log.hpp"
 #include "yhteys/status/grpc_status.hpp"
 
@@ -35,11 +38,12 @@ bool IsPseudonym(const std::string& s) {
 
 }  // namespace
 
-EventHandler::EventHandler(ReferralStore& store, const SharingStore& sharing, std::vector<Rule> rules,
-                           calendar::WorkingDayPolicy policy, std::function<void()> notify_dispatcher,
-                           prometheus::Registry* registry)
+EventHandler::EventHandler(ReferralStore& store, const SharingStore& sharing, const DirectorySource& directory,
+                           std::vector<Rule> rules, calendar::WorkingDayPolicy policy,
+                           std::function<void()> notify_dispatcher, prometheus::Registry* registry)
     : store_(store),
       sharing_(sharing),
+      directory_(directory),
       rules_(std::move(rules)),
       policy_(policy),
       notify_dispatcher_(std::move(notify_dispatcher)) {
@@ -48,6 +52,12 @@ EventHandler::EventHandler(ReferralStore& store, const SharingStore& sharing, st
                       .Name("yhteys_referrals_total")
                       .Help("Referral state transitions recorded by the router, by new state")
                       .Register(*registry);
+    language_unmet_ = &prometheus::BuildCounter()
+                           .Name("yhteys_referral_language_unmet_total")
+                           .Help(
+                               "Referrals for which no unit gives the service in the client's language, by "
+                               "language and municipality")
+                           .Register(*registry);
   }
 }
 
@@ -80,9 +90,11 @@ HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
   if (!IsPseudonym(trigger.client_pseudonym)) return {Outcome::kPoison, "missing-client-pseudonym"};
   if (auto lang = NumericField(*event, "language")) trigger.language = static_cast<common::v1::Language>(*lang);
   trigger.municipality_code = StringField(*event, "municipality_code").value_or("");
+  if (auto age = NumericField(*event, "age_years"); age && *age > 0) trigger.age_years = static_cast<int>(*age);
 
   auto sharing = sharing_.Get(trigger.client_pseudonym);
   if (!sharing.ok()) return FromStatus(sharing.status());
+  const std::shared_ptr<const Directory> directory = directory_.Get();
   std::vector<v1::Referral> referrals;
   for (const Rule* rule : matched) {
     bool from_ce_time = false;
@@ -96,16 +108,30 @@ HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
       log::Warn("clock started from the event's recording time",
                 {{"rule", rule->id}, {"field", rule->clock_start_field}});
     }
-    referrals.push_back(BuildReferral(*rule, trigger, *clock_start, policy_));
-    ApplySharing(*rule, sharing->sharing.status(), &referrals.back());
+    v1::Referral referral = BuildReferral(*rule, trigger, *clock_start, policy_);
+    const NeedForUnit need{rule->service_type, trigger.municipality_code, trigger.age_years, trigger.language,
+                           rule->urgency == common::v1::URGENCY_URGENT};
+    Route(ChooseUnits(*directory, need), *directory, &referral);
+    ApplySharing(*rule, sharing->sharing.status(), &referral);
+    StopClocks(&referral);
+    referrals.push_back(std::move(referral));
   }
   auto duplicate = store_.CreateReferrals(record.event.source, record.event.id, referrals, sharing->version);
   if (!duplicate.ok()) return FromStatus(duplicate.status());
   if (*duplicate) return {Outcome::kDuplicate, ""};
   for (const auto& r : referrals) {
     CountState(r.state());
+    if (r.offer().language_unmet() && language_unmet_ != nullptr) {
+      language_unmet_
+          ->Add({{"language", common::v1::Language_Name(r.offer().language())},
+                 {"municipality", r.offer().municipality_code()}})
+          .Increment();
+    }
     log::Info("referral created", {{"referral", r.offer().referral_id()},
                                    {"rule", r.offer().rule_id()},
+                                   {"unit", r.offer().unit_id()},
+                                   {"candidates", r.candidates_size()},
+                                   {"language_unmet", r.offer().language_unmet()},
                                    {"target", ServiceToName(r.target_service())},
                                    {"client", r.offer().client_pseudonym()},
                                    {"clock_started_on", r.offer().clock_started_on()},
@@ -120,24 +146,37 @@ HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
 HandleResult EventHandler::HandleOutcome(const kafka::ConsumedRecord& record) {
   referral::v1::ReferralOutcomeReported outcome;
   if (!outcome.ParseFromString(record.value)) return {Outcome::kPoison, "undecodable-payload"};
-  v1::Referral updated;
-  auto result = store_.ApplyOutcome(record.event.source, record.event.id, outcome, &updated);
-  if (!result.ok()) {
-    if (result.status().code() == absl::StatusCode::kInvalidArgument) return {Outcome::kPoison, "invalid-outcome"};
-    return FromStatus(result.status());
+  Answer answer;
+  answer.state = outcome.outcome();
+  answer.unit_id = outcome.unit_id();
+  answer.decline_reason = outcome.decline_reason();
+  answer.outcome = outcome.completion();
+  answer.at = outcome.has_reported_at() ? outcome.reported_at() : ids::NowTimestamp();
+  auto changed = store_.Change(
+      outcome.referral_id(), [&](const v1::Referral& r) { return DecideAnswer(r, answer); },
+      Dedup::Event(record.event.source, record.event.id));
+  if (!changed.ok()) {
+    switch (changed.status().code()) {
+      case absl::StatusCode::kNotFound: return {Outcome::kPoison, "unknown-referral"};
+      case absl::StatusCode::kInvalidArgument:
+        // A malformed referral id, or an answer that is no decision.
+        return {Outcome::kPoison, "invalid-outcome"};
+      case absl::StatusCode::kFailedPrecondition:
+        // The referral moved on (e.g. the unit answered an offer that had
+        // expired and gone to the next candidate): nothing to apply.
+        log::Warn("stale referral outcome ignored",
+                  {{"referral", outcome.referral_id()}, {"error", std::string(changed.status().message())}});
+        return {Outcome::kDone, ""};
+      default: return FromStatus(changed.status());
+    }
   }
-  switch (*result) {
-    case ReferralStore::OutcomeResult::kApplied:
-      CountState(updated.state());
-      log::Info("referral outcome recorded",
-                {{"referral", outcome.referral_id()}, {"state", referral::v1::ReferralState_Name(updated.state())}});
-      return {Outcome::kDone, ""};
-    case ReferralStore::OutcomeResult::kDuplicate: return {Outcome::kDuplicate, ""};
-    case ReferralStore::OutcomeResult::kStale:
-      log::Warn("stale referral outcome ignored", {{"referral", outcome.referral_id()}});
-      return {Outcome::kDone, ""};
-    case ReferralStore::OutcomeResult::kUnknownReferral: return {Outcome::kPoison, "unknown-referral"};
-  }
+  if (changed->replayed) return {Outcome::kDuplicate, ""};
+  CountState(changed->referral.state());
+  log::Info("referral outcome recorded", {{"referral", outcome.referral_id()},
+                                          {"unit", outcome.unit_id()},
+                                          {"state", referral::v1::ReferralState_Name(changed->referral.state())}});
+  // The event goes out; a decline re-routes: the next candidate waits for its offer.
+  if (notify_dispatcher_) notify_dispatcher_();
   return {Outcome::kDone, ""};
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "client_sharing.hpp"
+#include "directory_source.hpp"
 #include "referral_store.hpp"
 #include "rules.hpp"
 #include "yhteys/calendar/working_days.hpp"
@@ -26,9 +27,10 @@ class EventHandler {
   // start from each event's own date and count working days under `policy`;
   // the day an event is consumed never moves a due date.
   // The client's sharing decision (`sharing`) is applied to each referral
-  // (ApplySharing).
-  EventHandler(ReferralStore& store, const SharingStore& sharing, std::vector<Rule> rules,
-               calendar::WorkingDayPolicy policy, std::function<void()> notify_dispatcher,
+  // (ApplySharing). The units each is offered to are chosen from the
+  // directory in force (ChooseUnits).
+  EventHandler(ReferralStore& store, const SharingStore& sharing, const DirectorySource& directory,
+               std::vector<Rule> rules, calendar::WorkingDayPolicy policy, std::function<void()> notify_dispatcher,
                prometheus::Registry* registry);
 
   kafka::HandleResult Handle(const kafka::ConsumedRecord& record);
@@ -39,10 +41,12 @@ class EventHandler {
 
   ReferralStore& store_;
   const SharingStore& sharing_;
+  const DirectorySource& directory_;
   std::vector<Rule> rules_;
   calendar::WorkingDayPolicy policy_;
   std::function<void()> notify_dispatcher_;
   prometheus::Family<prometheus::Counter>* referrals_ = nullptr;
+  prometheus::Family<prometheus::Counter>* language_unmet_ = nullptr;
 };
 
 }  // namespace yhteys::router

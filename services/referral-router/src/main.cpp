@@ -13,5 +13,7 @@ int main(int argc, char** argv) {
   rt->AddService(&app.service);
   rt->AddConsumer(app.DomainEventConsumer(*rt));
   rt->AddWorker("dispatcher", [&app](const std::atomic<bool>& stop) { app.dispatcher.Run(stop); });
+  rt->AddWorker("directory", [&app](const std::atomic<bool>& stop) { app.WatchDirectory(stop); });
+  rt->OnReload([&app] { (void)app.directory.Reload(); });
   return rt->Run();
 }

@@ -1,5 +1,6 @@
 #include "referral_builder.hpp"
 
+#include "referral_lifecycle.hpp"
 #include "yhteys/calendar/clock.hpp"
 #include "yhteys/calendar/date_text.hpp"
 #include "yhteys/ids/ids.hpp"
@@ -66,8 +67,8 @@ v1::Referral BuildReferral(const Rule& rule, const Trigger& trigger, std::chrono
   offer->set_municipality_code(trigger.municipality_code);
   offer->set_consent_basis(rule.consent_basis);
   *offer->mutable_created_at() = ids::NowTimestamp();
-  referral.set_target_service(rule.target);
   referral.set_state(referral::v1::REFERRAL_STATE_CREATED);
+  SetClocks(&referral);
   *referral.mutable_updated_at() = offer->created_at();
   return referral;
 }

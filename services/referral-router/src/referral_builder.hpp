@@ -8,6 +8,7 @@
 #include <google/protobuf/message.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -23,6 +24,7 @@ struct Trigger {
   std::string client_pseudonym;
   common::v1::Language language = common::v1::LANGUAGE_UNSPECIFIED;
   std::string municipality_code;
+  std::optional<int> age_years;  // when the event carries the client's age
 };
 
 // "ref-<first 16 hex of the pseudonym>-<16 hex of SHA-256(source|id|rule)>".
@@ -42,7 +44,9 @@ std::string ShardKeyOfPseudonym(const std::string& pseudonym);
 absl::StatusOr<std::chrono::year_month_day> ClockStartOf(const Rule& rule, const google::protobuf::Message& event,
                                                          const std::string& ce_time, bool* used_fallback = nullptr);
 
-// Every clock of the rule counted from `clock_start` (working days under `policy`).
+// Every clock of the rule counted from `clock_start` (working days under
+// `policy`), state CREATED; the units to offer it to are put on by Route
+// (referral_lifecycle.hpp).
 v1::Referral BuildReferral(const Rule& rule, const Trigger& trigger, std::chrono::year_month_day clock_start,
                            const calendar::WorkingDayPolicy& policy = {});
 

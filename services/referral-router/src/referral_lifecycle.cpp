@@ -28,6 +28,7 @@ const v1::Candidate* Current(const v1::Referral& r) {
 void PointAt(v1::Referral* r, int index) {
   r->set_candidate_index(index);
   r->set_offer_attempts(0);
+  r->set_dispatch_after_ms(0);
   if (const v1::Candidate* c = Current(*r)) {
     r->mutable_offer()->set_unit_id(c->unit_id());
     r->set_target_service(c->reached_through());
@@ -41,7 +42,8 @@ void PointAt(v1::Referral* r, int index) {
 // or UNROUTABLE for a person to act when none is left.
 void MoveToNext(v1::Referral* r) {
   PointAt(r, r->candidate_index() + 1);
-  r->set_state(Current(*r) != nullptr ? referral::v1::REFERRAL_STATE_DECLINED : referral::v1::REFERRAL_STATE_UNROUTABLE);
+  r->set_state(Current(*r) != nullptr ? referral::v1::REFERRAL_STATE_DECLINED
+                                      : referral::v1::REFERRAL_STATE_UNROUTABLE);
 }
 
 // The offer to the current candidate, made now if the router has not
@@ -57,6 +59,15 @@ v1::OfferAttempt* OpenAttempt(v1::Referral* r, const Timestamp& at) {
   return attempt;
 }
 
+absl::Status CheckUnit(const v1::Referral& r, const std::string& unit_id) {
+  if (unit_id.empty() || unit_id == r.offer().unit_id()) return absl::OkStatus();
+  return absl::FailedPreconditionError("unit_id: the referral is with unit " +
+                                       (r.offer().unit_id().empty() ? std::string("(none)") : r.offer().unit_id()) +
+                                       ", not " + unit_id);
+}
+
+}  // namespace
+
 void StopClocks(v1::Referral* r) {
   const ReferralState s = r->state();
   for (v1::Clock& clock : *r->mutable_clocks()) {
@@ -67,15 +78,6 @@ void StopClocks(v1::Referral* r) {
     if (ended || started) clock.set_stopped(true);
   }
 }
-
-absl::Status CheckUnit(const v1::Referral& r, const std::string& unit_id) {
-  if (unit_id.empty() || unit_id == r.offer().unit_id()) return absl::OkStatus();
-  return absl::FailedPreconditionError("unit_id: the referral is with unit " +
-                                       (r.offer().unit_id().empty() ? std::string("(none)") : r.offer().unit_id()) +
-                                       ", not " + unit_id);
-}
-
-}  // namespace
 
 std::string StateName(ReferralState state) {
   std::string name = referral::v1::ReferralState_Name(state);
@@ -134,6 +136,8 @@ absl::StatusOr<v1::Referral> DecideOffered(const v1::Referral& referral, const T
   attempt->set_result(v1::OFFER_RESULT_OFFERED);
   *attempt->mutable_offered_at() = now;
   r.set_state(referral::v1::REFERRAL_STATE_OFFERED);
+  r.set_offer_attempts(r.offer_attempts() + 1);  // this call, after any that failed
+  r.set_dispatch_after_ms(0);
   r.clear_withdraw_unit_id();
   r.clear_withdraw_service();
   *r.mutable_updated_at() = now;

@@ -34,6 +34,8 @@ void Route(const UnitChoice& choice, const Directory& directory, v1::Referral* r
 
 // The referral's clocks, from the deadlines on its offer.
 void SetClocks(v1::Referral* referral);
+// Stops the clocks the referral's state ends or whose step it reached.
+void StopClocks(v1::Referral* referral);
 
 // The offer call to the current candidate succeeded (or, for an external
 // unit, the OFFERED event is the offer): CREATED or DECLINED -> OFFERED.

@@ -5,6 +5,7 @@
 
 #include "client_sharing.hpp"
 #include "referral_builder.hpp"
+#include "referral_lifecycle.hpp"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"
 #include "yhteys/redis/atomic_step.hpp"
@@ -12,8 +13,6 @@
 
 namespace yhteys::router {
 namespace {
-
-constexpr char kStaleOutcome[] = "stale outcome";
 
 using referral::v1::ReferralState;
 using referral::v1::ReferralState_Name;
@@ -26,7 +25,20 @@ std::string JourneyKey(const std::string& pseudonym) { return "journey2:" + pseu
 // The first layout, still read so that referrals made before the change
 // stay in the journey (listed first, by creation time: they are older).
 std::string LegacyJourneyKey(const std::string& pseudonym) { return "journey:" + pseudonym; }
-constexpr char kOffersKey[] = "offers";
+constexpr char kDispatchKey[] = "offers";
+constexpr char kExpiriesKey[] = "expiries";
+constexpr int kMaxAttempts = 5;  // a change made again when another writer got in between
+
+int64_t MillisOf(const google::protobuf::Timestamp& t) { return t.seconds() * 1000 + t.nanos() / 1000000; }
+
+// The unit the event speaks of: for a decline, the unit that declined.
+std::string EventUnit(const v1::Referral& r) {
+  if ((r.state() == referral::v1::REFERRAL_STATE_DECLINED || r.state() == referral::v1::REFERRAL_STATE_UNROUTABLE) &&
+      r.offers_size() > 0) {
+    return r.offers(r.offers_size() - 1).unit_id();
+  }
+  return r.offer().unit_id();
+}
 
 }  // namespace
 
@@ -50,6 +62,14 @@ referral::v1::ReferralStateChanged StateChangedEvent(const v1::Referral& r, Refe
   e.set_clock_started_on(r.offer().clock_started_on());
   e.set_sharing_status(r.offer().sharing_status());
   e.set_details_withheld(r.offer().details_withheld());
+  e.set_unit_id(EventUnit(r));
+  e.set_language_unmet(r.offer().language_unmet());
+  if ((r.state() == referral::v1::REFERRAL_STATE_DECLINED || r.state() == referral::v1::REFERRAL_STATE_UNROUTABLE) &&
+      r.offers_size() > 0) {
+    e.set_decline_reason(r.offers(r.offers_size() - 1).decline_reason());
+  }
+  if (r.state() == referral::v1::REFERRAL_STATE_COMPLETED) *e.mutable_outcome() = r.outcome();
+  e.set_cancel_reason(r.cancel_reason());
   if (r.offer().details_withheld()) {
     // The topic tells no more than the target learns: the need, not its
     // cause. source_service stays: the originating service follows its own
@@ -62,8 +82,21 @@ referral::v1::ReferralStateChanged StateChangedEvent(const v1::Referral& r, Refe
 }
 
 ReferralStore::ReferralStore(redis::Pool& pool, const redis::Keyspace& keyspace, std::string source,
-                             std::chrono::seconds dedup_ttl)
-    : pool_(pool), keyspace_(keyspace), source_(std::move(source)), dedup_ttl_(dedup_ttl) {}
+                             std::chrono::seconds dedup_ttl, OfferExpiry expiry)
+    : pool_(pool),
+      keyspace_(keyspace),
+      repo_(pool, keyspace,
+            {"data", "stored referral is corrupt", "referral_id", absl::NotFoundError("referral_id: no such referral")},
+            dedup_ttl),
+      source_(std::move(source)),
+      dedup_ttl_(dedup_ttl),
+      expiry_(expiry) {}
+
+int64_t ReferralStore::ExpiresAtMs(const v1::Referral& r) const {
+  const auto limit = r.offer().urgency() == common::v1::URGENCY_URGENT ? expiry_.urgent : expiry_.non_urgent;
+  const int64_t offered = r.offers_size() > 0 ? MillisOf(r.offers(r.offers_size() - 1).offered_at()) : ids::NowMillis();
+  return offered + std::chrono::duration_cast<std::chrono::milliseconds>(limit).count();
+}
 
 absl::StatusOr<bool> ReferralStore::CreateReferrals(const std::string& ce_source, const std::string& ce_id,
                                                     const std::vector<v1::Referral>& referrals,
@@ -76,31 +109,31 @@ absl::StatusOr<bool> ReferralStore::CreateReferrals(const std::string& ce_source
       .RecordTtl(dedup_ttl_)
       .RequireFieldIn(SharingKey(pseudonym), "version", {sharing_version},
                       absl::AbortedError("client_pseudonym: the sharing decision changed; make the referrals again"));
-  int64_t now = ids::NowMillis();
+  const int64_t now = ids::NowMillis();
   for (const v1::Referral& r : referrals) {
     const std::string& id = r.offer().referral_id();
-    auto event = StateChangedEvent(r, referral::v1::REFERRAL_STATE_UNSPECIFIED);
-    step.HSet(RefKey(id), "data", r.SerializeAsString())
-        .HSet(RefKey(id), "state", ReferralState_Name(r.state()))
-        .ZAddInOrder(JourneyKey(pseudonym), id);
-    if (r.state() != referral::v1::REFERRAL_STATE_WITHHELD) step.ZAdd(kOffersKey, static_cast<double>(now), id);
-    step.Publish(redis::EventFor(event, source_, kReferralsTopic, pseudonym));
+    // A referral id is the event's and the rule's: the same event processed
+    // again after its dedup record expired finds it made (kAlreadyExists).
+    repo_.Create(step, RefKey(id), r, absl::AlreadyExistsError("referral_id: made before"));
+    step.HSet(RefKey(id), "state", ReferralState_Name(r.state())).ZAddInOrder(JourneyKey(pseudonym), id);
+    if (NeedsDispatch(r)) step.ZAdd(kDispatchKey, static_cast<double>(now), id);
+    step.Publish(redis::EventFor(StateChangedEvent(r, referral::v1::REFERRAL_STATE_UNSPECIFIED), source_,
+                                 kReferralsTopic, pseudonym));
   }
   auto outcome = step.Execute(pool_);
-  if (!outcome.ok()) return outcome.status();
+  if (!outcome.ok()) {
+    if (outcome.status().code() == absl::StatusCode::kAlreadyExists) return true;
+    return outcome.status();
+  }
   return outcome->replayed;
 }
 
 absl::StatusOr<v1::Referral> ReferralStore::Get(const std::string& referral_id) {
   std::string shard_key = ShardKeyOfReferralId(referral_id);
   if (shard_key.empty()) return absl::InvalidArgumentError("referral_id: not a referral id of this router");
-  int shard = ShardOf(shard_key);
-  auto reply = pool_.Command({"HGET", keyspace_.Key(shard, RefKey(referral_id)), "data"});
-  if (!reply.ok()) return reply.status();
-  auto bytes = redis::DecodeOptionalString(reply->get(), "referral");
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return absl::NotFoundError("referral_id: no such referral");
-  return redis::ParseStored<v1::Referral>(**bytes, "referral");
+  auto loaded = repo_.Load<v1::Referral>(ShardOf(shard_key), RefKey(referral_id));
+  if (!loaded.ok()) return loaded.status();
+  return std::move(loaded->record);
 }
 
 absl::StatusOr<std::vector<v1::Referral>> ReferralStore::ListForClient(const std::string& pseudonym) {
@@ -132,141 +165,88 @@ absl::StatusOr<std::vector<v1::Referral>> ReferralStore::ListForClient(const std
   return out;
 }
 
-absl::StatusOr<std::vector<std::string>> ReferralStore::DueOffers(int shard, int64_t now_ms, int limit) {
-  auto reply = pool_.Command({"ZRANGEBYSCORE", keyspace_.Key(shard, kOffersKey), "-inf", std::to_string(now_ms),
+absl::StatusOr<std::vector<std::string>> ReferralStore::DueDispatches(int shard, int64_t now_ms, int limit) {
+  auto reply = pool_.Command({"ZRANGEBYSCORE", keyspace_.Key(shard, kDispatchKey), "-inf", std::to_string(now_ms),
                               "LIMIT", "0", std::to_string(limit)});
   if (!reply.ok()) return reply.status();
   return redis::DecodeStrings(reply->get(), "due offers");
 }
 
-absl::Status ReferralStore::Transition(const v1::Referral& from, v1::Referral to,
-                                       const std::vector<std::string>& allowed_states, const std::string& step_scope,
-                                       bool remove_offer) {
-  const std::string& id = from.offer().referral_id();
-  const std::string& pseudonym = from.offer().client_pseudonym();
-  int shard = ShardOf(ShardKeyOfPseudonym(pseudonym));
-  *to.mutable_updated_at() = ids::NowTimestamp();
-  auto event = StateChangedEvent(to, from.state());
-  redis::AtomicStep step(keyspace_, shard);
-  step.IdempotencyKey(step_scope, id, ReferralState_Name(to.state()))
-      .RecordTtl(dedup_ttl_)
-      .RequireFieldIn(RefKey(id), "state", allowed_states, absl::FailedPreconditionError("referral moved on"))
-      .HSet(RefKey(id), "data", to.SerializeAsString())
-      .HSet(RefKey(id), "state", ReferralState_Name(to.state()));
-  if (remove_offer) step.ZRem(kOffersKey, id);
-  step.Publish(redis::EventFor(event, source_, kReferralsTopic, pseudonym));
-  auto outcome = step.Execute(pool_);
-  if (!outcome.ok() && outcome.status().code() == absl::StatusCode::kFailedPrecondition && remove_offer) {
-    // Someone else moved the referral on; the pending offer is obsolete.
-    auto r = pool_.Command({"ZREM", keyspace_.Key(shard, kOffersKey), id});
-    return r.ok() ? absl::OkStatus() : r.status();
-  }
-  return outcome.ok() ? absl::OkStatus() : outcome.status();
+absl::StatusOr<std::vector<std::string>> ReferralStore::DueExpiries(int shard, int64_t now_ms, int limit) {
+  auto reply = pool_.Command({"ZRANGEBYSCORE", keyspace_.Key(shard, kExpiriesKey), "-inf", std::to_string(now_ms),
+                              "LIMIT", "0", std::to_string(limit)});
+  if (!reply.ok()) return reply.status();
+  return redis::DecodeStrings(reply->get(), "expired offers");
 }
 
-absl::Status ReferralStore::MarkOffered(const v1::Referral& referral, int attempts) {
-  v1::Referral to = referral;
-  to.set_state(referral::v1::REFERRAL_STATE_OFFERED);
-  to.set_offer_attempts(attempts);
-  return Transition(referral, to, {ReferralState_Name(referral::v1::REFERRAL_STATE_CREATED)}, "Offered", true);
-}
+absl::StatusOr<ReferralStore::Changed> ReferralStore::Change(const std::string& referral_id, const Decision& decide,
+                                                             const Dedup& dedup, bool publish) {
+  std::string shard_key = ShardKeyOfReferralId(referral_id);
+  if (shard_key.empty()) return absl::InvalidArgumentError("referral_id: not a referral id of this router");
+  const int shard = ShardOf(shard_key);
+  for (int attempt = 1;; ++attempt) {
+    auto loaded = repo_.Load<v1::Referral>(shard, RefKey(referral_id));
+    if (!loaded.ok()) return loaded.status();
+    const v1::Referral& before = loaded->record;
+    auto after = decide(before);
 
-absl::Status ReferralStore::MarkWithheld(const v1::Referral& referral, const v1::Referral& to) {
-  return Transition(referral, to, {ReferralState_Name(referral::v1::REFERRAL_STATE_CREATED)}, "Withheld", true);
-}
-
-absl::Status ReferralStore::MarkUnroutable(const v1::Referral& referral, int attempts) {
-  v1::Referral to = referral;
-  to.set_state(referral::v1::REFERRAL_STATE_UNROUTABLE);
-  to.set_offer_attempts(attempts);
-  return Transition(referral, to, {ReferralState_Name(referral::v1::REFERRAL_STATE_CREATED)}, "Unroutable", true);
-}
-
-absl::Status ReferralStore::RescheduleOffer(const v1::Referral& referral, int attempts, int64_t next_ms) {
-  const std::string& id = referral.offer().referral_id();
-  int shard = ShardOf(ShardKeyOfPseudonym(referral.offer().client_pseudonym()));
-  v1::Referral updated = referral;
-  updated.set_offer_attempts(attempts);
-  // No state change and no event: only the attempt count and the next try.
-  auto replies = pool_.Pipeline({{"HSET", keyspace_.Key(shard, RefKey(id)), "data", updated.SerializeAsString()},
-                                 {"ZADD", keyspace_.Key(shard, kOffersKey), "XX", std::to_string(next_ms), id}});
-  return replies.ok() ? absl::OkStatus() : replies.status();
-}
-
-absl::StatusOr<ReferralStore::OutcomeResult> ReferralStore::ApplyOutcome(
-    const std::string& ce_source, const std::string& ce_id, const referral::v1::ReferralOutcomeReported& outcome,
-    v1::Referral* updated) {
-  return ApplyOutcomeWith(
-      [&](redis::AtomicStep& step, const v1::Referral&) { step.EventDedup(ce_source, ce_id).RecordTtl(dedup_ttl_); },
-      outcome, updated);
-}
-
-absl::StatusOr<ReferralStore::OutcomeResult> ReferralStore::ApplyRequestedOutcome(
-    const std::string& idempotency_key, const std::string& fingerprint,
-    const referral::v1::ReferralOutcomeReported& outcome, v1::Referral* updated) {
-  return ApplyOutcomeWith(
-      [&](redis::AtomicStep& step, const v1::Referral& to) {
-        step.IdempotencyKey("RespondToExternalReferral", idempotency_key, fingerprint)
+    redis::AtomicStep step(keyspace_, shard);
+    switch (dedup.kind) {
+      case Dedup::Kind::kNone:
+        // The router's own step, guarded by the version alone: a key no
+        // other step shares (every step records one; this one is never
+        // looked up again, and expires soon).
+        step.IdempotencyKey("Step", referral_id + "@" + loaded->version + "#" + ids::RandomHex(8), "")
+            .RecordTtl(std::chrono::seconds(3600));
+        break;
+      case Dedup::Kind::kEvent: step.EventDedup(dedup.scope, dedup.key).RecordTtl(dedup_ttl_); break;
+      case Dedup::Kind::kRequest:
+        step.IdempotencyKey(dedup.scope, dedup.key, dedup.fingerprint)
             .RecordTtl(dedup_ttl_)
-            .Response(to.SerializeAsString());
-      },
-      outcome, updated);
-}
-
-absl::StatusOr<ReferralStore::OutcomeResult> ReferralStore::ApplyOutcomeWith(
-    const std::function<void(redis::AtomicStep&, const v1::Referral&)>& dedup,
-    const referral::v1::ReferralOutcomeReported& outcome, v1::Referral* updated) {
-  auto current = Get(outcome.referral_id());
-  if (!current.ok()) {
-    if (current.status().code() == absl::StatusCode::kNotFound ||
-        current.status().code() == absl::StatusCode::kInvalidArgument) {
-      return OutcomeResult::kUnknownReferral;
+            .Response(after.ok() ? after->SerializeAsString() : std::string());
+        break;
     }
-    return current.status();
-  }
-  std::vector<std::string> allowed;
-  v1::Referral to = *current;
-  switch (outcome.outcome()) {
-    case referral::v1::INBOX_STATE_ACCEPTED:
-      // CREATED too: the target may answer before the router wrote OFFERED.
-      allowed = {"REFERRAL_STATE_CREATED", "REFERRAL_STATE_OFFERED"};
-      to.set_state(referral::v1::REFERRAL_STATE_ACCEPTED);
-      break;
-    case referral::v1::INBOX_STATE_DECLINED:
-      allowed = {"REFERRAL_STATE_CREATED", "REFERRAL_STATE_OFFERED"};
-      to.set_state(referral::v1::REFERRAL_STATE_DECLINED);
-      break;
-    case referral::v1::INBOX_STATE_COMPLETED:
-      allowed = {"REFERRAL_STATE_ACCEPTED"};
-      to.set_state(referral::v1::REFERRAL_STATE_COMPLETED);
-      break;
-    default: return absl::InvalidArgumentError("outcome: not a decision");
-  }
-  *to.mutable_updated_at() = outcome.reported_at();
-  if (!to.has_updated_at()) *to.mutable_updated_at() = ids::NowTimestamp();
-  const std::string& id = outcome.referral_id();
-  const std::string& pseudonym = current->offer().client_pseudonym();
-  int shard = ShardOf(ShardKeyOfPseudonym(pseudonym));
-  auto event = StateChangedEvent(to, current->state());
-  redis::AtomicStep step(keyspace_, shard);
-  dedup(step, to);
-  step.RequireFieldIn(RefKey(id), "state", allowed, absl::FailedPreconditionError(kStaleOutcome))
-      .HSet(RefKey(id), "data", to.SerializeAsString())
-      .HSet(RefKey(id), "state", ReferralState_Name(to.state()))
-      .ZRem(kOffersKey, id)
-      .Publish(redis::EventFor(event, source_, kReferralsTopic, pseudonym));
-  auto result = step.Execute(pool_);
-  if (!result.ok()) {
-    if (result.status().code() == absl::StatusCode::kFailedPrecondition && result.status().message() == kStaleOutcome) {
-      return OutcomeResult::kStale;
+    if (!after.ok()) {
+      // The decision's refusal, behind the dedup record: an applied event or
+      // request replays; anything else fails as decided.
+      if (dedup.kind == Dedup::Kind::kNone) return after.status();
+      step.RequireFieldIn(RefKey(referral_id), "version", {"\x01never"}, after.status());
+      auto replay = step.Execute(pool_);
+      if (!replay.ok()) return replay.status();
+      Changed changed{before, true};
+      if (!replay->response.empty()) (void)changed.referral.ParseFromString(replay->response);
+      return changed;
     }
-    return result.status();
+    const std::string& id = before.offer().referral_id();
+    const std::string& pseudonym = before.offer().client_pseudonym();
+    repo_.Write(step, RefKey(id), loaded->version, *after);
+    step.HSet(RefKey(id), "state", ReferralState_Name(after->state()));
+    if (NeedsDispatch(*after)) {
+      const int64_t at = after->dispatch_after_ms() > 0 ? after->dispatch_after_ms() : ids::NowMillis();
+      step.ZAdd(kDispatchKey, static_cast<double>(at), id);
+    } else {
+      step.ZRem(kDispatchKey, id);
+    }
+    if (after->state() == referral::v1::REFERRAL_STATE_OFFERED) {
+      step.ZAdd(kExpiriesKey, static_cast<double>(ExpiresAtMs(*after)), id);
+    } else {
+      step.ZRem(kExpiriesKey, id);
+    }
+    if (publish) {
+      step.Publish(redis::EventFor(StateChangedEvent(*after, before.state()), source_, kReferralsTopic, pseudonym));
+    }
+    auto outcome = step.Execute(pool_);
+    if (!outcome.ok()) {
+      if (outcome.status().code() == absl::StatusCode::kAborted && attempt < kMaxAttempts) continue;
+      return outcome.status();
+    }
+    Changed changed{*after, outcome->replayed};
+    if (outcome->replayed) {
+      changed.referral = before;
+      if (!outcome->response.empty()) (void)changed.referral.ParseFromString(outcome->response);
+    }
+    return changed;
   }
-  if (updated != nullptr) {
-    // A replayed request answers the referral as it was then.
-    if (!result->replayed || result->response.empty() || !updated->ParseFromString(result->response)) *updated = to;
-  }
-  return result->replayed ? OutcomeResult::kDuplicate : OutcomeResult::kApplied;
 }
 
 }  // namespace yhteys::router

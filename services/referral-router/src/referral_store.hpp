@@ -1,13 +1,18 @@
 #pragma once
-// The router's referrals in Redis. Every transition is one atomic step that
-// also publishes ReferralStateChanged on yhteys.referrals.events.v1.
+// The router's referrals in Redis, in the load → decide → commit shape: a
+// change loads the referral with its version, a pure decision of
+// referral_lifecycle.hpp computes its next state, and one atomic step writes
+// it over that version with its ReferralStateChanged event (on
+// yhteys.referrals.events.v1) and the indexes its state implies.
 //
 // Keys, sharded by the client's shard key (see referral_builder.hpp):
-//   ref:<id>            hash: data (router.v1.Referral), state
+//   ref:<id>             hash: data (router.v1.Referral), version, state
 //   journey2:<pseudonym> sorted set of the client's referral ids, in creation order
 //   (journey:<pseudonym>, the earlier unordered set, is still read)
-//   offers              zset: referrals waiting to be offered, by due time (ms)
-//   sharing:<pseudonym> the client's sharing decision (client_sharing.hpp)
+//   offers               zset: referrals waiting for a call to a unit (an
+//                        offer to make, or one to withdraw), by when (ms)
+//   expiries             zset: OFFERED referrals, by when the offer expires (ms)
+//   sharing:<pseudonym>  the client's sharing decision (client_sharing.hpp)
 // Thread-safe; blocking.
 
 #include <chrono>
@@ -17,9 +22,9 @@
 
 #include "absl/status/statusor.h"
 #include "yhteys/kafka/topics.hpp"
-#include "yhteys/redis/atomic_step.hpp"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
+#include "yhteys/redis/versioned.hpp"
 #include "yhteys/referral/v1/referral_events.pb.h"
 #include "yhteys/router/v1/referral_router_service.pb.h"
 
@@ -27,9 +32,36 @@ namespace yhteys::router {
 
 inline constexpr const char* kReferralsTopic = kafka::topics::kReferrals;
 
+// How long a unit may leave an offer unanswered before it expires and the
+// next candidate is offered (router.offer_expiry_*_seconds).
+struct OfferExpiry {
+  std::chrono::seconds urgent{4 * 3600};
+  std::chrono::seconds non_urgent{3 * 24 * 3600};
+};
+
+// How a change is deduplicated: not at all (the router's own steps, guarded
+// by the version), by the event that caused it, or by a request's
+// idempotency key and fingerprint.
+struct Dedup {
+  enum class Kind { kNone, kEvent, kRequest };
+  Kind kind = Kind::kNone;
+  std::string scope;  // the event's ce_source, or the request's scope (its RPC)
+  std::string key;    // the event's ce_id, or the idempotency key
+  std::string fingerprint;
+
+  static Dedup None() { return {}; }
+  static Dedup Event(std::string source, std::string id) {
+    return {Kind::kEvent, std::move(source), std::move(id), ""};
+  }
+  static Dedup Request(std::string scope, std::string key, std::string fingerprint) {
+    return {Kind::kRequest, std::move(scope), std::move(key), std::move(fingerprint)};
+  }
+};
+
 class ReferralStore {
  public:
-  ReferralStore(redis::Pool& pool, const redis::Keyspace& keyspace, std::string source, std::chrono::seconds dedup_ttl);
+  ReferralStore(redis::Pool& pool, const redis::Keyspace& keyspace, std::string source, std::chrono::seconds dedup_ttl,
+                OfferExpiry expiry = {});
 
   const redis::Keyspace& keyspace() const { return keyspace_; }
 
@@ -38,55 +70,42 @@ class ReferralStore {
   // true when the event had been processed before.
   // `sharing_version` is the version of the client's sharing decision the
   // referrals were made under ("" for none); a decision recorded since makes
-  // the step ABORTED, to be made again. WITHHELD referrals are not offered.
+  // the step ABORTED, to be made again.
   absl::StatusOr<bool> CreateReferrals(const std::string& ce_source, const std::string& ce_id,
                                        const std::vector<v1::Referral>& referrals,
                                        const std::string& sharing_version = "");
 
   absl::StatusOr<v1::Referral> Get(const std::string& referral_id);
   absl::StatusOr<std::vector<v1::Referral>> ListForClient(const std::string& pseudonym);
-  // Ids whose offer is due (score <= now_ms) in one shard.
-  absl::StatusOr<std::vector<std::string>> DueOffers(int shard, int64_t now_ms, int limit);
+  // Ids waiting for a call to a unit (score <= now_ms) in one shard.
+  absl::StatusOr<std::vector<std::string>> DueDispatches(int shard, int64_t now_ms, int limit);
+  // Ids whose offer expired (score <= now_ms) in one shard.
+  absl::StatusOr<std::vector<std::string>> DueExpiries(int shard, int64_t now_ms, int limit);
 
-  // CREATED -> OFFERED after the target accepted the offer call. If the
-  // referral already moved on (the target answered faster than we wrote),
-  // only the pending offer is removed.
-  absl::Status MarkOffered(const v1::Referral& referral, int attempts);
-  // Offer failed: try again at next_ms.
-  absl::Status RescheduleOffer(const v1::Referral& referral, int attempts, int64_t next_ms);
-  // CREATED -> WITHHELD (`to`): the client withdrew consent or denied
-  // sharing before the offer went out.
-  absl::Status MarkWithheld(const v1::Referral& referral, const v1::Referral& to);
-  // The target refused the offer for good: UNROUTABLE, for a person to handle.
-  absl::Status MarkUnroutable(const v1::Referral& referral, int attempts);
-
-  enum class OutcomeResult { kApplied, kDuplicate, kStale, kUnknownReferral };
-  // A target reported ACCEPTED, DECLINED or COMPLETED: deduplicated on the
-  // event (ce_source, ce_id).
-  absl::StatusOr<OutcomeResult> ApplyOutcome(const std::string& ce_source, const std::string& ce_id,
-                                             const referral::v1::ReferralOutcomeReported& outcome,
-                                             v1::Referral* updated);
-  // The same for an outcome that came as an RPC: an idempotency key with the
-  // request's fingerprint. A retry replays the referral as answered then
-  // (kDuplicate); the key with another request is FAILED_PRECONDITION.
-  absl::StatusOr<OutcomeResult> ApplyRequestedOutcome(const std::string& idempotency_key,
-                                                      const std::string& fingerprint,
-                                                      const referral::v1::ReferralOutcomeReported& outcome,
-                                                      v1::Referral* updated);
+  using Decision = std::function<absl::StatusOr<v1::Referral>(const v1::Referral&)>;
+  struct Changed {
+    v1::Referral referral;  // as written (or, replayed, as answered the first time)
+    bool replayed = false;  // the event or request had been applied before
+  };
+  // Loads the referral, lets `decide` compute its next state and commits it
+  // over the loaded version, with its event when `publish` (a change of
+  // state, or a new answer) and the indexes of its new state; made again
+  // when another writer got in between. A failed decision (the referral
+  // moved on: FAILED_PRECONDITION) still consults the dedup record, so a
+  // re-delivered event or a retried request replays instead of failing.
+  absl::StatusOr<Changed> Change(const std::string& referral_id, const Decision& decide, const Dedup& dedup,
+                                 bool publish = true);
 
  private:
   int ShardOf(const std::string& shard_key) const { return keyspace_.ShardFor(shard_key); }
-  // `dedup` puts the step in event or request mode.
-  absl::StatusOr<OutcomeResult> ApplyOutcomeWith(
-      const std::function<void(redis::AtomicStep&, const v1::Referral&)>& dedup,
-      const referral::v1::ReferralOutcomeReported& outcome, v1::Referral* updated);
-  absl::Status Transition(const v1::Referral& from, v1::Referral to, const std::vector<std::string>& allowed_states,
-                          const std::string& step_scope, bool remove_offer);
+  int64_t ExpiresAtMs(const v1::Referral& referral) const;
 
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;
+  redis::VersionedRepository repo_;
   std::string source_;
   std::chrono::seconds dedup_ttl_;
+  OfferExpiry expiry_;
 };
 
 // The ReferralStateChanged event for a referral's current state.

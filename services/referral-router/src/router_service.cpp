@@ -1,5 +1,7 @@
 #include "router_service.hpp"
 
+#include "referral_lifecycle.hpp"
+#include "yhteys/calendar/date_text.hpp"
 #include "yhteys/hetu/identity_code.hpp"
 #include "yhteys/ids/fingerprint.hpp"
 #include "yhteys/ids/proto_time.hpp"
@@ -8,11 +10,33 @@
 
 namespace yhteys::router {
 
+absl::Status ValidateOutcome(const std::string& field, const referral::v1::Outcome& outcome) {
+  switch (outcome.result()) {
+    case referral::v1::OUTCOME_RESULT_SERVICE_GIVEN:
+      if (outcome.reason() != referral::v1::COULD_NOT_HELP_REASON_UNSPECIFIED) {
+        return absl::InvalidArgumentError(field + ".reason: only with COULD_NOT_HELP");
+      }
+      break;
+    case referral::v1::OUTCOME_RESULT_COULD_NOT_HELP:
+      if (auto st = validate::EnumSet(field + ".reason", outcome.reason(), &referral::v1::CouldNotHelpReason_IsValid);
+          !st.ok()) {
+        return st;
+      }
+      break;
+    default: return absl::InvalidArgumentError(field + ".result: required, SERVICE_GIVEN or COULD_NOT_HELP");
+  }
+  if (!outcome.completed_on().empty() && !calendar::ParseDate(outcome.completed_on()).ok()) {
+    return absl::InvalidArgumentError(field + ".completed_on: not a date (YYYY-MM-DD)");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::string& idempotency_key,
                                                const v1::RespondToExternalReferralRequest& request) {
   if (request.referral_id().empty()) return absl::InvalidArgumentError("referral_id: required");
   switch (request.response()) {
     case referral::v1::INBOX_STATE_ACCEPTED:
+    case referral::v1::INBOX_STATE_IN_PROGRESS:
     case referral::v1::INBOX_STATE_COMPLETED:
       if (request.decline_reason() != referral::v1::DECLINE_REASON_UNSPECIFIED) {
         return absl::InvalidArgumentError("decline_reason: only with DECLINED");
@@ -23,36 +47,52 @@ absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::
           !st.ok()) {
         return st;
       }
+      if (request.decline_reason() == referral::v1::DECLINE_REASON_OFFER_EXPIRED) {
+        return absl::InvalidArgumentError("decline_reason: OFFER_EXPIRED is the router's, not a unit's answer");
+      }
       break;
-    default: return absl::InvalidArgumentError("response: expected ACCEPTED, DECLINED or COMPLETED");
+    default: return absl::InvalidArgumentError("response: expected ACCEPTED, DECLINED, IN_PROGRESS or COMPLETED");
+  }
+  if (request.response() == referral::v1::INBOX_STATE_COMPLETED) {
+    if (auto st = ValidateOutcome("outcome", request.outcome()); !st.ok()) return st;
+  } else if (request.has_outcome()) {
+    return absl::InvalidArgumentError("outcome: only with COMPLETED");
   }
   if (auto st = validate::Identifier("unit_id", request.unit_id()); !st.ok()) return st;
-  auto current = store.Get(request.referral_id());
-  if (!current.ok()) return current.status();
-  if (current->target_service() != common::v1::SERVICE_NAME_EXTERNAL) {
-    return absl::FailedPreconditionError(
-        "referral_id: not an external referral (its target answers through its ReferralInbox)");
+  Answer answer;
+  answer.state = request.response();
+  answer.unit_id = request.unit_id();
+  answer.decline_reason = request.decline_reason();
+  answer.outcome = request.outcome();
+  answer.at = ids::NowTimestamp();
+  auto changed = store.Change(
+      request.referral_id(),
+      [&](const v1::Referral& r) -> absl::StatusOr<v1::Referral> {
+        if (r.target_service() != common::v1::SERVICE_NAME_EXTERNAL) {
+          return absl::FailedPreconditionError(
+              "referral_id: not offered to an external unit (its unit answers through its service's ReferralInbox)");
+        }
+        return DecideAnswer(r, answer);
+      },
+      Dedup::Request("RespondToExternalReferral", idempotency_key, ids::RequestFingerprint(request)));
+  if (!changed.ok()) return changed.status();
+  return std::move(changed->referral);
+}
+
+absl::StatusOr<v1::Referral> CancelReferral(ReferralStore& store, const std::string& idempotency_key,
+                                            const v1::CancelReferralRequest& request) {
+  if (request.referral_id().empty()) return absl::InvalidArgumentError("referral_id: required");
+  if (request.reason() != referral::v1::CANCEL_REASON_ORIGIN_WITHDREW &&
+      request.reason() != referral::v1::CANCEL_REASON_CLIENT_REFUSED) {
+    return absl::InvalidArgumentError("reason: required, ORIGIN_WITHDREW or CLIENT_REFUSED");
   }
-  referral::v1::ReferralOutcomeReported outcome;
-  outcome.set_referral_id(request.referral_id());
-  outcome.set_client_pseudonym(current->offer().client_pseudonym());
-  outcome.set_reporting_service(common::v1::SERVICE_NAME_EXTERNAL);
-  outcome.set_outcome(request.response());
-  outcome.set_decline_reason(request.decline_reason());
-  outcome.set_unit_id(request.unit_id());
-  *outcome.mutable_reported_at() = ids::NowTimestamp();
-  v1::Referral updated;
-  auto result = store.ApplyRequestedOutcome(idempotency_key, ids::RequestFingerprint(request), outcome, &updated);
-  if (!result.ok()) return result.status();
-  switch (*result) {
-    case ReferralStore::OutcomeResult::kApplied: return updated;
-    case ReferralStore::OutcomeResult::kDuplicate: return updated;
-    case ReferralStore::OutcomeResult::kStale:
-      return absl::FailedPreconditionError("response: the referral is " +
-                                           referral::v1::ReferralState_Name(current->state()));
-    case ReferralStore::OutcomeResult::kUnknownReferral: return absl::NotFoundError("referral_id: no such referral");
-  }
-  return absl::InternalError("unexpected outcome");
+  if (auto st = validate::Identifier("unit_id", request.unit_id()); !st.ok()) return st;
+  const Timestamp now = ids::NowTimestamp();
+  auto changed = store.Change(
+      request.referral_id(), [&](const v1::Referral& r) { return DecideCancelled(r, request.reason(), now); },
+      Dedup::Request("CancelReferral", idempotency_key, ids::RequestFingerprint(request)));
+  if (!changed.ok()) return changed.status();
+  return std::move(changed->referral);
 }
 
 absl::StatusOr<v1::ClientSharing> RecordClientSharing(const SharingStore& store, const SharingSettings& settings,
@@ -147,6 +187,19 @@ grpc::ServerUnaryReactor* RouterService::RespondToExternalReferral(grpc::Callbac
                             if (on_change_) on_change_();
                             return absl::OkStatus();
                           });
+}
+
+grpc::ServerUnaryReactor* RouterService::CancelReferral(grpc::CallbackServerContext* ctx,
+                                                        const v1::CancelReferralRequest* req, v1::Referral* resp) {
+  return server::RunUnary(ctx, env_, "ReferralRouter/CancelReferral", req, resp, [=, this]() -> absl::Status {
+    auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
+    if (!key.ok()) return key.status();
+    auto result = router::CancelReferral(store_, *key, *req);
+    if (!result.ok()) return result.status();
+    *resp = std::move(*result);
+    if (on_change_) on_change_();
+    return absl::OkStatus();
+  });
 }
 
 grpc::ServerUnaryReactor* RouterService::RecordClientSharing(grpc::CallbackServerContext* ctx,

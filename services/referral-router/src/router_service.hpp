@@ -15,6 +15,9 @@ namespace yhteys::router {
 // ReferralInbox outcome (deduplicated on the idempotency key). Blocking.
 absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::string& idempotency_key,
                                                const v1::RespondToExternalReferralRequest& request);
+// The originating unit's or the client's cancellation. Blocking.
+absl::StatusOr<v1::Referral> CancelReferral(ReferralStore& store, const std::string& idempotency_key,
+                                            const v1::CancelReferralRequest& request);
 
 struct SharingSettings {
   const hetu::Pseudonymizer* pseudonymizer = nullptr;
@@ -41,6 +44,8 @@ class RouterService final : public v1::ReferralRouter::CallbackService {
   grpc::ServerUnaryReactor* RespondToExternalReferral(grpc::CallbackServerContext* ctx,
                                                       const v1::RespondToExternalReferralRequest* req,
                                                       v1::Referral* resp) override;
+  grpc::ServerUnaryReactor* CancelReferral(grpc::CallbackServerContext* ctx, const v1::CancelReferralRequest* req,
+                                           v1::Referral* resp) override;
   grpc::ServerUnaryReactor* RecordClientSharing(grpc::CallbackServerContext* ctx,
                                                 const v1::RecordClientSharingRequest* req,
                                                 v1::ClientSharing* resp) override;

@@ -1,6 +1,7 @@
 #include "rules.hpp"
 
 #include "all_contracts.hpp"
+#include "service_types.hpp"
 
 #include <google/protobuf/descriptor.h>
 #include <yaml-cpp/yaml.h>
@@ -247,11 +248,11 @@ absl::StatusOr<std::vector<Rule>> ParseRules(const std::string& yaml_text) {
       }
       const YAML::Node then = node["then"];
       if (!then) return RuleError(rule.id, "then", "required");
-      rule.target = ServiceFromName(then["target"] ? then["target"].as<std::string>() : "");
-      if (rule.target == common::v1::SERVICE_NAME_UNSPECIFIED ||
-          rule.target == common::v1::SERVICE_NAME_REFERRAL_ROUTER) {
-        return RuleError(rule.id, "then.target",
-                         "expected family-centre, home-care, mental-health-intake, client-feedback or external");
+      rule.service_type = then["service_type"] ? then["service_type"].as<std::string>() : "";
+      if (FindServiceType(rule.service_type) == nullptr) {
+        return RuleError(rule.id, "then.service_type",
+                         rule.service_type.empty() ? "required, one of " + ServiceTypeIds()
+                                                   : "'" + rule.service_type + "' is not one of " + ServiceTypeIds());
       }
       rule.need = then["need"] ? then["need"].as<std::string>() : "";
       if (rule.need.empty()) return RuleError(rule.id, "then.need", "required");
@@ -274,7 +275,7 @@ absl::StatusOr<std::vector<Rule>> ParseRules(const std::string& yaml_text) {
       else
         return RuleError(rule.id, "then.under_denial", "required: withhold, need_only or share");
       for (const auto& kv : then) {
-        static const std::set<std::string> kKeys = {"target",
+        static const std::set<std::string> kKeys = {"service_type",
                                                     "need",
                                                     "urgency",
                                                     "consent_basis",

@@ -1,8 +1,9 @@
 #pragma once
 // Cross-sector rules are data: a YAML file maps a trigger event and
-// conditions on its fields to a target service, urgency, legal basis and
-// deadline clocks. Loaded once at start-up; a rules file with an unknown
-// event type, field, operator, target or deadline rule fails start-up with
+// conditions on its fields to a need, the service type that meets it
+// (service_types.hpp; the service directory says which units give it),
+// urgency, legal basis and deadline clocks. Loaded once at start-up; a rules file with an unknown
+// event type, field, operator, service type or deadline rule fails start-up with
 // the rule id and key named. Rules are immutable after loading.
 //
 //   rules:
@@ -16,8 +17,8 @@
 //         any:                          # optional: at least one holds
 //           - {field: risky_use, op: "==", value: true}
 //       then:
-//         target: mental-health-intake
-//         need: possible-depression
+//         service_type: mental-health-assessment  # from service_types.hpp: which kind of unit helps
+//         need: possible-depression               # why
 //         urgency: non_urgent          # or urgent
 //         consent_basis: "..."
 //         under_denial: withhold       # or need_only, or share (see UnderDenial)
@@ -69,7 +70,7 @@ struct Rule {
   std::string clock_start_field;  // a top-level YYYY-MM-DD string field of the event
   std::vector<Condition> all;     // every one holds
   std::vector<Condition> any;     // at least one holds (when given)
-  common::v1::ServiceName target = common::v1::SERVICE_NAME_UNSPECIFIED;
+  std::string service_type;       // a service type of service_types.hpp
   std::string need;
   common::v1::Urgency urgency = common::v1::URGENCY_NON_URGENT;
   std::string consent_basis;

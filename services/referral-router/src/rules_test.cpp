@@ -29,7 +29,7 @@ rules:
       all:
         - {field: scales.drs, op: ">=", value: 3}
     then:
-      target: mental-health-intake
+      service_type: mental-health-assessment
       need: possible-depression
       urgency: non_urgent
       consent_basis: client consent recorded by home care
@@ -52,7 +52,7 @@ TEST(RulesTest, DrsRuleMatchesAtThreeAndAbove) {
   ASSERT_TRUE(rules.ok()) << rules.status();
   ASSERT_EQ(rules->size(), 1u);
   const Rule& rule = rules->front();
-  EXPECT_EQ(rule.target, common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE);
+  EXPECT_EQ(rule.service_type, "mental-health-assessment");
   EXPECT_FALSE(Matches(rule, Assessment(0)));
   EXPECT_FALSE(Matches(rule, Assessment(2)));
   EXPECT_TRUE(Matches(rule, Assessment(3)));
@@ -80,7 +80,7 @@ TEST(RulesTest, BadRulesFailNamingRuleAndKey) {
       {"yhteys.homecare.v1.AssessmentRecorded", "yhteys.homecare.v1.Nope", "when.event"},
       {"scales.drs", "scales.nope", "when.all.field"},
       {"\">=\"", "\"=>\"", "when.all.op"},
-      {"mental-health-intake", "dentist", "then.target"},
+      {"service_type: mental-health-assessment", "service_type: dentist", "then.service_type"},
       {"months:3", "months:x", "then.statutory_deadline.rule"},
       {"clock_start: assessed_on", "clock_start: total", "when.clock_start"},
       {"clock_start: assessed_on", "clock_start: scales", "when.clock_start"},
@@ -122,7 +122,7 @@ TEST(RulesTest, ARuleNeedsAClockAndMayHaveATargetClockAlone) {
 
 TEST(ReferralBuilderTest, DeadlinesComeFromTheWorkingDayCalendar) {
   auto rules = ParseRules(kDrsRule);
-  Trigger trigger{"/yhteys/home-care", "evt-1", std::string(64, 'c'), common::v1::LANGUAGE_SV, "272"};
+  Trigger trigger{"/yhteys/home-care", "evt-1", std::string(64, 'c'), common::v1::LANGUAGE_SV, "272", std::nullopt};
   // Thursday before Easter 2026.
   auto referral = BuildReferral(rules->front(), trigger, year_month_day{year(2026), month(4), day(2)});
   EXPECT_EQ(referral.offer().clock_started_on(), "2026-04-02");
@@ -143,7 +143,7 @@ TEST(ReferralBuilderTest, ClocksStartFromTheEventsOwnDate) {
   auto rules = ParseRules(kDrsRule);
   ASSERT_TRUE(rules.ok());
   const Rule& rule = rules->front();
-  Trigger trigger{"/yhteys/home-care", "evt-1", std::string(64, 'c'), common::v1::LANGUAGE_FI, "398"};
+  Trigger trigger{"/yhteys/home-care", "evt-1", std::string(64, 'c'), common::v1::LANGUAGE_FI, "398", std::nullopt};
   homecare::v1::AssessmentRecorded event = Assessment(5);
   event.set_assessed_on("2026-04-02");
   // Recorded on the day, consumed then; replayed a day late; and replayed
@@ -175,7 +175,7 @@ TEST(ReferralBuilderTest, ClocksStartFromTheEventsOwnDate) {
 }
 
 TEST(ReferralBuilderTest, IdsAreDeterministicAndCarryTheShardKey) {
-  Trigger trigger{"/yhteys/home-care", "evt-1", std::string(64, 'c'), common::v1::LANGUAGE_FI, ""};
+  Trigger trigger{"/yhteys/home-care", "evt-1", std::string(64, 'c'), common::v1::LANGUAGE_FI, "", std::nullopt};
   std::string id = ReferralIdFor(trigger, "rule-a");
   EXPECT_EQ(id, ReferralIdFor(trigger, "rule-a"));
   EXPECT_NE(id, ReferralIdFor(trigger, "rule-b"));
@@ -229,7 +229,7 @@ class ShippedRulesTest : public ::testing::Test {
 
 TEST_F(ShippedRulesTest, HomeCareDepressionToIntake) {
   const Rule& rule = Get("homecare-drs-depression");
-  EXPECT_EQ(rule.target, common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE);
+  EXPECT_EQ(rule.service_type, "mental-health-assessment");
   auto aged = [](int drs, int age) {
     auto e = Assessment(drs);
     e.set_age_years(age);
@@ -241,7 +241,7 @@ TEST_F(ShippedRulesTest, HomeCareDepressionToIntake) {
 
 TEST_F(ShippedRulesTest, IntakeWithChildrenAtHomeToFamilyCentre) {
   const Rule& rule = Get("intake-children-at-home-family-centre");
-  EXPECT_EQ(rule.target, common::v1::SERVICE_NAME_FAMILY_CENTRE);
+  EXPECT_EQ(rule.service_type, "family-support");
   EXPECT_EQ(rule.statutory->rule_text, "working_days:7");
   auto completed = [](int children, bool consent, mentalhealth::v1::Severity severity, bool risky) {
     mentalhealth::v1::IntakeCompleted e;
@@ -274,7 +274,7 @@ TEST_F(ShippedRulesTest, ParentEpdsToIntakeUrgentOnSelfHarm) {
     e.set_age_years(30);
     return e;
   };
-  EXPECT_EQ(depression.target, common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE);
+  EXPECT_EQ(depression.service_type, "perinatal-mental-health");
   EXPECT_EQ(depression.urgency, common::v1::URGENCY_NON_URGENT);
   EXPECT_FALSE(Matches(depression, screened(12, false)));
   EXPECT_TRUE(Matches(depression, screened(13, false)));
@@ -298,7 +298,7 @@ TEST_F(ShippedRulesTest, HomeCareChessAndMapleToExternalUnits) {
     return e;
   };
   const Rule& chess = Get("homecare-chess-nurse-review");
-  EXPECT_EQ(chess.target, common::v1::SERVICE_NAME_EXTERNAL);
+  EXPECT_EQ(chess.service_type, "primary-care-nurse");
   EXPECT_FALSE(Matches(chess, assessed(2, 1, 80)));
   EXPECT_TRUE(Matches(chess, assessed(3, 1, 80)));
   const Rule& priority = Get("homecare-maple-social-care-priority");
@@ -402,7 +402,8 @@ TEST_F(RuleSelectionTest, ChildrenAtHomeGetBothClocksOfSection36) {
   e.set_consent_to_family_centre(true);
   e.set_max_severity(mentalhealth::v1::SEVERITY_MODERATE);
   EXPECT_EQ(Selected(e), V{"intake-children-at-home-family-centre working_days:7/months:3/days:7"});
-  Trigger trigger{"/yhteys/mental-health-intake", "evt-9", std::string(64, 'c'), common::v1::LANGUAGE_FI, "398"};
+  Trigger trigger{"/yhteys/mental-health-intake", "evt-9", std::string(64, 'c'),
+                  common::v1::LANGUAGE_FI,        "398",   std::nullopt};
   const Rule& rule = Get("intake-children-at-home-family-centre");
   auto start = ClockStartOf(rule, e, "");
   ASSERT_TRUE(start.ok());

@@ -85,6 +85,7 @@ void YhteysSystem::Init(const std::vector<std::string>& services, const std::str
   }
   std::ofstream router(dir_.path() + "/router.yaml");
   router << "router:\n  rules_file: " << YHTEYS_SOURCE_DIR << "/services/referral-router/config/rules.yaml\n"
+         << "  directory_dir: " << YHTEYS_SOURCE_DIR << "/services/referral-router/config/directory\n"
          << "  offer_timeout_ms: 1000\n  offer_max_backoff_ms: 2000\n"
          << router_tls << "  targets:\n";
   for (const auto& name : AllServices()) {
@@ -139,7 +140,12 @@ void YhteysSystem::Start(const std::string& name, const std::map<std::string, st
       {"YHTEYS_KAFKA_FETCH_WAIT_MAX_MS", "20"},
       {"YHTEYS_KAFKA_SESSION_TIMEOUT_MS", "6000"},
   };
-  for (const auto& [k, v] : env_) env[k] = v;
+  // YHTEYS_ROUTER_* keys (e.g. a test's own service directory) go to the
+  // router alone: another service would refuse a key it does not know.
+  const bool router = name.starts_with("referral-router");
+  for (const auto& [k, v] : env_) {
+    if (router || !k.starts_with("YHTEYS_ROUTER_")) env[k] = v;
+  }
   for (const auto& [k, v] : start_env) env[k] = v;
   if (auto it = health_ports_.find(name); it != health_ports_.end()) {
     env["YHTEYS_SERVER_HEALTH_ADDRESS"] = "127.0.0.1:" + std::to_string(it->second);

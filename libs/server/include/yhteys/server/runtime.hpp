@@ -112,6 +112,9 @@ class Runtime {
   // Background loops owned by the service (e.g. the router's dispatcher):
   // `run` is called on its own thread with a stop flag.
   void AddWorker(std::string name, std::function<void(const std::atomic<bool>& stop)> run);
+  // Called on SIGHUP (e.g. the router reloads its service directory); with
+  // none registered, SIGHUP keeps its default action.
+  void OnReload(std::function<void()> reload);
 
   // Serves until SIGTERM/SIGINT; returns the process exit code.
   int Run();
@@ -139,6 +142,7 @@ class Runtime {
   std::vector<grpc::Service*> services_;
   std::vector<std::unique_ptr<kafka::Consumer>> consumers_;
   std::vector<std::pair<std::string, std::function<void(const std::atomic<bool>&)>>> workers_;
+  std::vector<std::function<void()>> reloads_;
   ServingGate gate_;
   std::vector<std::string> generations_;  // the keyspace markers' values, health thread only
 };

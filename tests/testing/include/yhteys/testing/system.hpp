@@ -27,7 +27,9 @@ class YhteysSystem {
   // until each is SERVING. Throws std::runtime_error if something does not
   // come up.
   // `env` adds or overrides YHTEYS_* settings for every service (e.g. a
-  // short server.shutdown_delay_ms for a fault test).
+  // short server.shutdown_delay_ms for a fault test); YHTEYS_ROUTER_* ones
+  // for the router alone (e.g. YHTEYS_ROUTER_DIRECTORY_DIR, a test's own
+  // service directory).
   explicit YhteysSystem(std::vector<std::string> services = AllServices(), std::map<std::string, std::string> env = {});
 
   // The production shape: every service serves mTLS with certificates from
