@@ -21,8 +21,8 @@
 namespace yhteys::router {
 
 struct LoadedDirectory {
-  Directory directory;       // every county merged
-  std::string fingerprint;   // of the files' names and contents: a change shows here
+  Directory directory;      // every county merged
+  std::string fingerprint;  // of the files' names and contents: a change shows here
 };
 
 // Reads and validates every *.yaml in `folder`; an error names the file and field.
