@@ -36,8 +36,8 @@ namespace rs = referral::v1;
 // The referral's ReferralStateChanged events on the topic, in order: "STATE@unit".
 std::vector<std::string> StateTrail(testing::YhteysSystem& system, const std::string& referral_id) {
   std::vector<std::string> trail;
-  for (const auto& r : testing::ReadAll(system.Bootstrap(), {"yhteys.referrals.events.v1"}, static_cast<size_t>(-1),
-                                        2s)) {
+  for (const auto& r :
+       testing::ReadAll(system.Bootstrap(), {"yhteys.referrals.events.v1"}, static_cast<size_t>(-1), 2s)) {
     if (r.headers.at("ce_type") != "yhteys.referral.v1.ReferralStateChanged") continue;
     rs::ReferralStateChanged e;
     if (e.ParseFromString(r.value) && e.referral_id() == referral_id) {
@@ -234,9 +234,8 @@ TEST_F(RouterTest, ADeclineGoesToTheNextUnitWhichAcceptsStartsAndCompletes) {
 
   // Every step once, in order, on the referrals topic.
   EXPECT_EQ(StateTrail(*system_, id),
-            (std::vector<std::string>{"CREATED@" + first, "OFFERED@" + first, "DECLINED@" + first,
-                                      "OFFERED@" + second, "ACCEPTED@" + second, "IN_PROGRESS@" + second,
-                                      "COMPLETED@" + second}));
+            (std::vector<std::string>{"CREATED@" + first, "OFFERED@" + first, "DECLINED@" + first, "OFFERED@" + second,
+                                      "ACCEPTED@" + second, "IN_PROGRESS@" + second, "COMPLETED@" + second}));
 }
 
 TEST_F(RouterTest, AMunicipalityNoUnitServesIsUnroutableAtOnce) {
@@ -272,7 +271,9 @@ TEST_F(RouterTest, TheOriginCancelsAndTheOfferIsTakenBackFromTheInbox) {
   get.set_referral_id(r.offer().referral_id());
   rs::InboxEntry entry;
   EXPECT_TRUE(WaitFor(
-      [&] { return IntakeInbox().GetInboxEntry(Ctx().get(), get, &entry).ok() && entry.state() == rs::INBOX_STATE_WITHDRAWN; },
+      [&] {
+        return IntakeInbox().GetInboxEntry(Ctx().get(), get, &entry).ok() && entry.state() == rs::INBOX_STATE_WITHDRAWN;
+      },
       30s))
       << rs::InboxState_Name(entry.state());
 }
@@ -281,12 +282,12 @@ TEST_F(RouterTest, TheOriginCancelsAndTheOfferIsTakenBackFromTheInbox) {
 class RouterExpiryTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    directory_ = new std::string(std::filesystem::temp_directory_path() /
-                                 ("yhteys-directory-" + std::to_string(::getpid())));
+    directory_ =
+        new std::string(std::filesystem::temp_directory_path() / ("yhteys-directory-" + std::to_string(::getpid())));
     std::filesystem::create_directories(*directory_);
-    std::filesystem::copy_file(std::string(YHTEYS_SOURCE_DIR) + "/services/referral-router/config/directory/paijat-hame.yaml",
-                               *directory_ + "/paijat-hame.yaml",
-                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(
+        std::string(YHTEYS_SOURCE_DIR) + "/services/referral-router/config/directory/paijat-hame.yaml",
+        *directory_ + "/paijat-hame.yaml", std::filesystem::copy_options::overwrite_existing);
     system_ = new testing::YhteysSystem(testing::YhteysSystem::AllServices(),
                                         {{"YHTEYS_ROUTER_DIRECTORY_DIR", *directory_},
                                          {"YHTEYS_ROUTER_DIRECTORY_POLL_MS", "200"},
