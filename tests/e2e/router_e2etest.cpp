@@ -12,7 +12,9 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "clients.hpp"
@@ -49,10 +51,19 @@ std::vector<std::string> StateTrail(testing::YhteysSystem& system, const std::st
 
 class RouterTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { system_ = new testing::YhteysSystem(); }
+  static void SetUpTestSuite() {
+    // The deadline watcher's test clock: milliseconds ahead of real time.
+    clock_file_ =
+        new std::string(std::filesystem::temp_directory_path() / ("yhteys-clock-" + std::to_string(::getpid())));
+    std::ofstream(*clock_file_) << 0;
+    system_ = new testing::YhteysSystem(testing::YhteysSystem::AllServices(),
+                                        {{"YHTEYS_ROUTER_TEST_CLOCK_OFFSET_FILE", *clock_file_}});
+  }
   static void TearDownTestSuite() {
     delete system_;
     system_ = nullptr;
+    std::filesystem::remove(*clock_file_);
+    delete clock_file_;
   }
 
   static hc::HomeCare::Stub& HomeCare() {
@@ -96,6 +107,7 @@ class RouterTest : public ::testing::Test {
         },
         30s))
         << "no " << rs::ReferralState_Name(state) << " referral for client " << index;
+    made_[index] = found.offer().referral_id();
     return found;
   }
 
@@ -120,6 +132,8 @@ class RouterTest : public ::testing::Test {
   }
 
   static inline testing::YhteysSystem* system_ = nullptr;
+  static inline std::string* clock_file_ = nullptr;
+  static inline std::map<int, std::string> made_;  // client index -> referral id
 };
 
 TEST_F(RouterTest, ANorthernSamiSpeakerInInariIsOfferedToAUnitThatWorksInSami) {
@@ -276,6 +290,159 @@ TEST_F(RouterTest, TheOriginCancelsAndTheOfferIsTakenBackFromTheInbox) {
       },
       30s))
       << rs::InboxState_Name(entry.state());
+}
+
+TEST_F(RouterTest, WorklistsShowEachUnitAndTheCounsellorsWhatTheyMustActOn) {
+  router::v1::Referral unmet = DepressedClient(9207, "398", common::v1::LANGUAGE_SV, rs::REFERRAL_STATE_OFFERED);
+  router::v1::Referral nowhere = DepressedClient(9208, "091", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_UNROUTABLE);
+  const auto ids_of = [](const router::v1::ListWorklistResponse& list) {
+    std::map<std::string, std::vector<std::string>> reasons_by_id;
+    for (const auto& item : list.items()) {
+      reasons_by_id[item.referral().offer().referral_id()] = {item.reasons().begin(), item.reasons().end()};
+    }
+    return reasons_by_id;
+  };
+  // The unit it is offered to has it on its worklist, also under the language_unmet filter.
+  router::v1::ListWorklistRequest unit_list;
+  unit_list.set_unit_id(unmet.offer().unit_id());
+  unit_list.set_language_unmet_only(true);
+  router::v1::ListWorklistResponse list;
+  grpc::Status st = Router().ListWorklist(Ctx().get(), unit_list, &list);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_TRUE(ids_of(list).count(unmet.offer().referral_id()));
+  for (const auto& item : list.items()) EXPECT_TRUE(item.referral().offer().language_unmet());
+  unit_list.add_states(rs::REFERRAL_STATE_ACCEPTED);
+  ASSERT_TRUE(Router().ListWorklist(Ctx().get(), unit_list, &list).ok());
+  EXPECT_FALSE(ids_of(list).count(unmet.offer().referral_id())) << "only ACCEPTED asked for";
+  unit_list.clear_states();
+  unit_list.add_states(rs::REFERRAL_STATE_UNROUTABLE);
+  st = Router().ListWorklist(Ctx().get(), unit_list, &list);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("states[0]", 0), 0u) << st.error_message();
+  // Päijät-Häme's counsellors see the unmet language; the need in Helsinki,
+  // which no county's directory covers, is on the list without a county.
+  router::v1::ListCounsellorWorklistRequest counsellors;
+  counsellors.set_county("paijat-hame");
+  ASSERT_TRUE(Router().ListCounsellorWorklist(Ctx().get(), counsellors, &list).ok());
+  EXPECT_EQ(ids_of(list)[unmet.offer().referral_id()], std::vector<std::string>{"language_unmet"});
+  EXPECT_FALSE(ids_of(list).count(nowhere.offer().referral_id()));
+  counsellors.set_county("");
+  ASSERT_TRUE(Router().ListCounsellorWorklist(Ctx().get(), counsellors, &list).ok());
+  EXPECT_EQ(ids_of(list)[nowhere.offer().referral_id()], std::vector<std::string>{"unroutable"});
+}
+
+TEST_F(RouterTest, AUnitThatReportsItselfClosedIsNotChosenUntilItReopens) {
+  router::v1::ListUnitsRequest units;
+  units.set_service_type("mental-health-assessment");
+  units.set_municipality_code("398");
+  units.set_active_only(true);
+  router::v1::ListUnitsResponse listed;
+  ASSERT_TRUE(Router().ListUnits(Ctx().get(), units, &listed).ok());
+  std::set<std::string> active;
+  for (const auto& u : listed.units()) active.insert(u.unit_id());
+  ASSERT_TRUE(active.count("ph-mh-lahti-matala")) << listed.DebugString();
+
+  router::v1::UpdateUnitAvailabilityRequest update;
+  update.set_idempotency_key("close-matala");
+  update.set_unit_id("ph-mh-lahti-matala");
+  update.set_status(router::v1::UNIT_STATUS_TEMPORARILY_CLOSED);
+  update.set_capacity(router::v1::UNIT_CAPACITY_NONE);
+  router::v1::Unit unit;
+  grpc::Status st = Router().UpdateUnitAvailability(Ctx().get(), update, &unit);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_TRUE(unit.updated_by_unit());
+  EXPECT_EQ(unit.capacity_updated_on(), e2e::Today());
+
+  router::v1::Referral r = DepressedClient(9209, "398", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_OFFERED);
+  for (const auto& c : r.candidates()) EXPECT_NE(c.unit_id(), "ph-mh-lahti-matala");
+  ASSERT_TRUE(Router().ListUnits(Ctx().get(), units, &listed).ok());
+  for (const auto& u : listed.units()) EXPECT_NE(u.unit_id(), "ph-mh-lahti-matala");
+  units.set_active_only(false);
+  ASSERT_TRUE(Router().ListUnits(Ctx().get(), units, &listed).ok());
+  bool shown_closed = false;
+  for (const auto& u : listed.units()) {
+    shown_closed |= u.unit_id() == "ph-mh-lahti-matala" && u.status() == router::v1::UNIT_STATUS_TEMPORARILY_CLOSED;
+  }
+  EXPECT_TRUE(shown_closed);
+
+  // Bad input changes nothing.
+  update.set_idempotency_key("bad-1");
+  update.set_status(router::v1::UNIT_STATUS_UNSPECIFIED);
+  st = Router().UpdateUnitAvailability(Ctx().get(), update, &unit);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("status", 0), 0u);
+  update.set_idempotency_key("bad-2");
+  update.set_status(router::v1::UNIT_STATUS_ACTIVE);
+  update.set_unit_id("no-such-unit");
+  EXPECT_EQ(Router().UpdateUnitAvailability(Ctx().get(), update, &unit).error_code(), grpc::StatusCode::NOT_FOUND);
+  units.set_service_type("dentistry");
+  st = Router().ListUnits(Ctx().get(), units, &listed);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("service_type", 0), 0u);
+
+  // Open again: chosen again.
+  update.set_idempotency_key("open-matala");
+  update.set_unit_id("ph-mh-lahti-matala");
+  update.set_capacity(router::v1::UNIT_CAPACITY_AVAILABLE);
+  ASSERT_TRUE(Router().UpdateUnitAvailability(Ctx().get(), update, &unit).ok());
+  r = DepressedClient(9210, "398", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_OFFERED);
+  EXPECT_EQ(r.offer().unit_id(), "ph-mh-lahti-matala");
+}
+
+// Last in the suite: moves the watcher's clock 200 days ahead, so every
+// running clock of every referral the suite made is past its due date.
+TEST_F(RouterTest, RunningClocksPastTheirDueDateAreRaisedOverdueOnceStoppedOnesNever) {
+  router::v1::Referral r = DepressedClient(9206, "398", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_OFFERED);
+  const std::string id = r.offer().referral_id();
+  ASSERT_EQ(r.clocks_size(), 2);  // 3 months (TervHL § 51 a) and the region's 7 days
+  std::ofstream(*clock_file_) << int64_t{200} * 24 * 3600 * 1000;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        r = Get(id);
+        for (const auto& clock : r.clocks()) {
+          if (!clock.overdue()) return false;
+        }
+        return true;
+      },
+      30s));
+  EXPECT_EQ(r.state(), rs::REFERRAL_STATE_OFFERED) << "OVERDUE is raised on a clock, the referral stays where it is";
+  // One ReferralOverdue per clock, also after more watcher passes.
+  const auto overdue_events = [&] {
+    std::map<std::string, int> by_clock;
+    for (const auto& rec :
+         testing::ReadAll(system_->Bootstrap(), {"yhteys.referrals.events.v1"}, static_cast<size_t>(-1), 2s)) {
+      if (rec.headers.at("ce_type") != "yhteys.referral.v1.ReferralOverdue") continue;
+      rs::ReferralOverdue e;
+      if (e.ParseFromString(rec.value) && e.referral_id() == id) {
+        EXPECT_EQ(e.unit_id(), r.offer().unit_id());
+        EXPECT_EQ(e.rule_id(), "homecare-drs-depression");
+        ++by_clock[e.clock()];
+      }
+    }
+    return by_clock;
+  };
+  EXPECT_EQ(overdue_events(), (std::map<std::string, int>{{"statutory", 1}, {"target", 1}}));
+  std::this_thread::sleep_for(2s);
+  EXPECT_EQ(overdue_events(), (std::map<std::string, int>{{"statutory", 1}, {"target", 1}}));
+  // The UNROUTABLE needs in Helsinki are overdue too (a person must act):
+  // counted once each; the completed and cancelled referrals' stopped
+  // clocks are not.
+  int unroutable = 0;
+  for (const auto& [index, made] : made_) unroutable += Get(made).state() == rs::REFERRAL_STATE_UNROUTABLE;
+  ASSERT_EQ(unroutable, 2);  // 9204 and 9208
+  const std::string metrics = testing::ScrapeMetrics(system_->MetricsPort("referral-router"));
+  EXPECT_NE(metrics.find("yhteys_referral_overdue_total{clock=\"statutory\",rule=\"homecare-drs-depression\","
+                         "unit=\"none\"} 2"),
+            std::string::npos)
+      << metrics;
+  for (int index : {9203, 9205}) {
+    ASSERT_TRUE(made_.count(index)) << index;
+    const router::v1::Referral ended = Get(made_[index]);
+    for (const auto& clock : ended.clocks()) {
+      EXPECT_TRUE(clock.stopped()) << index;
+      EXPECT_FALSE(clock.overdue()) << index << " " << router::v1::ClockKind_Name(clock.kind());
+    }
+  }
 }
 
 // With a 2-second inactivity limit and a directory of the test's own.

@@ -2,13 +2,24 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <fstream>
+
 #include "yhteys/calendar/clock.hpp"
+#include "yhteys/ids/ids.hpp"
 #include "yhteys/kafka/topics.hpp"
 #include "yhteys/log/log.hpp"
 #include "yhteys/server/credentials.hpp"
 
 namespace yhteys::router {
 namespace {
+
+// Milliseconds in the test clock's file; 0 when it is missing or not a number.
+int64_t TestClockOffsetMs(const std::string& file) {
+  std::ifstream in(file);
+  int64_t offset = 0;
+  if (!(in >> offset)) return 0;
+  return offset;
+}
 
 DispatcherOptions WithSharing(DispatcherOptions options, const SharingStore& sharing, const std::vector<Rule>& rules) {
   options.sharing = &sharing;
@@ -36,6 +47,10 @@ server::ServiceSpec Spec() {
               {"router.offer_expiry_non_urgent_seconds", KeyType::kInt, "259200",
                "A non-urgent offer left unanswered this long (3 days) expires and goes to the next candidate unit"},
               {"router.max_offers_in_flight", KeyType::kInt, "64", "Calls to units' inboxes at once"},
+              {"router.test_clock_offset_file", KeyType::kString, "",
+               "Tests and demos only: a file holding milliseconds to add to the deadline watcher's clock, read at "
+               "every pass (to make clocks overdue without waiting). Refused unless server.tls.mode is plaintext "
+               "and identity.accept_temporary_codes is true, which production configuration never has"},
               {"router.targets.*", KeyType::kString, "", "gRPC address of each target service's ReferralInbox"},
               {"router.offer_timeout_ms", KeyType::kInt, "2000", "Deadline of one offer call"},
               {"router.dispatch_interval_ms", KeyType::kInt, "200", "How often pending offers are looked at when idle"},
@@ -76,6 +91,15 @@ absl::StatusOr<RouterSettings> SettingsFrom(const server::Runtime& rt) {
     return absl::InvalidArgumentError("config key router.offer_expiry_*_seconds: at least 1");
   }
   settings.offer_expiry = {std::chrono::seconds(urgent), std::chrono::seconds(non_urgent)};
+  if (const std::string offset_file = config.GetString("router.test_clock_offset_file"); !offset_file.empty()) {
+    if (config.GetString("server.tls.mode") != "plaintext" || !config.GetBool("identity.accept_temporary_codes")) {
+      return absl::InvalidArgumentError(
+          "config key router.test_clock_offset_file: a test clock only with server.tls.mode plaintext and "
+          "identity.accept_temporary_codes true (never in production)");
+    }
+    log::Warn("TEST CLOCK: the deadline watcher's clock is moved by the offset in a file", {{"file", offset_file}});
+    settings.dispatch.deadline_now = [offset_file] { return ids::NowMillis() + TestClockOffsetMs(offset_file); };
+  }
   settings.dispatch.max_in_flight = static_cast<int>(config.GetInt("router.max_offers_in_flight"));
   if (settings.dispatch.max_in_flight < 1) {
     return absl::InvalidArgumentError("config key router.max_offers_in_flight: at least 1");
@@ -106,17 +130,19 @@ ReferralRouter::ReferralRouter(server::Runtime& rt, RouterSettings settings)
       directory_poll(settings.directory_poll),
       store(rt.redis(), rt.keyspace(), rt.event_source(), settings.dedup_ttl, settings.offer_expiry),
       sharing(rt.redis(), rt.keyspace(), rt.event_source(), rt.idempotency_ttl()),
+      units(rt.redis(), rt.keyspace(), rt.event_source(), rt.idempotency_ttl()),
       dispatcher(
           store, std::move(settings.targets), WithSharing(settings.dispatch, sharing, settings.rules),
           [&rt] { rt.relay().Notify(); }, &rt.registry()),
       handler(
-          store, sharing, directory, std::move(settings.rules), settings.calendar,
+          store, sharing, directory, units, std::move(settings.rules), settings.calendar,
           [&rt, this] {
             rt.relay().Notify();
             dispatcher.Notify();
           },
           &rt.registry()),
-      service(store, sharing, std::move(settings.sharing), rt.rpc_env(), [&rt] { rt.relay().Notify(); }) {}
+      service(store, sharing, directory, units, std::move(settings.sharing), rt.rpc_env(),
+              [&rt] { rt.relay().Notify(); }) {}
 
 void ReferralRouter::WatchDirectory(const std::atomic<bool>& stop) { directory.Watch(stop, directory_poll); }
 

@@ -16,6 +16,7 @@
 #include "referral_store.hpp"
 #include "router_service.hpp"
 #include "rules.hpp"
+#include "unit_store.hpp"
 #include "yhteys/calendar/working_days.hpp"
 #include "yhteys/kafka/consumer.hpp"
 #include "yhteys/server/runtime.hpp"
@@ -55,6 +56,7 @@ struct ReferralRouter {
   std::chrono::milliseconds directory_poll;
   ReferralStore store;
   SharingStore sharing;
+  UnitStore units;
   Dispatcher dispatcher;  // offers pending referrals to the targets' inboxes; run as a worker
   EventHandler handler;
   RouterService service;

@@ -43,7 +43,14 @@ Dispatcher::Dispatcher(ReferralStore& store, Stubs stubs, DispatcherOptions opti
                      .Name("yhteys_referral_offer_attempts_total")
                      .Help("Calls to units about referrals (offers, withdrawals), by target service and result")
                      .Register(*registry);
+    overdue_ = &prometheus::BuildCounter()
+                    .Name("yhteys_referral_overdue_total")
+                    .Help(
+                        "Deadline clocks that passed their due date without the step they guard, by the unit the "
+                        "referral was with, rule and clock")
+                    .Register(*registry);
   }
+  if (!options_.deadline_now) options_.deadline_now = [] { return ids::NowMillis(); };
 }
 
 Dispatcher::~Dispatcher() { Drain(); }
@@ -98,6 +105,7 @@ int Dispatcher::DispatchOnce() {
     ++done;
   }
   done += ExpireOffers();
+  done += RaiseOverdue();
   const int64_t now = ids::NowMillis();
   for (int shard = 0; shard < store_.keyspace().shards(); ++shard) {
     auto due = store_.DueDispatches(shard, now, options_.batch);
@@ -137,6 +145,43 @@ int Dispatcher::ExpireOffers() {
     }
   }
   return expired;
+}
+
+int Dispatcher::RaiseOverdue() {
+  int raised = 0;
+  const int64_t now = options_.deadline_now();
+  for (int shard = 0; shard < store_.keyspace().shards(); ++shard) {
+    auto due = store_.DueClocks(shard, now, options_.batch);
+    if (!due.ok()) continue;
+    for (const auto& [id, kind] : *due) {
+      const v1::ClockKind clock = kind;
+      auto changed = store_.Change(
+          id, [&](const v1::Referral& r) { return DecideOverdue(r, clock, now); }, Dedup::None(), false);
+      if (!changed.ok()) {
+        // Stopped or raised meanwhile: the index follows the referral.
+        if (changed.status().code() == absl::StatusCode::kFailedPrecondition) {
+          Write(
+              id, [](const v1::Referral& r) { return r; }, false, "index");
+        }
+        continue;
+      }
+      ++raised;
+      const v1::Referral& r = changed->referral;
+      if (overdue_ != nullptr) {
+        overdue_
+            ->Add({{"unit", r.offer().unit_id().empty() ? "none" : r.offer().unit_id()},
+                   {"rule", r.offer().rule_id()},
+                   {"clock", ClockName(clock)}})
+            .Increment();
+      }
+      log::Warn("referral overdue", {{"referral", id},
+                                     {"clock", ClockName(clock)},
+                                     {"state", StateName(r.state())},
+                                     {"unit", r.offer().unit_id()}});
+      if (on_change_) on_change_();
+    }
+  }
+  return raised;
 }
 
 void Dispatcher::Write(const std::string& id, const ReferralStore::Decision& decide, bool publish, const char* what) {

@@ -2,7 +2,9 @@
 // Makes the calls a referral waits for: offers it to its current candidate
 // unit's ReferralInbox, takes an expired or cancelled offer back
 // (WithdrawReferral), and expires offers left unanswered past the
-// inactivity limit (the next candidate is then offered).
+// inactivity limit (the next candidate is then offered). It also watches
+// the deadlines: a running clock past its due date is raised OVERDUE, once
+// (a ReferralOverdue event and yhteys_referral_overdue_total{unit,rule,clock}).
 //
 // Calls are asynchronous, at most `max_in_flight` at once and one per
 // referral, each with a deadline; their results are written by the
@@ -48,6 +50,9 @@ struct DispatcherOptions {
   // denial; without them, offers go as made.
   const SharingStore* sharing = nullptr;
   std::map<std::string, UnderDenial> under_denial;
+  // "Now" for the deadlines, in ms since the epoch: the real clock, or in
+  // tests a clock moved ahead (router.test_clock_offset_file).
+  std::function<int64_t()> deadline_now;
 };
 
 class Dispatcher {
@@ -76,6 +81,7 @@ class Dispatcher {
   void Retry(const std::string& id, int attempts, const std::string& error);
   void Write(const std::string& id, const ReferralStore::Decision& decide, bool publish, const char* what);
   int ExpireOffers();
+  int RaiseOverdue();
   void Count(common::v1::ServiceName target, const char* result);
 
   ReferralStore& store_;
@@ -83,6 +89,7 @@ class Dispatcher {
   DispatcherOptions options_;
   std::function<void()> on_change_;
   prometheus::Family<prometheus::Counter>* attempts_ = nullptr;
+  prometheus::Family<prometheus::Counter>* overdue_ = nullptr;
 
   std::mutex mutex_;
   std::condition_variable wake_;

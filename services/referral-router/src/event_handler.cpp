@@ -28,6 +28,18 @@ HandleResult FromStatus(const absl::Status& status) {
   return {Outcome::kRetry, "store-failed"};
 }
 
+// The county the referral belongs to: its first candidate's, or the one
+// whose directory serves the municipality; "" when none does.
+std::string CountyOf(const Directory& directory, const v1::Referral& r, const std::string& municipality) {
+  if (r.candidates_size() > 0) {
+    if (const DirectoryUnit* unit = directory.Find(r.candidates(0).unit_id())) return unit->county;
+  }
+  for (const DirectoryUnit& unit : directory.units) {
+    if (unit.municipalities.count(municipality) > 0) return unit.county;
+  }
+  return "";
+}
+
 bool IsPseudonym(const std::string& s) {
   if (s.size() != 64) return false;
   for (char c : s) {
@@ -39,11 +51,12 @@ bool IsPseudonym(const std::string& s) {
 }  // namespace
 
 EventHandler::EventHandler(ReferralStore& store, const SharingStore& sharing, const DirectorySource& directory,
-                           std::vector<Rule> rules, calendar::WorkingDayPolicy policy,
+                           const UnitStore& units, std::vector<Rule> rules, calendar::WorkingDayPolicy policy,
                            std::function<void()> notify_dispatcher, prometheus::Registry* registry)
     : store_(store),
       sharing_(sharing),
       directory_(directory),
+      units_(units),
       rules_(std::move(rules)),
       policy_(policy),
       notify_dispatcher_(std::move(notify_dispatcher)) {
@@ -111,7 +124,21 @@ HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
     v1::Referral referral = BuildReferral(*rule, trigger, *clock_start, policy_);
     const NeedForUnit need{rule->service_type, trigger.municipality_code, trigger.age_years, trigger.language,
                            rule->urgency == common::v1::URGENCY_URGENT};
-    Route(ChooseUnits(*directory, need), *directory, &referral);
+    // The units that could take it, with each one's own latest report of
+    // its status and capacity over the file's.
+    Directory local;
+    std::vector<std::string> ids;
+    for (const DirectoryUnit& unit : directory->units) {
+      if (unit.service_type == need.service_type && unit.municipalities.count(need.municipality_code) > 0) {
+        local.units.push_back(unit);
+        ids.push_back(unit.id);
+      }
+    }
+    auto reported = units_.Get(ids);
+    if (!reported.ok()) return FromStatus(reported.status());
+    ApplyAvailability(*reported, &local.units);
+    Route(ChooseUnits(local, need), local, &referral);
+    referral.set_county(CountyOf(*directory, referral, trigger.municipality_code));
     ApplySharing(*rule, sharing->sharing.status(), &referral);
     StopClocks(&referral);
     referrals.push_back(std::move(referral));

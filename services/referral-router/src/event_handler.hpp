@@ -16,6 +16,7 @@
 #include "directory_source.hpp"
 #include "referral_store.hpp"
 #include "rules.hpp"
+#include "unit_store.hpp"
 #include "yhteys/calendar/working_days.hpp"
 #include "yhteys/kafka/consumer.hpp"
 
@@ -30,8 +31,8 @@ class EventHandler {
   // (ApplySharing). The units each is offered to are chosen from the
   // directory in force (ChooseUnits).
   EventHandler(ReferralStore& store, const SharingStore& sharing, const DirectorySource& directory,
-               std::vector<Rule> rules, calendar::WorkingDayPolicy policy, std::function<void()> notify_dispatcher,
-               prometheus::Registry* registry);
+               const UnitStore& units, std::vector<Rule> rules, calendar::WorkingDayPolicy policy,
+               std::function<void()> notify_dispatcher, prometheus::Registry* registry);
 
   kafka::HandleResult Handle(const kafka::ConsumedRecord& record);
 
@@ -42,6 +43,7 @@ class EventHandler {
   ReferralStore& store_;
   const SharingStore& sharing_;
   const DirectorySource& directory_;
+  const UnitStore& units_;
   std::vector<Rule> rules_;
   calendar::WorkingDayPolicy policy_;
   std::function<void()> notify_dispatcher_;

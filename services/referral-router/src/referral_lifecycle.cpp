@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <initializer_list>
 
+#include "yhteys/calendar/clock.hpp"
+#include "yhteys/calendar/date_text.hpp"
+
 namespace yhteys::router {
 namespace {
 
@@ -255,6 +258,35 @@ absl::StatusOr<v1::Referral> DecideCancelled(const v1::Referral& referral, refer
   StopClocks(&r);
   *r.mutable_updated_at() = now;
   return r;
+}
+
+std::string ClockName(v1::ClockKind kind) {
+  switch (kind) {
+    case v1::CLOCK_KIND_STATUTORY_START: return "statutory";
+    case v1::CLOCK_KIND_STATUTORY_COMPLETION: return "statutory_completion";
+    case v1::CLOCK_KIND_TARGET: return "target";
+    default: return "unknown";
+  }
+}
+
+std::optional<int64_t> OverdueAtMs(const v1::Clock& clock) {
+  auto due = calendar::ParseDate(clock.deadline().due_date());
+  if (!due.ok()) return std::nullopt;
+  return calendar::StartOfFinnishDayMillis(std::chrono::sys_days{*due} + std::chrono::days{1});
+}
+
+absl::StatusOr<v1::Referral> DecideOverdue(const v1::Referral& referral, v1::ClockKind kind, int64_t now_ms) {
+  v1::Referral r = referral;
+  for (v1::Clock& clock : *r.mutable_clocks()) {
+    if (clock.kind() != kind) continue;
+    if (clock.stopped()) return absl::FailedPreconditionError("clock: " + ClockName(kind) + " stopped");
+    if (clock.overdue()) return absl::FailedPreconditionError("clock: " + ClockName(kind) + " already overdue");
+    auto at = OverdueAtMs(clock);
+    if (!at || now_ms < *at) return absl::FailedPreconditionError("clock: " + ClockName(kind) + " not due yet");
+    clock.set_overdue(true);
+    return r;
+  }
+  return absl::FailedPreconditionError("clock: the referral has no " + ClockName(kind) + " clock");
 }
 
 v1::Referral WithdrawalDone(const v1::Referral& referral) {

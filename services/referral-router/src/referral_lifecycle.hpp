@@ -15,6 +15,7 @@
 
 #include <google/protobuf/timestamp.pb.h>
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -65,6 +66,18 @@ absl::StatusOr<v1::Referral> DecideOfferRefused(const v1::Referral& referral, co
 // Cancelled by the originating unit or because the client refused.
 absl::StatusOr<v1::Referral> DecideCancelled(const v1::Referral& referral, referral::v1::CancelReason reason,
                                              const Timestamp& now);
+
+// The moment a clock is overdue: the first instant (Europe/Helsinki) of the
+// day after its due date, when the day it allowed has passed without the
+// step. nullopt for a due date that is not a date.
+std::optional<int64_t> OverdueAtMs(const v1::Clock& clock);
+// The clock of `kind` passed its due date (`now_ms` >= OverdueAtMs) while
+// still running: marked overdue, once. FAILED_PRECONDITION when it is not
+// due yet, stopped, or already overdue.
+absl::StatusOr<v1::Referral> DecideOverdue(const v1::Referral& referral, v1::ClockKind kind, int64_t now_ms);
+// "statutory", "statutory_completion" or "target": the clock's name in
+// events (ReferralOverdue.clock) and metrics.
+std::string ClockName(v1::ClockKind kind);
 
 // The offer named in withdraw_unit_id was taken back from the unit's inbox.
 v1::Referral WithdrawalDone(const v1::Referral& referral);

@@ -2,6 +2,10 @@
 // or FAILED_PRECONDITION, and the re-routing, clocks and withdrawals.
 #include "referral_lifecycle.hpp"
 
+#include "referral_builder.hpp"
+#include "yhteys/calendar/clock.hpp"
+#include "yhteys/calendar/date_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -245,6 +249,58 @@ TEST(ReferralLifecycleTest, CancellingWithdrawsTheOfferFromAnInternalUnit) {
   ASSERT_TRUE(early.ok());
   EXPECT_EQ(early->withdraw_unit_id(), "");
   EXPECT_FALSE(NeedsDispatch(*early));
+}
+
+// Every clock kind over the Christmas holidays of 2026: each is overdue
+// from the first instant (Helsinki) of the day after its due date, once,
+// and not while it is stopped.
+TEST(ReferralLifecycleTest, EachClockKindIsOverdueOnceFromTheDayAfterItsDueDate) {
+  Rule rule;
+  rule.id = "test-rule";
+  rule.need = "possible-depression";
+  const auto clock = [](const char* text) {
+    Clock c;
+    c.rule = *calendar::ParseDeadlineRule(text);
+    c.rule_text = text;
+    c.basis = "test";
+    return c;
+  };
+  rule.statutory = clock("working_days:7");
+  rule.statutory_completion = clock("months:3");
+  rule.target_clock = clock("days:7");
+  Trigger trigger{"/yhteys/home-care", "evt-xmas", std::string(64, 'c'), common::v1::LANGUAGE_FI, "398", 80};
+  // From Friday 2026-12-18 the seventh working day skips Christmas Eve (not
+  // a working day by default), Christmas Day and the weekends: Thursday
+  // 2026-12-31. Three months: 2027-03-18. Seven days: Christmas Day.
+  v1::Referral r = BuildReferral(rule, trigger, std::chrono::year{2026} / 12 / 18);
+  ASSERT_EQ(r.clocks_size(), 3);
+  const std::map<v1::ClockKind, std::string> due = {{v1::CLOCK_KIND_STATUTORY_START, "2026-12-31"},
+                                                    {v1::CLOCK_KIND_STATUTORY_COMPLETION, "2027-03-18"},
+                                                    {v1::CLOCK_KIND_TARGET, "2026-12-25"}};
+  for (const v1::Clock& c : r.clocks()) {
+    EXPECT_EQ(c.deadline().due_date(), due.at(c.kind())) << ClockName(c.kind());
+    auto day_after = calendar::ParseDate(due.at(c.kind()));
+    const int64_t at = *calendar::StartOfFinnishDayMillis(std::chrono::sys_days{*day_after} + std::chrono::days{1});
+    EXPECT_EQ(OverdueAtMs(c), at) << ClockName(c.kind());
+    // The due date itself is still in time; the next instant is not.
+    EXPECT_EQ(DecideOverdue(r, c.kind(), at - 1).status().code(), absl::StatusCode::kFailedPrecondition);
+    auto overdue = DecideOverdue(r, c.kind(), at);
+    ASSERT_TRUE(overdue.ok()) << ClockName(c.kind()) << " " << overdue.status();
+    EXPECT_EQ(DecideOverdue(*overdue, c.kind(), at + 86400000).status().message(),
+              "clock: " + ClockName(c.kind()) + " already overdue");
+  }
+  // Midnight in Helsinki is 22:00 UTC in winter: the target clock (due
+  // Christmas Day) is overdue from 2026-12-25T22:00:00Z.
+  v1::Clock target;
+  target.set_kind(v1::CLOCK_KIND_TARGET);
+  target.mutable_deadline()->set_due_date("2026-12-25");
+  EXPECT_EQ(OverdueAtMs(target), int64_t{1798236000} * 1000);
+  // A started service stops the start and target clocks: they are never overdue.
+  auto started = DecideAnswer(InState(rs::REFERRAL_STATE_ACCEPTED), AnswerOf(rs::INBOX_STATE_IN_PROGRESS));
+  ASSERT_TRUE(started.ok());
+  EXPECT_EQ(DecideOverdue(*started, v1::CLOCK_KIND_STATUTORY_START, int64_t{1} << 50).status().message(),
+            "clock: statutory stopped");
+  EXPECT_TRUE(DecideOverdue(*started, v1::CLOCK_KIND_STATUTORY_COMPLETION, int64_t{1} << 50).ok());
 }
 
 TEST(ReferralLifecycleTest, NoCandidateMeansUnroutableFromTheStart) {

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "client_sharing.hpp"
 #include "referral_builder.hpp"
 #include "referral_lifecycle.hpp"
+#include "worklist.hpp"
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"
 #include "yhteys/redis/atomic_step.hpp"
@@ -27,6 +29,49 @@ std::string JourneyKey(const std::string& pseudonym) { return "journey2:" + pseu
 std::string LegacyJourneyKey(const std::string& pseudonym) { return "journey:" + pseudonym; }
 constexpr char kDispatchKey[] = "offers";
 constexpr char kExpiriesKey[] = "expiries";
+constexpr char kClocksKey[] = "clocks";
+
+std::string ClockMember(const std::string& id, v1::ClockKind kind) { return id + "|" + std::to_string(kind); }
+
+// Every running clock indexed by when it is overdue; a stopped or overdue one not.
+void IndexClocks(redis::AtomicStep& step, const v1::Referral& r) {
+  const std::string& id = r.offer().referral_id();
+  for (const v1::Clock& clock : r.clocks()) {
+    const auto at = OverdueAtMs(clock);
+    if (!clock.stopped() && !clock.overdue() && at) {
+      step.ZAdd(kClocksKey, static_cast<double>(*at), ClockMember(id, clock.kind()));
+    } else {
+      step.ZRem(kClocksKey, ClockMember(id, clock.kind()));
+    }
+  }
+}
+
+std::string UnitWorklistKey(const std::string& unit) { return "wl:" + unit; }
+std::string CounsellorWorklistKey(const std::string& county) { return "cwl:" + county; }
+
+// The worklists the referral is on now; off the ones `before` was on.
+void IndexWorklists(redis::AtomicStep& step, const v1::Referral* before, const v1::Referral& after) {
+  const std::string& id = after.offer().referral_id();
+  const auto unit = WorklistUnit(after);
+  const bool counsellors = !CounsellorReasons(after).empty();
+  const double score = WorklistScore(after);
+  if (before != nullptr) {
+    const auto was = WorklistUnit(*before);
+    if (was && was != unit) step.ZRem(UnitWorklistKey(*was), id);
+    if (!CounsellorReasons(*before).empty() && (!counsellors || before->county() != after.county())) {
+      step.ZRem(CounsellorWorklistKey(before->county()), id);
+    }
+  }
+  if (unit) step.ZAdd(UnitWorklistKey(*unit), score, id);
+  if (counsellors) step.ZAdd(CounsellorWorklistKey(after.county()), score, id);
+}
+
+bool WasOverdue(const v1::Referral& r, v1::ClockKind kind) {
+  for (const v1::Clock& clock : r.clocks()) {
+    if (clock.kind() == kind) return clock.overdue();
+  }
+  return false;
+}
 constexpr int kMaxAttempts = 5;  // a change made again when another writer got in between
 
 int64_t MillisOf(const google::protobuf::Timestamp& t) { return t.seconds() * 1000 + t.nanos() / 1000000; }
@@ -41,6 +86,21 @@ std::string EventUnit(const v1::Referral& r) {
 }
 
 }  // namespace
+
+referral::v1::ReferralOverdue OverdueEvent(const v1::Referral& r, const v1::Clock& clock) {
+  referral::v1::ReferralOverdue e;
+  e.set_referral_id(r.offer().referral_id());
+  e.set_client_pseudonym(r.offer().client_pseudonym());
+  e.set_target_service(r.target_service());
+  e.set_state(r.state());
+  e.set_clock(ClockName(clock.kind()));
+  *e.mutable_deadline() = clock.deadline();
+  *e.mutable_raised_at() = ids::NowTimestamp();
+  e.set_unit_id(r.offer().unit_id());
+  // Under a denial the topic tells the need, not its cause.
+  if (!r.offer().details_withheld()) e.set_rule_id(r.offer().rule_id());
+  return e;
+}
 
 referral::v1::ReferralStateChanged StateChangedEvent(const v1::Referral& r, ReferralState previous) {
   referral::v1::ReferralStateChanged e;
@@ -117,6 +177,8 @@ absl::StatusOr<bool> ReferralStore::CreateReferrals(const std::string& ce_source
     repo_.Create(step, RefKey(id), r, absl::AlreadyExistsError("referral_id: made before"));
     step.HSet(RefKey(id), "state", ReferralState_Name(r.state())).ZAddInOrder(JourneyKey(pseudonym), id);
     if (NeedsDispatch(r)) step.ZAdd(kDispatchKey, static_cast<double>(now), id);
+    IndexClocks(step, r);
+    IndexWorklists(step, nullptr, r);
     step.Publish(redis::EventFor(StateChangedEvent(r, referral::v1::REFERRAL_STATE_UNSPECIFIED), source_,
                                  kReferralsTopic, pseudonym));
   }
@@ -179,6 +241,59 @@ absl::StatusOr<std::vector<std::string>> ReferralStore::DueExpiries(int shard, i
   return redis::DecodeStrings(reply->get(), "expired offers");
 }
 
+absl::StatusOr<std::vector<v1::Referral>> ReferralStore::Worklist(const std::string& owner, bool counsellors,
+                                                                  int limit) {
+  const std::string key = counsellors ? CounsellorWorklistKey(owner) : UnitWorklistKey(owner);
+  std::vector<std::vector<std::string>> commands;
+  for (int shard = 0; shard < keyspace_.shards(); ++shard) {
+    commands.push_back({"ZRANGE", keyspace_.Key(shard, key), "0", std::to_string(limit - 1), "WITHSCORES"});
+  }
+  auto replies = pool_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  std::vector<std::pair<double, std::string>> ordered;
+  for (const auto& reply : *replies) {
+    auto members = redis::DecodeStrings(reply.get(), "worklist");
+    if (!members.ok()) return members.status();
+    for (size_t i = 0; i + 1 < members->size(); i += 2) {
+      double score = 0;
+      if (!absl::SimpleAtod((*members)[i + 1], &score)) return redis::CorruptRecord("worklist");
+      ordered.emplace_back(score, (*members)[i]);
+    }
+  }
+  std::sort(ordered.begin(), ordered.end());
+  if (static_cast<int>(ordered.size()) > limit) ordered.resize(limit);
+  std::vector<v1::Referral> out;
+  for (const auto& [score, id] : ordered) {
+    // A referral gone between the two reads is skipped; a Redis error is not.
+    auto r = Get(id);
+    if (r.ok()) {
+      out.push_back(std::move(*r));
+    } else if (r.status().code() != absl::StatusCode::kNotFound) {
+      return r.status();
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, v1::ClockKind>>> ReferralStore::DueClocks(int shard, int64_t now_ms,
+                                                                                            int limit) {
+  auto reply = pool_.Command({"ZRANGEBYSCORE", keyspace_.Key(shard, kClocksKey), "-inf", std::to_string(now_ms),
+                              "LIMIT", "0", std::to_string(limit)});
+  if (!reply.ok()) return reply.status();
+  auto members = redis::DecodeStrings(reply->get(), "running clocks");
+  if (!members.ok()) return members.status();
+  std::vector<std::pair<std::string, v1::ClockKind>> due;
+  for (const std::string& member : *members) {
+    const size_t bar = member.rfind('|');
+    int kind = 0;
+    if (bar == std::string::npos || !absl::SimpleAtoi(member.substr(bar + 1), &kind) || !v1::ClockKind_IsValid(kind)) {
+      return redis::CorruptRecord("running clocks");
+    }
+    due.emplace_back(member.substr(0, bar), static_cast<v1::ClockKind>(kind));
+  }
+  return due;
+}
+
 absl::StatusOr<ReferralStore::Changed> ReferralStore::Change(const std::string& referral_id, const Decision& decide,
                                                              const Dedup& dedup, bool publish) {
   std::string shard_key = ShardKeyOfReferralId(referral_id);
@@ -232,8 +347,15 @@ absl::StatusOr<ReferralStore::Changed> ReferralStore::Change(const std::string& 
     } else {
       step.ZRem(kExpiriesKey, id);
     }
+    IndexClocks(step, *after);
+    IndexWorklists(step, &before, *after);
     if (publish) {
       step.Publish(redis::EventFor(StateChangedEvent(*after, before.state()), source_, kReferralsTopic, pseudonym));
+    }
+    for (const v1::Clock& clock : after->clocks()) {
+      if (clock.overdue() && !WasOverdue(before, clock.kind())) {
+        step.Publish(redis::EventFor(OverdueEvent(*after, clock), source_, kReferralsTopic, pseudonym));
+      }
     }
     auto outcome = step.Execute(pool_);
     if (!outcome.ok()) {

@@ -12,12 +12,18 @@
 //   offers               zset: referrals waiting for a call to a unit (an
 //                        offer to make, or one to withdraw), by when (ms)
 //   expiries             zset: OFFERED referrals, by when the offer expires (ms)
+//   clocks               zset: "<id>|<clock kind>" of every running clock, by
+//                        when it is overdue (ms; referral_lifecycle.hpp)
+//   wl:<unit id>         zset: the unit's worklist (worklist.hpp), by the
+//                        earliest running clock
+//   cwl:<county>         zset: the county's counsellors' worklist, the same order
 //   sharing:<pseudonym>  the client's sharing decision (client_sharing.hpp)
 // Thread-safe; blocking.
 
 #include <chrono>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -81,6 +87,11 @@ class ReferralStore {
   absl::StatusOr<std::vector<std::string>> DueDispatches(int shard, int64_t now_ms, int limit);
   // Ids whose offer expired (score <= now_ms) in one shard.
   absl::StatusOr<std::vector<std::string>> DueExpiries(int shard, int64_t now_ms, int limit);
+  // A worklist's referrals across every shard, first in order first; at
+  // most `limit`. `unit_id` or, with `counsellors`, a county.
+  absl::StatusOr<std::vector<v1::Referral>> Worklist(const std::string& owner, bool counsellors, int limit);
+  // Running clocks overdue at now_ms in one shard: (referral id, clock kind).
+  absl::StatusOr<std::vector<std::pair<std::string, v1::ClockKind>>> DueClocks(int shard, int64_t now_ms, int limit);
 
   using Decision = std::function<absl::StatusOr<v1::Referral>(const v1::Referral&)>;
   struct Changed {
@@ -89,7 +100,8 @@ class ReferralStore {
   };
   // Loads the referral, lets `decide` compute its next state and commits it
   // over the loaded version, with its event when `publish` (a change of
-  // state, or a new answer) and the indexes of its new state; made again
+  // state, or a new answer), a ReferralOverdue event for each clock that
+  // became overdue, and the indexes of its new state; made again
   // when another writer got in between. A failed decision (the referral
   // moved on: FAILED_PRECONDITION) still consults the dedup record, so a
   // re-delivered event or a retried request replays instead of failing.
@@ -107,6 +119,9 @@ class ReferralStore {
   std::chrono::seconds dedup_ttl_;
   OfferExpiry expiry_;
 };
+
+// The ReferralOverdue event for one of the referral's clocks.
+referral::v1::ReferralOverdue OverdueEvent(const v1::Referral& referral, const v1::Clock& clock);
 
 // The ReferralStateChanged event for a referral's current state.
 referral::v1::ReferralStateChanged StateChangedEvent(const v1::Referral& referral,

@@ -1,6 +1,12 @@
 #include "router_service.hpp"
 
+#include <algorithm>
+#include <tuple>
+
+#include "absl/strings/numbers.h"
 #include "referral_lifecycle.hpp"
+#include "service_types.hpp"
+#include "worklist.hpp"
 #include "yhteys/calendar/date_text.hpp"
 #include "yhteys/hetu/identity_code.hpp"
 #include "yhteys/ids/fingerprint.hpp"
@@ -95,6 +101,144 @@ absl::StatusOr<v1::Referral> CancelReferral(ReferralStore& store, const std::str
   return std::move(changed->referral);
 }
 
+absl::StatusOr<v1::ListUnitsResponse> ListUnits(const Directory& directory, const UnitStore& units,
+                                                const v1::ListUnitsRequest& request) {
+  if (!request.service_type().empty() && FindServiceType(request.service_type()) == nullptr) {
+    return absl::InvalidArgumentError("service_type: '" + request.service_type() + "' is not one of " +
+                                      ServiceTypeIds());
+  }
+  if (!request.municipality_code().empty()) {
+    if (auto st = validate::MunicipalityCode("municipality_code", request.municipality_code()); !st.ok()) return st;
+  }
+  if (!common::v1::Language_IsValid(request.language())) {
+    return absl::InvalidArgumentError("language: unknown value");
+  }
+  if (!request.county().empty()) {
+    if (auto st = validate::Identifier("county", request.county()); !st.ok()) return st;
+  }
+  const int page_size = request.page_size() == 0 ? 100 : request.page_size();
+  if (auto st = validate::InRange("page_size", page_size, 1, 500); !st.ok()) return st;
+  size_t offset = 0;
+  if (!request.page_token().empty() && !absl::SimpleAtoi(request.page_token(), &offset)) {
+    return absl::InvalidArgumentError("page_token: not a token from this service");
+  }
+  std::vector<DirectoryUnit> matching;
+  for (const DirectoryUnit& unit : directory.units) {
+    if (!request.service_type().empty() && unit.service_type != request.service_type()) continue;
+    if (!request.municipality_code().empty() && unit.municipalities.count(request.municipality_code()) == 0) continue;
+    if (request.language() != common::v1::LANGUAGE_UNSPECIFIED && unit.languages.count(request.language()) == 0) {
+      continue;
+    }
+    if (!request.county().empty() && unit.county != request.county()) continue;
+    matching.push_back(unit);
+  }
+  std::vector<std::string> ids;
+  for (const auto& unit : matching) ids.push_back(unit.id);
+  auto reported = units.Get(ids);
+  if (!reported.ok()) return reported.status();
+  ApplyAvailability(*reported, &matching);
+  if (request.active_only()) {
+    std::erase_if(matching, [](const DirectoryUnit& u) { return u.status != UnitStatus::kActive; });
+  }
+  std::sort(matching.begin(), matching.end(), [](const DirectoryUnit& a, const DirectoryUnit& b) {
+    return std::tie(a.county, a.id) < std::tie(b.county, b.id);
+  });
+  v1::ListUnitsResponse response;
+  for (size_t i = offset; i < matching.size() && response.units_size() < page_size; ++i) {
+    *response.add_units() = UnitMessage(matching[i], reported->count(matching[i].id) > 0);
+  }
+  if (offset + page_size < matching.size()) response.set_next_page_token(std::to_string(offset + page_size));
+  return response;
+}
+
+namespace {
+
+// How many referrals of one worklist a read looks at (the first in clock order).
+constexpr int kWorklistScan = 5000;
+
+absl::StatusOr<std::pair<int, size_t>> Page(int page_size, const std::string& page_token) {
+  const int size = page_size == 0 ? 50 : page_size;
+  if (auto st = validate::InRange("page_size", size, 1, 500); !st.ok()) return st;
+  size_t offset = 0;
+  if (!page_token.empty() && (!absl::SimpleAtoi(page_token, &offset) || offset > kWorklistScan)) {
+    return absl::InvalidArgumentError("page_token: not a token from this service");
+  }
+  return std::make_pair(size, offset);
+}
+
+// The page of `items` from `offset`; each referral as its unit was told it.
+v1::ListWorklistResponse PageOf(std::vector<v1::WorklistItem> items, int size, size_t offset) {
+  v1::ListWorklistResponse response;
+  for (size_t i = offset; i < items.size() && response.items_size() < size; ++i) {
+    v1::WorklistItem& item = items[i];
+    *item.mutable_referral()->mutable_offer() = OfferForTarget(item.referral().offer());
+    *response.add_items() = std::move(item);
+  }
+  if (offset + size < items.size()) response.set_next_page_token(std::to_string(offset + size));
+  return response;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListWorklistResponse> ListWorklist(ReferralStore& store, const v1::ListWorklistRequest& request) {
+  if (auto st = validate::Identifier("unit_id", request.unit_id()); !st.ok()) return st;
+  for (int i = 0; i < request.states_size(); ++i) {
+    const auto state = request.states(i);
+    if (state != referral::v1::REFERRAL_STATE_OFFERED && state != referral::v1::REFERRAL_STATE_ACCEPTED &&
+        state != referral::v1::REFERRAL_STATE_IN_PROGRESS) {
+      return absl::InvalidArgumentError("states[" + std::to_string(i) +
+                                        "]: a unit's worklist holds OFFERED, ACCEPTED and IN_PROGRESS");
+    }
+  }
+  if (!common::v1::Urgency_IsValid(request.urgency())) return absl::InvalidArgumentError("urgency: unknown value");
+  auto page = Page(request.page_size(), request.page_token());
+  if (!page.ok()) return page.status();
+  auto referrals = store.Worklist(request.unit_id(), false, kWorklistScan);
+  if (!referrals.ok()) return referrals.status();
+  std::vector<v1::WorklistItem> items;
+  for (const auto& r : *referrals) {
+    // Indexed, but moved on since (a read between two writes): left out.
+    if (WorklistUnit(r) != request.unit_id()) continue;
+    v1::WorklistItem item = WorklistItemOf(r);
+    if (PassesFilters(item, request)) items.push_back(std::move(item));
+  }
+  return PageOf(std::move(items), page->first, page->second);
+}
+
+absl::StatusOr<v1::ListWorklistResponse> ListCounsellorWorklist(ReferralStore& store,
+                                                                const v1::ListCounsellorWorklistRequest& request) {
+  if (!request.county().empty()) {
+    if (auto st = validate::Identifier("county", request.county()); !st.ok()) return st;
+  }
+  auto page = Page(request.page_size(), request.page_token());
+  if (!page.ok()) return page.status();
+  auto referrals = store.Worklist(request.county(), true, kWorklistScan);
+  if (!referrals.ok()) return referrals.status();
+  std::vector<v1::WorklistItem> items;
+  for (const auto& r : *referrals) {
+    v1::WorklistItem item = WorklistItemOf(r);
+    if (item.reasons_size() > 0 && r.county() == request.county()) items.push_back(std::move(item));
+  }
+  return PageOf(std::move(items), page->first, page->second);
+}
+
+absl::StatusOr<v1::Unit> UpdateUnitAvailability(const Directory& directory, UnitStore& units,
+                                                const std::string& idempotency_key,
+                                                const v1::UpdateUnitAvailabilityRequest& request,
+                                                const std::string& today) {
+  if (auto st = validate::Identifier("unit_id", request.unit_id()); !st.ok()) return st;
+  if (request.status() == v1::UNIT_STATUS_UNSPECIFIED || !v1::UnitStatus_IsValid(request.status())) {
+    return absl::InvalidArgumentError("status: required, ACTIVE, TEMPORARILY_CLOSED or INACTIVE");
+  }
+  if (request.capacity() == v1::UNIT_CAPACITY_UNSPECIFIED || !v1::UnitCapacity_IsValid(request.capacity())) {
+    return absl::InvalidArgumentError("capacity: required, AVAILABLE, WAITLIST_* or NONE");
+  }
+  const DirectoryUnit* unit = directory.Find(request.unit_id());
+  if (unit == nullptr) return absl::NotFoundError("unit_id: not in the service directory");
+  return units.Update(idempotency_key, ids::RequestFingerprint(request), *unit, request.status(), request.capacity(),
+                      today);
+}
+
 absl::StatusOr<v1::ClientSharing> RecordClientSharing(const SharingStore& store, const SharingSettings& settings,
                                                       const std::string& idempotency_key,
                                                       const v1::RecordClientSharingRequest& request) {
@@ -127,9 +271,16 @@ absl::StatusOr<v1::ClientSharing> RecordClientSharing(const SharingStore& store,
                       request.unit_id());
 }
 
-RouterService::RouterService(ReferralStore& store, const SharingStore& sharing, SharingSettings settings,
-                             server::RpcEnv env, std::function<void()> on_change)
-    : store_(store), sharing_(sharing), settings_(std::move(settings)), env_(env), on_change_(std::move(on_change)) {}
+RouterService::RouterService(ReferralStore& store, const SharingStore& sharing, const DirectorySource& directory,
+                             UnitStore& units, SharingSettings settings, server::RpcEnv env,
+                             std::function<void()> on_change)
+    : store_(store),
+      sharing_(sharing),
+      directory_(directory),
+      units_(units),
+      settings_(std::move(settings)),
+      env_(env),
+      on_change_(std::move(on_change)) {}
 
 absl::Status RouterService::CheckDetailsMayBeShown(const std::string& client_pseudonym) const {
   auto current = sharing_.Get(client_pseudonym);
@@ -198,6 +349,53 @@ grpc::ServerUnaryReactor* RouterService::CancelReferral(grpc::CallbackServerCont
     if (!result.ok()) return result.status();
     *resp = std::move(*result);
     if (on_change_) on_change_();
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RouterService::ListUnits(grpc::CallbackServerContext* ctx, const v1::ListUnitsRequest* req,
+                                                   v1::ListUnitsResponse* resp) {
+  return server::RunUnary(ctx, env_, "ReferralRouter/ListUnits", req, resp, [=, this]() -> absl::Status {
+    auto result = router::ListUnits(*directory_.Get(), units_, *req);
+    if (!result.ok()) return result.status();
+    *resp = std::move(*result);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RouterService::UpdateUnitAvailability(grpc::CallbackServerContext* ctx,
+                                                                const v1::UpdateUnitAvailabilityRequest* req,
+                                                                v1::Unit* resp) {
+  return server::RunUnary(ctx, env_, "ReferralRouter/UpdateUnitAvailability", req, resp, [=, this]() -> absl::Status {
+    auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
+    if (!key.ok()) return key.status();
+    auto result =
+        router::UpdateUnitAvailability(*directory_.Get(), units_, *key, *req, calendar::FormatDate(settings_.today()));
+    if (!result.ok()) return result.status();
+    *resp = std::move(*result);
+    if (on_change_) on_change_();
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RouterService::ListWorklist(grpc::CallbackServerContext* ctx,
+                                                      const v1::ListWorklistRequest* req,
+                                                      v1::ListWorklistResponse* resp) {
+  return server::RunUnary(ctx, env_, "ReferralRouter/ListWorklist", req, resp, [=, this]() -> absl::Status {
+    auto result = router::ListWorklist(store_, *req);
+    if (!result.ok()) return result.status();
+    *resp = std::move(*result);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RouterService::ListCounsellorWorklist(grpc::CallbackServerContext* ctx,
+                                                                const v1::ListCounsellorWorklistRequest* req,
+                                                                v1::ListWorklistResponse* resp) {
+  return server::RunUnary(ctx, env_, "ReferralRouter/ListCounsellorWorklist", req, resp, [=, this]() -> absl::Status {
+    auto result = router::ListCounsellorWorklist(store_, *req);
+    if (!result.ok()) return result.status();
+    *resp = std::move(*result);
     return absl::OkStatus();
   });
 }

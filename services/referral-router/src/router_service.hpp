@@ -4,7 +4,9 @@
 #include <functional>
 
 #include "client_sharing.hpp"
+#include "directory_source.hpp"
 #include "referral_store.hpp"
+#include "unit_store.hpp"
 #include "yhteys/hetu/pseudonymizer.hpp"
 #include "yhteys/router/v1/referral_router_service.grpc.pb.h"
 #include "yhteys/server/rpc.hpp"
@@ -18,6 +20,19 @@ absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::
 // The originating unit's or the client's cancellation. Blocking.
 absl::StatusOr<v1::Referral> CancelReferral(ReferralStore& store, const std::string& idempotency_key,
                                             const v1::CancelReferralRequest& request);
+// The directory's units matching the request's filters, with each unit's
+// own report of its status and capacity. Blocking.
+absl::StatusOr<v1::ListUnitsResponse> ListUnits(const Directory& directory, const UnitStore& units,
+                                                const v1::ListUnitsRequest& request);
+// A unit's worklist, and a county's counsellors' worklist. Blocking.
+absl::StatusOr<v1::ListWorklistResponse> ListWorklist(ReferralStore& store, const v1::ListWorklistRequest& request);
+absl::StatusOr<v1::ListWorklistResponse> ListCounsellorWorklist(ReferralStore& store,
+                                                                const v1::ListCounsellorWorklistRequest& request);
+// A unit's report of its own status and capacity. Blocking.
+absl::StatusOr<v1::Unit> UpdateUnitAvailability(const Directory& directory, UnitStore& units,
+                                                const std::string& idempotency_key,
+                                                const v1::UpdateUnitAvailabilityRequest& request,
+                                                const std::string& today);
 
 struct SharingSettings {
   const hetu::Pseudonymizer* pseudonymizer = nullptr;
@@ -33,8 +48,8 @@ absl::StatusOr<v1::ClientSharing> RecordClientSharing(const SharingStore& store,
 class RouterService final : public v1::ReferralRouter::CallbackService {
  public:
   // `on_change` is called after a change was written (wakes the relay).
-  RouterService(ReferralStore& store, const SharingStore& sharing, SharingSettings settings, server::RpcEnv env,
-                std::function<void()> on_change);
+  RouterService(ReferralStore& store, const SharingStore& sharing, const DirectorySource& directory, UnitStore& units,
+                SharingSettings settings, server::RpcEnv env, std::function<void()> on_change);
 
   grpc::ServerUnaryReactor* GetReferral(grpc::CallbackServerContext* ctx, const v1::GetReferralRequest* req,
                                         v1::Referral* resp) override;
@@ -46,6 +61,16 @@ class RouterService final : public v1::ReferralRouter::CallbackService {
                                                       v1::Referral* resp) override;
   grpc::ServerUnaryReactor* CancelReferral(grpc::CallbackServerContext* ctx, const v1::CancelReferralRequest* req,
                                            v1::Referral* resp) override;
+  grpc::ServerUnaryReactor* ListUnits(grpc::CallbackServerContext* ctx, const v1::ListUnitsRequest* req,
+                                      v1::ListUnitsResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateUnitAvailability(grpc::CallbackServerContext* ctx,
+                                                   const v1::UpdateUnitAvailabilityRequest* req,
+                                                   v1::Unit* resp) override;
+  grpc::ServerUnaryReactor* ListWorklist(grpc::CallbackServerContext* ctx, const v1::ListWorklistRequest* req,
+                                         v1::ListWorklistResponse* resp) override;
+  grpc::ServerUnaryReactor* ListCounsellorWorklist(grpc::CallbackServerContext* ctx,
+                                                   const v1::ListCounsellorWorklistRequest* req,
+                                                   v1::ListWorklistResponse* resp) override;
   grpc::ServerUnaryReactor* RecordClientSharing(grpc::CallbackServerContext* ctx,
                                                 const v1::RecordClientSharingRequest* req,
                                                 v1::ClientSharing* resp) override;
@@ -60,6 +85,8 @@ class RouterService final : public v1::ReferralRouter::CallbackService {
 
   ReferralStore& store_;
   const SharingStore& sharing_;
+  const DirectorySource& directory_;
+  UnitStore& units_;
   SharingSettings settings_;
   server::RpcEnv env_;
   std::function<void()> on_change_;
