@@ -123,6 +123,8 @@ TEST(AccessTableTest, EveryRpcOfAUnitBoundRoleIsScopedToItsUnit) {
       "/yhteys.referral.v1.ReferralInbox/ListInbox",
       // Consent is the client's own decision, recorded wherever they are met.
       "/yhteys.router.v1.ReferralRouter/GetClientSharing",
+      // The service directory: which units give what, where; no client data.
+      "/yhteys.router.v1.ReferralRouter/ListUnits",
   };
   for (const AccessRule& rule : AccessTable()) {
     bool unit_bound = false;
