@@ -121,11 +121,12 @@ int GetClient(const Globals& globals, const std::string& client) {
 
 struct InboxFlags {
   std::string referral, unit, reason, page_token;
+  std::string outcome = "service_given", could_not_help;
   int page_size = 50;
   std::optional<std::string> idempotency_key;
 };
 
-enum class InboxAction { kList, kGet, kAccept, kDecline, kComplete };
+enum class InboxAction { kList, kGet, kAccept, kDecline, kStart, kComplete };
 
 // Decline reasons as given on the command line: DECLINE_REASON_NO_CAPACITY is no_capacity.
 std::vector<std::string> DeclineReasons() {
@@ -133,7 +134,8 @@ std::vector<std::string> DeclineReasons() {
   const auto* descriptor = referral::v1::DeclineReason_descriptor();
   for (int i = 0; i < descriptor->value_count(); ++i) {
     std::string name = descriptor->value(i)->name().substr(std::string("DECLINE_REASON_").size());
-    if (name == "UNSPECIFIED") continue;
+    // OFFER_EXPIRED is the router's, never a unit's answer.
+    if (name == "UNSPECIFIED" || name == "OFFER_EXPIRED") continue;
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     reasons.push_back(name);
   }
@@ -176,10 +178,28 @@ int Inbox(const Globals& globals, InboxAction action, const InboxFlags& flags) {
       req.set_reason(value);
       return Print(globals.get, stub->DeclineReferral(&ctx, req, &entry), entry);
     }
+    case InboxAction::kStart: {
+      referral::v1::StartReferralRequest req;
+      req.set_idempotency_key(IdempotencyKey(flags.idempotency_key));
+      req.set_referral_id(flags.referral);
+      return Print(globals.get, stub->StartReferral(&ctx, req, &entry), entry);
+    }
     case InboxAction::kComplete: {
       referral::v1::CompleteReferralRequest req;
       req.set_idempotency_key(IdempotencyKey(flags.idempotency_key));
       req.set_referral_id(flags.referral);
+      if (flags.outcome == "service_given") {
+        req.mutable_outcome()->set_result(referral::v1::OUTCOME_RESULT_SERVICE_GIVEN);
+      } else {
+        req.mutable_outcome()->set_result(referral::v1::OUTCOME_RESULT_COULD_NOT_HELP);
+        std::string reason = flags.could_not_help;
+        for (auto& c : reason) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        referral::v1::CouldNotHelpReason value;
+        if (!referral::v1::CouldNotHelpReason_Parse("COULD_NOT_HELP_REASON_" + reason, &value)) {
+          Fail("--reason: required with --outcome could_not_help (e.g. needs_specialist_care)");
+        }
+        req.mutable_outcome()->set_reason(value);
+      }
       return Print(globals.get, stub->CompleteReferral(&ctx, req, &entry), entry);
     }
   }
@@ -266,7 +286,7 @@ void AddHomeCare(CLI::App& app, const Globals& globals, Command* selected) {
 void AddInbox(CLI::App& app, const Globals& globals, Command* selected) {
   auto* group = app.add_subcommand("inbox",
                                    "the ReferralInbox of --service (default mental-health-intake): list, get, accept, "
-                                   "decline, complete");
+                                   "decline, start, complete");
   group->require_subcommand(1);
   auto flags = std::make_shared<InboxFlags>();
   auto select = [&globals, selected, flags](CLI::App* sub, InboxAction action) {
@@ -300,8 +320,22 @@ void AddInbox(CLI::App& app, const Globals& globals, Command* selected) {
   AddIdempotencyKey(sub, &flags->idempotency_key);
   select(sub, InboxAction::kDecline);
 
-  sub = group->add_subcommand("complete", "marks an accepted referral completed (CompleteReferral)");
+  sub = group->add_subcommand("start", "the service has started for an accepted referral (StartReferral)");
   referral(sub);
+  AddIdempotencyKey(sub, &flags->idempotency_key);
+  select(sub, InboxAction::kStart);
+
+  sub = group->add_subcommand("complete",
+                              "completes an accepted or started referral with its outcome (CompleteReferral)");
+  referral(sub);
+  sub->add_option("--outcome", flags->outcome, "how it ended for the client")
+      ->type_name("OUTCOME")
+      ->check(CLI::IsMember({"service_given", "could_not_help"}, CLI::ignore_case))
+      ->capture_default_str();
+  sub->add_option("--reason", flags->could_not_help,
+                  "with could_not_help: client_did_not_attend, client_refused_service, needs_specialist_care, "
+                  "need_not_confirmed or client_moved")
+      ->type_name("REASON");
   AddIdempotencyKey(sub, &flags->idempotency_key);
   select(sub, InboxAction::kComplete);
 }

@@ -283,6 +283,9 @@ absl::StatusOr<InboxEntry> InboxStore::Accept(const std::string& idempotency_key
 absl::StatusOr<InboxEntry> InboxStore::Decline(const std::string& idempotency_key, const std::string& fingerprint,
                                                const std::string& referral_id, referral::v1::DeclineReason reason) {
   if (auto st = validate::EnumSet("reason", reason, &referral::v1::DeclineReason_IsValid); !st.ok()) return st;
+  if (reason == referral::v1::DECLINE_REASON_OFFER_EXPIRED) {
+    return absl::InvalidArgumentError("reason: OFFER_EXPIRED is the router's, not a unit's answer");
+  }
   return Decide("Decline", idempotency_key, fingerprint, referral_id, {referral::v1::INBOX_STATE_OFFERED},
                 referral::v1::INBOX_STATE_DECLINED, reason, "", nullptr);
 }

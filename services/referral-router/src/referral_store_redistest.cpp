@@ -82,14 +82,15 @@ TEST_F(ReferralStoreTest, EachStepWritesItsEventAndTheIndexesItsStateImplies) {
   const std::string id = r.offer().referral_id();
   ASSERT_TRUE(store_.CreateReferrals("/yhteys/home-care", "e-1", {r}).ok());
   EXPECT_EQ(Due(), std::vector<std::string>{id}) << "waits for its first offer";
-  auto offered = store_.Change(id, [](const v1::Referral& x) { return DecideOffered(x, ids::NowTimestamp()); },
-                               Dedup::None());
+  auto offered = store_.Change(
+      id, [](const v1::Referral& x) { return DecideOffered(x, ids::NowTimestamp()); }, Dedup::None());
   ASSERT_TRUE(offered.ok()) << offered.status();
   EXPECT_TRUE(Due().empty());
   EXPECT_EQ(*store_.DueExpiries(Shard(), int64_t{1} << 50, 10), std::vector<std::string>{id});
   EXPECT_TRUE(store_.DueExpiries(Shard(), ids::NowMillis(), 10)->empty()) << "expires in 60 s, not now";
-  auto declined = store_.Change(id, [](const v1::Referral& x) { return DecideAnswer(x, Declined()); },
-                                Dedup::Event("/yhteys/mental-health-intake", "o-1"));
+  auto declined = store_.Change(
+      id, [](const v1::Referral& x) { return DecideAnswer(x, Declined()); },
+      Dedup::Event("/yhteys/mental-health-intake", "o-1"));
   ASSERT_TRUE(declined.ok());
   EXPECT_FALSE(declined->replayed);
   EXPECT_EQ(declined->referral.offer().unit_id(), "mh-b");
@@ -100,14 +101,16 @@ TEST_F(ReferralStoreTest, EachStepWritesItsEventAndTheIndexesItsStateImplies) {
                                                "yhteys.referral.v1.ReferralStateChanged"}));
   // The same event again: a replay, although the decision would now fail
   // (the referral is no longer OFFERED to mh-a) — not a stale outcome.
-  auto again = store_.Change(id, [](const v1::Referral& x) { return DecideAnswer(x, Declined()); },
-                             Dedup::Event("/yhteys/mental-health-intake", "o-1"));
+  auto again = store_.Change(
+      id, [](const v1::Referral& x) { return DecideAnswer(x, Declined()); },
+      Dedup::Event("/yhteys/mental-health-intake", "o-1"));
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_TRUE(again->replayed);
   EXPECT_EQ(Types().size(), 3u);
   // Another event with the same answer is stale: FAILED_PRECONDITION, nothing written.
-  auto stale = store_.Change(id, [](const v1::Referral& x) { return DecideAnswer(x, Declined()); },
-                             Dedup::Event("/yhteys/mental-health-intake", "o-2"));
+  auto stale = store_.Change(
+      id, [](const v1::Referral& x) { return DecideAnswer(x, Declined()); },
+      Dedup::Event("/yhteys/mental-health-intake", "o-2"));
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Types().size(), 3u);
 }
@@ -169,8 +172,8 @@ TEST_F(ReferralStoreTest, AClockAlreadyPastDueIsRaisedOverdueOnce) {
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0], std::make_pair(id, v1::CLOCK_KIND_STATUTORY_START));
   auto raised = store_.Change(
-      id, [&](const v1::Referral& x) { return DecideOverdue(x, v1::CLOCK_KIND_STATUTORY_START, now); },
-      Dedup::None(), false);
+      id, [&](const v1::Referral& x) { return DecideOverdue(x, v1::CLOCK_KIND_STATUTORY_START, now); }, Dedup::None(),
+      false);
   ASSERT_TRUE(raised.ok()) << raised.status();
   EXPECT_TRUE(store_.DueClocks(Shard(), now, 10)->empty());
   EXPECT_EQ(Types(), (std::vector<std::string>{"yhteys.referral.v1.ReferralStateChanged",
@@ -225,7 +228,8 @@ TEST_F(ReferralStoreTest, AUnitsOwnReportGoesOverTheFileAndIsPublished) {
   EXPECT_EQ(event.status(), "temporarily_closed");
   EXPECT_EQ(event.capacity(), "waitlist_over_3_months");
   // A second report says what it replaced.
-  ASSERT_TRUE(units_.Update("k-2", "fp-2", unit, v1::UNIT_STATUS_ACTIVE, v1::UNIT_CAPACITY_AVAILABLE, "2026-11-28").ok());
+  ASSERT_TRUE(
+      units_.Update("k-2", "fp-2", unit, v1::UNIT_STATUS_ACTIVE, v1::UNIT_CAPACITY_AVAILABLE, "2026-11-28").ok());
   entries = testing::OutboxEntries(pool_, keyspace_, keyspace_.ShardFor("mh-a"));
   ASSERT_EQ(entries.size(), 2u);
   ASSERT_TRUE(event.ParseFromString(entries[1]["payload"]));

@@ -122,8 +122,8 @@ absl::StatusOr<std::map<std::string, UnitAvailability>> UnitStore::Get(const std
 }
 
 absl::StatusOr<v1::Unit> UnitStore::Update(const std::string& idempotency_key, const std::string& fingerprint,
-                                           const DirectoryUnit& unit, v1::UnitStatus status,
-                                           v1::UnitCapacity capacity, const std::string& today) {
+                                           const DirectoryUnit& unit, v1::UnitStatus status, v1::UnitCapacity capacity,
+                                           const std::string& today) {
   const int shard = keyspace_.ShardFor(unit.id);
   for (int attempt = 1;; ++attempt) {
     auto loaded = repo_.Load<referral::v1::UnitAvailabilityChanged>(shard, UnitKey(unit.id));
@@ -141,8 +141,8 @@ absl::StatusOr<v1::Unit> UnitStore::Update(const std::string& idempotency_key, c
     event.set_updated_on(today);
     *event.mutable_changed_at() = ids::NowTimestamp();
     const v1::Unit answer = UnitMessage(now, true);
-    redis::AtomicStep step = repo_.Begin(shard, {"UpdateUnitAvailability", idempotency_key, fingerprint,
-                                                 answer.SerializeAsString()});
+    redis::AtomicStep step =
+        repo_.Begin(shard, {"UpdateUnitAvailability", idempotency_key, fingerprint, answer.SerializeAsString()});
     if (loaded.ok()) {
       repo_.Write(step, UnitKey(unit.id), loaded->version, event);
     } else {

@@ -31,8 +31,8 @@ std::vector<std::string> CounsellorReasons(const v1::Referral& r) {
   std::vector<std::string> reasons;
   if (!IsOpen(r.state())) return reasons;
   if (r.state() == referral::v1::REFERRAL_STATE_UNROUTABLE) reasons.push_back("unroutable");
-  const bool taken = r.state() == referral::v1::REFERRAL_STATE_ACCEPTED ||
-                     r.state() == referral::v1::REFERRAL_STATE_IN_PROGRESS;
+  const bool taken =
+      r.state() == referral::v1::REFERRAL_STATE_ACCEPTED || r.state() == referral::v1::REFERRAL_STATE_IN_PROGRESS;
   if (r.offer().urgency() == common::v1::URGENCY_URGENT && !taken) reasons.push_back("urgent");
   if (AnyOverdue(r)) reasons.push_back("overdue");
   if (r.offer().language_unmet()) reasons.push_back("language_unmet");

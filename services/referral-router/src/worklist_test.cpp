@@ -13,8 +13,8 @@ v1::Referral With(rs::ReferralState state, common::v1::Urgency urgency = common:
   r.set_state(state);
   r.mutable_offer()->set_urgency(urgency);
   r.mutable_offer()->set_unit_id(state == rs::REFERRAL_STATE_UNROUTABLE ? "" : "mh-a");
-  for (auto [kind, due] : {std::pair{v1::CLOCK_KIND_STATUTORY_START, "2027-02-26"},
-                           std::pair{v1::CLOCK_KIND_TARGET, "2026-12-03"}}) {
+  for (auto [kind, due] :
+       {std::pair{v1::CLOCK_KIND_STATUTORY_START, "2027-02-26"}, std::pair{v1::CLOCK_KIND_TARGET, "2026-12-03"}}) {
     v1::Clock* clock = r.add_clocks();
     clock->set_kind(kind);
     clock->mutable_deadline()->set_due_date(due);
