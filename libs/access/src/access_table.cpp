@@ -266,6 +266,15 @@ std::vector<AccessRule> BuildTable() {
        {"request.client_pseudonym"},
        "",
        "referral"},
+      // The client's journey across sectors, for the service counsellors who
+      // meet the client (by pseudonym, or an identity code pseudonymised at the edge).
+      {"referral-router",
+       "/yhteys.router.v1.ReferralRouter/GetClientJourney",
+       {kCounsellor},
+       kRead,
+       {"request.client_pseudonym", "response.client_pseudonym"},
+       "",
+       "referral"},
       {"referral-router",
        "/yhteys.router.v1.ReferralRouter/RespondToExternalReferral",
        {kExternal},

@@ -143,6 +143,10 @@ TEST_F(InboxStoreTest, CompleteNeedsAcceptedAndDeclineNeedsOffered) {
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(store_.Decline("d-1", "fp", "r-4", referral::v1::DECLINE_REASON_UNSPECIFIED).status().code(),
             absl::StatusCode::kInvalidArgument);
+  // OFFER_EXPIRED is the router's word for an unanswered offer, not a unit's answer.
+  auto expired = store_.Decline("d-x", "fp", "r-4", referral::v1::DECLINE_REASON_OFFER_EXPIRED);
+  EXPECT_EQ(expired.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(expired.status().message().rfind("reason: OFFER_EXPIRED", 0), 0u) << expired.status();
   auto declined = store_.Decline("d-2", "fp", "r-4", referral::v1::DECLINE_REASON_NO_CAPACITY);
   ASSERT_TRUE(declined.ok());
   EXPECT_EQ(declined->state(), referral::v1::INBOX_STATE_DECLINED);

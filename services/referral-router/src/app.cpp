@@ -128,7 +128,7 @@ absl::StatusOr<RouterSettings> SettingsFrom(const server::Runtime& rt) {
 ReferralRouter::ReferralRouter(server::Runtime& rt, RouterSettings settings)
     : directory(settings.directory_dir, std::move(settings.directory), &rt.registry()),
       directory_poll(settings.directory_poll),
-      store(rt.redis(), rt.keyspace(), rt.event_source(), settings.dedup_ttl, settings.offer_expiry),
+      store(rt.redis(), rt.keyspace(), rt.event_source(), settings.dedup_ttl, settings.offer_expiry, &rt.registry()),
       sharing(rt.redis(), rt.keyspace(), rt.event_source(), rt.idempotency_ttl()),
       units(rt.redis(), rt.keyspace(), rt.event_source(), rt.idempotency_ttl()),
       dispatcher(

@@ -170,7 +170,8 @@ int Dispatcher::RaiseOverdue() {
       if (overdue_ != nullptr) {
         overdue_
             ->Add({{"unit", r.offer().unit_id().empty() ? "none" : r.offer().unit_id()},
-                   {"rule", r.offer().rule_id()},
+                   // Under a data-sharing denial the rule (the cause) is not told.
+                   {"rule", r.offer().details_withheld() ? "withheld" : r.offer().rule_id()},
                    {"clock", ClockName(clock)}})
             .Increment();
       }
@@ -239,10 +240,10 @@ void Dispatcher::StartWithdrawal(const v1::Referral& r) {
   }
   stub->second->async()->WithdrawReferral(&raw->context, &raw->withdrawal, &raw->entry, [this, raw](grpc::Status s) {
     raw->status = std::move(s);
-    {
-      std::lock_guard lock(mutex_);
-      finished_.emplace_back(raw);
-    }
+    // Notified under the lock: once Drain sees this result the dispatcher
+    // may be destroyed, so nothing of it is touched after the unlock.
+    std::lock_guard lock(mutex_);
+    finished_.emplace_back(raw);
     wake_.notify_all();
   });
 }
@@ -314,10 +315,10 @@ void Dispatcher::StartOffer(const v1::Referral& made) {
   }
   stub->second->async()->OfferReferral(&raw->context, &raw->offer, &raw->entry, [this, raw](grpc::Status s) {
     raw->status = std::move(s);
-    {
-      std::lock_guard lock(mutex_);
-      finished_.emplace_back(raw);
-    }
+    // Notified under the lock: once Drain sees this result the dispatcher
+    // may be destroyed, so nothing of it is touched after the unlock.
+    std::lock_guard lock(mutex_);
+    finished_.emplace_back(raw);
     wake_.notify_all();
   });
 }
@@ -355,8 +356,7 @@ void Dispatcher::Apply(const Finished& call) {
                                    {"unit", unit},
                                    {"target", ServiceToName(referral.target_service())},
                                    {"attempt", referral.offer_attempts() + 1}});
-  } else if (call.status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
-             call.status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+  } else if (call.status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
     Count(referral.target_service(), "rejected");
     log::Error("the unit's system refused the offer; the next candidate is tried",
                {{"referral", id},
@@ -372,6 +372,9 @@ void Dispatcher::Apply(const Finished& call) {
         },
         true, "refused");
   } else {
+    // Unreachable, or the inbox still holds the referral for another unit
+    // (FAILED_PRECONDITION: e.g. an earlier unit accepted just before its
+    // offer expired, and its answer is on its way): tried again later.
     Count(referral.target_service(), "failed");
     Retry(id, referral.offer_attempts() + 1, call.status.error_message());
   }

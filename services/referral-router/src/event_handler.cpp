@@ -61,10 +61,6 @@ EventHandler::EventHandler(ReferralStore& store, const SharingStore& sharing, co
       policy_(policy),
       notify_dispatcher_(std::move(notify_dispatcher)) {
   if (registry != nullptr) {
-    referrals_ = &prometheus::BuildCounter()
-                      .Name("yhteys_referrals_total")
-                      .Help("Referral state transitions recorded by the router, by new state")
-                      .Register(*registry);
     language_unmet_ = &prometheus::BuildCounter()
                            .Name("yhteys_referral_language_unmet_total")
                            .Help(
@@ -72,12 +68,6 @@ EventHandler::EventHandler(ReferralStore& store, const SharingStore& sharing, co
                                "language and municipality")
                            .Register(*registry);
   }
-}
-
-void EventHandler::CountState(referral::v1::ReferralState state) {
-  if (referrals_ == nullptr) return;
-  std::string name = referral::v1::ReferralState_Name(state).substr(std::string("REFERRAL_STATE_").size());
-  referrals_->Add({{"state", name}}).Increment();
 }
 
 HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
@@ -147,7 +137,6 @@ HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
   if (!duplicate.ok()) return FromStatus(duplicate.status());
   if (*duplicate) return {Outcome::kDuplicate, ""};
   for (const auto& r : referrals) {
-    CountState(r.state());
     if (r.offer().language_unmet() && language_unmet_ != nullptr) {
       language_unmet_
           ->Add({{"language", common::v1::Language_Name(r.offer().language())},
@@ -198,7 +187,6 @@ HandleResult EventHandler::HandleOutcome(const kafka::ConsumedRecord& record) {
     }
   }
   if (changed->replayed) return {Outcome::kDuplicate, ""};
-  CountState(changed->referral.state());
   log::Info("referral outcome recorded", {{"referral", outcome.referral_id()},
                                           {"unit", outcome.unit_id()},
                                           {"state", referral::v1::ReferralState_Name(changed->referral.state())}});

@@ -38,7 +38,6 @@ class EventHandler {
 
  private:
   kafka::HandleResult HandleOutcome(const kafka::ConsumedRecord& record);
-  void CountState(referral::v1::ReferralState state);
 
   ReferralStore& store_;
   const SharingStore& sharing_;
@@ -47,7 +46,6 @@ class EventHandler {
   std::vector<Rule> rules_;
   calendar::WorkingDayPolicy policy_;
   std::function<void()> notify_dispatcher_;
-  prometheus::Family<prometheus::Counter>* referrals_ = nullptr;
   prometheus::Family<prometheus::Counter>* language_unmet_ = nullptr;
 };
 

@@ -62,6 +62,50 @@ v1::OfferAttempt* OpenAttempt(v1::Referral* r, const Timestamp& at) {
   return attempt;
 }
 
+// A unit that accepted just as its offer expired (its answer was on its way
+// when the router moved on): the acceptance wins while nobody else has
+// taken the client. The newer offer, if one went out, is withdrawn.
+bool LateAcceptance(v1::Referral* r, const Answer& answer) {
+  if (answer.unit_id.empty() || answer.unit_id == r->offer().unit_id()) return false;
+  if (!In(r->state(), {referral::v1::REFERRAL_STATE_CREATED, referral::v1::REFERRAL_STATE_OFFERED,
+                       referral::v1::REFERRAL_STATE_DECLINED, referral::v1::REFERRAL_STATE_UNROUTABLE})) {
+    return false;
+  }
+  int attempt = -1;
+  for (int i = r->offers_size() - 1; i >= 0; --i) {
+    if (r->offers(i).unit_id() == answer.unit_id) {
+      attempt = i;
+      break;
+    }
+  }
+  if (attempt < 0 || r->offers(attempt).result() != v1::OFFER_RESULT_EXPIRED) return false;
+  int candidate = -1;
+  for (int i = 0; i < r->candidates_size(); ++i) {
+    if (r->candidates(i).unit_id() == answer.unit_id) candidate = i;
+  }
+  if (candidate < 0) return false;
+  if (r->state() == referral::v1::REFERRAL_STATE_OFFERED) {
+    v1::OfferAttempt* newer = r->mutable_offers(r->offers_size() - 1);
+    newer->set_result(v1::OFFER_RESULT_WITHDRAWN);
+    *newer->mutable_answered_at() = answer.at;
+    if (r->target_service() != common::v1::SERVICE_NAME_EXTERNAL) {
+      r->set_withdraw_unit_id(r->offer().unit_id());
+      r->set_withdraw_service(r->target_service());
+    }
+  } else if (r->withdraw_unit_id() == answer.unit_id) {
+    // Its expired offer was to be taken back: it is the one that stays.
+    r->clear_withdraw_unit_id();
+    r->clear_withdraw_service();
+  }
+  v1::OfferAttempt* accepted = r->mutable_offers(attempt);
+  accepted->set_result(v1::OFFER_RESULT_ACCEPTED);
+  accepted->clear_decline_reason();
+  *accepted->mutable_answered_at() = answer.at;
+  PointAt(r, candidate);
+  r->set_state(referral::v1::REFERRAL_STATE_ACCEPTED);
+  return true;
+}
+
 absl::Status CheckUnit(const v1::Referral& r, const std::string& unit_id) {
   if (unit_id.empty() || unit_id == r.offer().unit_id()) return absl::OkStatus();
   return absl::FailedPreconditionError("unit_id: the referral is with unit " +
@@ -158,6 +202,7 @@ absl::StatusOr<v1::Referral> DecideAnswer(const v1::Referral& referral, const An
     case referral::v1::INBOX_STATE_ACCEPTED:
     case referral::v1::INBOX_STATE_DECLINED: {
       const bool accept = answer.state == referral::v1::INBOX_STATE_ACCEPTED;
+      if (accept && LateAcceptance(&r, answer)) break;
       // CREATED and DECLINED too: the unit may answer before the router wrote OFFERED.
       if (!In(r.state(), {REFERRAL_STATE_OFFERED, REFERRAL_STATE_CREATED, REFERRAL_STATE_DECLINED}) ||
           Current(r) == nullptr) {

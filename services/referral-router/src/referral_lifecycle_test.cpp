@@ -197,11 +197,48 @@ TEST(ReferralLifecycleTest, AnAnswerFromAUnitNoLongerOfferedIsStale) {
   EXPECT_TRUE(DecideAnswer(r, late).ok());
 }
 
+TEST(ReferralLifecycleTest, AUnitThatAcceptedAsItsOfferExpiredKeepsTheClient) {
+  v1::Referral r = InState(rs::REFERRAL_STATE_OFFERED);
+  auto expired = DecideExpired(r, "mh-a", At(5000));
+  ASSERT_TRUE(expired.ok());
+  Answer late = AnswerOf(rs::INBOX_STATE_ACCEPTED);
+  late.unit_id = "mh-a";
+  // Before the next offer went out: mh-a keeps it, and is not withdrawn.
+  auto kept = DecideAnswer(*expired, late);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_EQ(kept->state(), rs::REFERRAL_STATE_ACCEPTED);
+  EXPECT_EQ(kept->offer().unit_id(), "mh-a");
+  EXPECT_EQ(kept->target_service(), common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE);
+  EXPECT_EQ(kept->withdraw_unit_id(), "");
+  EXPECT_EQ(kept->offers(0).result(), router::v1::OFFER_RESULT_ACCEPTED);
+  // After the next offer went out (to an external unit: nothing to withdraw
+  // from an inbox; it learns from the event).
+  auto offered = DecideOffered(*expired, At(5001));
+  ASSERT_TRUE(offered.ok());
+  auto won = DecideAnswer(*offered, late);
+  ASSERT_TRUE(won.ok()) << won.status();
+  EXPECT_EQ(won->state(), rs::REFERRAL_STATE_ACCEPTED);
+  EXPECT_EQ(won->offer().unit_id(), "mh-a");
+  EXPECT_EQ(won->offers(1).result(), router::v1::OFFER_RESULT_WITHDRAWN);
+  // A unit that declined cannot take it back by accepting later.
+  auto declined = DecideAnswer(r, [] {
+    Answer a = AnswerOf(rs::INBOX_STATE_DECLINED);
+    a.unit_id = "mh-a";
+    return a;
+  }());
+  ASSERT_TRUE(declined.ok());
+  EXPECT_EQ(DecideAnswer(*declined, late).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
 TEST(ReferralLifecycleTest, AnExpiredOfferIsWithdrawnAndTheNextCandidateOffered) {
   v1::Referral r = InState(rs::REFERRAL_STATE_OFFERED);
   auto expired = DecideExpired(r, "mh-a", At(5000));
   ASSERT_TRUE(expired.ok());
   EXPECT_EQ(expired->state(), rs::REFERRAL_STATE_DECLINED);
+  // The declining unit's own second answer is stale.
+  Answer again = AnswerOf(rs::INBOX_STATE_DECLINED);
+  again.unit_id = "mh-a";
+  EXPECT_EQ(DecideAnswer(*expired, again).status().message(), "unit_id: the referral is with unit mh-b, not mh-a");
   EXPECT_EQ(expired->offers(0).result(), v1::OFFER_RESULT_EXPIRED);
   EXPECT_EQ(expired->offers(0).decline_reason(), rs::DECLINE_REASON_OFFER_EXPIRED);
   EXPECT_EQ(expired->withdraw_unit_id(), "mh-a");

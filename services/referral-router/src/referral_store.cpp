@@ -142,7 +142,7 @@ referral::v1::ReferralStateChanged StateChangedEvent(const v1::Referral& r, Refe
 }
 
 ReferralStore::ReferralStore(redis::Pool& pool, const redis::Keyspace& keyspace, std::string source,
-                             std::chrono::seconds dedup_ttl, OfferExpiry expiry)
+                             std::chrono::seconds dedup_ttl, OfferExpiry expiry, prometheus::Registry* registry)
     : pool_(pool),
       keyspace_(keyspace),
       repo_(pool, keyspace,
@@ -150,7 +150,18 @@ ReferralStore::ReferralStore(redis::Pool& pool, const redis::Keyspace& keyspace,
             dedup_ttl),
       source_(std::move(source)),
       dedup_ttl_(dedup_ttl),
-      expiry_(expiry) {}
+      expiry_(expiry) {
+  if (registry != nullptr) {
+    states_ = &prometheus::BuildCounter()
+                   .Name("yhteys_referrals_total")
+                   .Help("Referral state changes written by the router, by new state")
+                   .Register(*registry);
+  }
+}
+
+void ReferralStore::CountState(ReferralState state) {
+  if (states_ != nullptr) states_->Add({{"state", StateName(state)}}).Increment();
+}
 
 int64_t ReferralStore::ExpiresAtMs(const v1::Referral& r) const {
   const auto limit = r.offer().urgency() == common::v1::URGENCY_URGENT ? expiry_.urgent : expiry_.non_urgent;
@@ -186,6 +197,9 @@ absl::StatusOr<bool> ReferralStore::CreateReferrals(const std::string& ce_source
   if (!outcome.ok()) {
     if (outcome.status().code() == absl::StatusCode::kAlreadyExists) return true;
     return outcome.status();
+  }
+  if (!outcome->replayed) {
+    for (const v1::Referral& r : referrals) CountState(r.state());
   }
   return outcome->replayed;
 }
@@ -363,6 +377,7 @@ absl::StatusOr<ReferralStore::Changed> ReferralStore::Change(const std::string& 
       return outcome.status();
     }
     Changed changed{*after, outcome->replayed};
+    if (!outcome->replayed && publish) CountState(after->state());
     if (outcome->replayed) {
       changed.referral = before;
       if (!outcome->response.empty()) (void)changed.referral.ParseFromString(outcome->response);

@@ -20,6 +20,10 @@
 //   sharing:<pseudonym>  the client's sharing decision (client_sharing.hpp)
 // Thread-safe; blocking.
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/registry.h>
+
 #include <chrono>
 #include <functional>
 #include <string>
@@ -66,8 +70,10 @@ struct Dedup {
 
 class ReferralStore {
  public:
+  // `registry` (optional) gets yhteys_referrals_total{state}: every state
+  // change written, whoever made it.
   ReferralStore(redis::Pool& pool, const redis::Keyspace& keyspace, std::string source, std::chrono::seconds dedup_ttl,
-                OfferExpiry expiry = {});
+                OfferExpiry expiry = {}, prometheus::Registry* registry = nullptr);
 
   const redis::Keyspace& keyspace() const { return keyspace_; }
 
@@ -111,6 +117,7 @@ class ReferralStore {
  private:
   int ShardOf(const std::string& shard_key) const { return keyspace_.ShardFor(shard_key); }
   int64_t ExpiresAtMs(const v1::Referral& referral) const;
+  void CountState(referral::v1::ReferralState state);
 
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;
@@ -118,6 +125,7 @@ class ReferralStore {
   std::string source_;
   std::chrono::seconds dedup_ttl_;
   OfferExpiry expiry_;
+  prometheus::Family<prometheus::Counter>* states_ = nullptr;
 };
 
 // The ReferralOverdue event for one of the referral's clocks.

@@ -7,6 +7,7 @@
 #include "referral_lifecycle.hpp"
 #include "service_types.hpp"
 #include "worklist.hpp"
+#include "yhteys/calendar/clock.hpp"
 #include "yhteys/calendar/date_text.hpp"
 #include "yhteys/hetu/identity_code.hpp"
 #include "yhteys/ids/fingerprint.hpp"
@@ -239,6 +240,50 @@ absl::StatusOr<v1::Unit> UpdateUnitAvailability(const Directory& directory, Unit
                       today);
 }
 
+absl::StatusOr<v1::ClientJourney> ClientJourney(ReferralStore& store, const SharingSettings& settings,
+                                                const v1::GetClientJourneyRequest& request) {
+  std::string pseudonym;
+  switch (request.client_case()) {
+    case v1::GetClientJourneyRequest::kClientPseudonym:
+      if (auto st = validate::Pseudonym("client_pseudonym", request.client_pseudonym()); !st.ok()) return st;
+      pseudonym = request.client_pseudonym();
+      break;
+    case v1::GetClientJourneyRequest::kIdentityCode: {
+      auto from_code = hetu::PseudonymOfIdentityCode(
+          request.identity_code(), {settings.today(), settings.accept_temporary_codes}, *settings.pseudonymizer);
+      if (!from_code.ok()) return from_code.status();
+      pseudonym = std::move(*from_code);
+      break;
+    }
+    default: return absl::InvalidArgumentError("client_pseudonym: required (or identity_code)");
+  }
+  const int months = request.months() == 0 ? 12 : request.months();
+  if (auto st = validate::InRange("months", months, 1, 120); !st.ok()) return st;
+  // Closed on or after this Finnish date stays in the journey.
+  std::chrono::year_month_day from = settings.today() - std::chrono::months{months};
+  // 31 May less three months is the last day of February.
+  if (!from.ok()) from = std::chrono::year_month_day{from.year() / from.month() / std::chrono::last};
+  auto referrals = store.ListForClient(pseudonym);
+  if (!referrals.ok()) return referrals.status();
+  v1::ClientJourney journey;
+  journey.set_client_pseudonym(pseudonym);
+  std::vector<v1::Referral> closed;
+  for (auto& r : *referrals) {
+    if (IsOpen(r.state())) {
+      *journey.add_open() = std::move(r);
+      continue;
+    }
+    const auto closed_on = calendar::FinnishDateOfMillis(r.updated_at().seconds() * 1000);
+    if (closed_on && *closed_on >= from) closed.push_back(std::move(r));
+  }
+  std::stable_sort(closed.begin(), closed.end(), [](const v1::Referral& a, const v1::Referral& b) {
+    return std::make_pair(a.updated_at().seconds(), a.updated_at().nanos()) >
+           std::make_pair(b.updated_at().seconds(), b.updated_at().nanos());
+  });
+  for (auto& r : closed) *journey.add_closed() = std::move(r);
+  return journey;
+}
+
 absl::StatusOr<v1::ClientSharing> RecordClientSharing(const SharingStore& store, const SharingSettings& settings,
                                                       const std::string& idempotency_key,
                                                       const v1::RecordClientSharingRequest& request) {
@@ -319,6 +364,23 @@ grpc::ServerUnaryReactor* RouterService::ListClientReferrals(grpc::CallbackServe
     auto result = store_.ListForClient(req->client_pseudonym());
     if (!result.ok()) return result.status();
     for (auto& r : *result) *resp->add_referrals() = std::move(r);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RouterService::GetClientJourney(grpc::CallbackServerContext* ctx,
+                                                          const v1::GetClientJourneyRequest* req,
+                                                          v1::ClientJourney* resp) {
+  return server::RunUnary(ctx, env_, "ReferralRouter/GetClientJourney", req, resp, [=, this]() -> absl::Status {
+    auto result = router::ClientJourney(store_, settings_, *req);
+    if (!result.ok()) return result.status();
+    if (absl::Status shown = CheckDetailsMayBeShown(result->client_pseudonym()); !shown.ok()) {
+      // Never sent (the call fails); names the client so that the denial is
+      // audited under them.
+      resp->set_client_pseudonym(result->client_pseudonym());
+      return shown;
+    }
+    *resp = std::move(*result);
     return absl::OkStatus();
   });
 }

@@ -40,6 +40,11 @@ struct SharingSettings {
   std::function<std::chrono::year_month_day()> today;
 };
 
+// The client's journey over the last `request.months` months; `today`
+// dates it. Blocking.
+absl::StatusOr<v1::ClientJourney> ClientJourney(ReferralStore& store, const SharingSettings& settings,
+                                                const v1::GetClientJourneyRequest& request);
+
 // Records a client's sharing decision. Blocking.
 absl::StatusOr<v1::ClientSharing> RecordClientSharing(const SharingStore& store, const SharingSettings& settings,
                                                       const std::string& idempotency_key,
@@ -56,6 +61,8 @@ class RouterService final : public v1::ReferralRouter::CallbackService {
   grpc::ServerUnaryReactor* ListClientReferrals(grpc::CallbackServerContext* ctx,
                                                 const v1::ListClientReferralsRequest* req,
                                                 v1::ListClientReferralsResponse* resp) override;
+  grpc::ServerUnaryReactor* GetClientJourney(grpc::CallbackServerContext* ctx, const v1::GetClientJourneyRequest* req,
+                                             v1::ClientJourney* resp) override;
   grpc::ServerUnaryReactor* RespondToExternalReferral(grpc::CallbackServerContext* ctx,
                                                       const v1::RespondToExternalReferralRequest* req,
                                                       v1::Referral* resp) override;
