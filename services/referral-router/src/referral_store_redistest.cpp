@@ -68,6 +68,12 @@ class ReferralStoreTest : public ::testing::Test {
 };
 
 // mh-a's decline, as its inbox's event says it.
+std::vector<std::string> Ids(const std::vector<v1::Referral>& referrals) {
+  std::vector<std::string> ids;
+  for (const auto& r : referrals) ids.push_back(r.offer().referral_id());
+  return ids;
+}
+
 Answer Declined() {
   Answer a;
   a.state = rs::INBOX_STATE_DECLINED;
@@ -87,6 +93,7 @@ TEST_F(ReferralStoreTest, EachStepWritesItsEventAndTheIndexesItsStateImplies) {
   ASSERT_TRUE(offered.ok()) << offered.status();
   EXPECT_TRUE(Due().empty());
   EXPECT_EQ(*store_.DueExpiries(Shard(), int64_t{1} << 50, 10), std::vector<std::string>{id});
+  EXPECT_EQ(Ids(*store_.Worklist("mh-a", false, 10)), std::vector<std::string>{id}) << "on mh-a's worklist";
   EXPECT_TRUE(store_.DueExpiries(Shard(), ids::NowMillis(), 10)->empty()) << "expires in 60 s, not now";
   auto declined = store_.Change(
       id, [](const v1::Referral& x) { return DecideAnswer(x, Declined()); },
@@ -96,6 +103,8 @@ TEST_F(ReferralStoreTest, EachStepWritesItsEventAndTheIndexesItsStateImplies) {
   EXPECT_EQ(declined->referral.offer().unit_id(), "mh-b");
   EXPECT_EQ(Due(), std::vector<std::string>{id}) << "re-routed: waits for the offer to mh-b";
   EXPECT_TRUE(store_.DueExpiries(Shard(), int64_t{1} << 50, 10)->empty());
+  EXPECT_TRUE(store_.Worklist("mh-a", false, 10)->empty()) << "off mh-a's worklist once it declined";
+  EXPECT_TRUE(store_.Worklist("mh-b", false, 10)->empty()) << "on mh-b's only once offered there";
   EXPECT_EQ(Types(), (std::vector<std::string>{"yhteys.referral.v1.ReferralStateChanged",
                                                "yhteys.referral.v1.ReferralStateChanged",
                                                "yhteys.referral.v1.ReferralStateChanged"}));
@@ -176,6 +185,8 @@ TEST_F(ReferralStoreTest, AClockAlreadyPastDueIsRaisedOverdueOnce) {
       false);
   ASSERT_TRUE(raised.ok()) << raised.status();
   EXPECT_TRUE(store_.DueClocks(Shard(), now, 10)->empty());
+  // Overdue: on its county's counsellors' worklist ("" here: no county set).
+  EXPECT_EQ(Ids(*store_.Worklist("", true, 10)), std::vector<std::string>{id});
   EXPECT_EQ(Types(), (std::vector<std::string>{"yhteys.referral.v1.ReferralStateChanged",
                                                "yhteys.referral.v1.ReferralOverdue"}));
   auto entries = testing::OutboxEntries(pool_, keyspace_, Shard());

@@ -49,6 +49,12 @@ organisations:
             languages: [fi, se]
             status: temporarily_closed
             capacity: {state: available, updated_on: 2026-11-01}
+          - id: mh-aaa-inari-waitlist
+            name: Brief therapies, Inari
+            municipalities: ["148"]
+            languages: [fi]
+            status: active
+            capacity: {state: waitlist, band: over_3_months, updated_on: 2026-11-20}
       - id: lapha-nuoret
         name: Youth mental-health services
         service_type: mental-health-assessment
@@ -96,27 +102,27 @@ TEST(ChooseUnitsTest, Table) {
   const std::vector<Case> cases = {
       {"Sámi speaker: the Sámi unit first, though it has a waitlist",
        {"mental-health-assessment", "148", 40, LANGUAGE_SE, false},
-       {"mh-inari-sami", "mh-inari-fi"},
+       {"mh-inari-sami", "mh-inari-fi", "mh-aaa-inari-waitlist"},
        false},
       {"Finnish speaker: capacity decides between Finnish units",
        {"mental-health-assessment", "148", 40, LANGUAGE_FI, false},
-       {"mh-inari-fi", "mh-inari-sami"},
+       {"mh-inari-fi", "mh-inari-sami", "mh-aaa-inari-waitlist"},
        false},
-      {"urgent: capacity not weighed, the id breaks the tie",
+      {"urgent: capacity not weighed, the id breaks the tie (the longest waitlist first here)",
        {"mental-health-assessment", "148", 40, LANGUAGE_FI, true},
-       {"mh-inari-fi", "mh-inari-sami"},
+       {"mh-aaa-inari-waitlist", "mh-inari-fi", "mh-inari-sami"},
        false},
       {"Swedish nowhere: every unit, language unmet",
        {"mental-health-assessment", "148", 40, LANGUAGE_SV, false},
-       {"mh-inari-fi", "mh-inari-sami"},
+       {"mh-inari-fi", "mh-inari-sami", "mh-aaa-inari-waitlist"},
        true},
       {"a 15-year-old: the youth unit is eligible, and has room",
        {"mental-health-assessment", "148", 15, LANGUAGE_SE, false},
-       {"mh-youth-inari", "mh-inari-sami", "mh-inari-fi"},
+       {"mh-youth-inari", "mh-inari-sami", "mh-inari-fi", "mh-aaa-inari-waitlist"},
        false},
       {"age unknown: no unit excluded by age",
        {"mental-health-assessment", "148", std::nullopt, LANGUAGE_FI, false},
-       {"mh-inari-fi", "mh-youth-inari", "mh-inari-sami"},
+       {"mh-inari-fi", "mh-youth-inari", "mh-inari-sami", "mh-aaa-inari-waitlist"},
        false},
       {"Utsjoki: only the unit whose area covers it",
        {"mental-health-assessment", "890", 70, LANGUAGE_FI, false},
@@ -124,7 +130,7 @@ TEST(ChooseUnitsTest, Table) {
        false},
       {"language not known: capacity decides, nothing unmet",
        {"mental-health-assessment", "148", 40, common::v1::LANGUAGE_UNSPECIFIED, false},
-       {"mh-inari-fi", "mh-inari-sami"},
+       {"mh-inari-fi", "mh-inari-sami", "mh-aaa-inari-waitlist"},
        false},
       {"no capacity is still a candidate, last", {"home-care", "148", 80, LANGUAGE_FI, false}, {"hc-inari"}, false},
       {"another municipality: nobody (UNROUTABLE)",
@@ -201,10 +207,10 @@ TEST(ParseDirectoryTest, ABadFileIsRefusedWholeNamingTheField) {
   auto good = ParseDirectory(kLapland);
   ASSERT_TRUE(good.ok()) << good.status();
   EXPECT_EQ(good->county, "lappi");
-  EXPECT_EQ(good->units.size(), 5u);
-  EXPECT_EQ(good->units[3].reached_through, common::v1::SERVICE_NAME_EXTERNAL);
-  EXPECT_EQ(good->units[3].service, "lapha-nuoret");
-  EXPECT_EQ(good->units[3].county, "lappi");
+  EXPECT_EQ(good->units.size(), 6u);
+  EXPECT_EQ(good->units[4].reached_through, common::v1::SERVICE_NAME_EXTERNAL);
+  EXPECT_EQ(good->units[4].service, "lapha-nuoret");
+  EXPECT_EQ(good->units[4].county, "lappi");
   EXPECT_EQ(good->units[0].name, "Sámi mental-health team, Inari and Utsjoki");
   EXPECT_EQ(good->units[0].capacity, Capacity::kWaitlistOneToThreeMonths);
 }
@@ -218,7 +224,7 @@ TEST(MergeDirectoriesTest, AUnitIdInTwoCountiesIsRefused) {
   EXPECT_EQ(merged.status().message(), "unit mh-inari-sami: in both lappi and lappi-copy");
   auto one = MergeDirectories({lapland});
   ASSERT_TRUE(one.ok());
-  EXPECT_EQ(one->units.size(), 5u);
+  EXPECT_EQ(one->units.size(), 6u);
   EXPECT_NE(one->Find("hc-inari"), nullptr);
   EXPECT_EQ(one->Find("nobody"), nullptr);
 }
