@@ -95,8 +95,7 @@ rd_kafka_t* ConsumerAtEnd(const std::string& bootstrap, const char* topic) {
   }
   rd_kafka_topic_partition_list_t* assignment = rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt);
   for (int p = 0; p < md->topics[0].partition_cnt; ++p) {
-    rd_kafka_topic_partition_list_add(assignment, topic, md->topics[0].partitions[p].id)->offset =
-        RD_KAFKA_OFFSET_END;
+    rd_kafka_topic_partition_list_add(assignment, topic, md->topics[0].partitions[p].id)->offset = RD_KAFKA_OFFSET_END;
   }
   rd_kafka_metadata_destroy(md);
   rd_kafka_topic_destroy(rkt);
@@ -139,7 +138,8 @@ int Run(const Options& o) {
     int seen = 0;
     auto deadline = Clock::time_point::max();
     while (seen < o.events && Clock::now() < deadline) {
-      if (producing_done.load() && deadline == Clock::time_point::max()) deadline = Clock::now() + std::chrono::seconds(60);
+      if (producing_done.load() && deadline == Clock::time_point::max())
+        deadline = Clock::now() + std::chrono::seconds(60);
       rd_kafka_message_t* msg = rd_kafka_consumer_poll(consumer, 50);
       if (msg == nullptr) continue;
       const auto now = Clock::now();
@@ -170,7 +170,8 @@ int Run(const Options& o) {
   const std::string today = calendar::FormatDate(calendar::TodayInFinland());
   const auto t0 = Clock::now();
   for (int i = 0; i < o.events; ++i) {
-    std::this_thread::sleep_until(t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(i / o.rate)));
+    std::this_thread::sleep_until(
+        t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(i / o.rate)));
     homecare::v1::AssessmentRecorded event;
     event.set_assessment_id(ids::NewUuid());
     event.set_client_pseudonym(clients[i]);
@@ -207,10 +208,12 @@ int Run(const Options& o) {
     if (ms >= 0) done.push_back(ms);
   }
   std::sort(done.begin(), done.end());
-  std::printf("%s rate=%.0f/s events=%d produced_in=%.1fs reached=%zu throughput=%.0f/s latency_ms p50=%.1f p99=%.1f max=%.1f\n",
-              o.baseline ? "baseline(produce->consume)" : "router(event->OFFERED)", o.rate, o.events, produce_s,
-              done.size(), static_cast<double>(done.size()) / total_s, Percentile(done, 0.50), Percentile(done, 0.99),
-              done.empty() ? 0.0 : done.back());
+  std::printf(
+      "%s rate=%.0f/s events=%d produced_in=%.1fs reached=%zu throughput=%.0f/s latency_ms p50=%.1f p99=%.1f "
+      "max=%.1f\n",
+      o.baseline ? "baseline(produce->consume)" : "router(event->OFFERED)", o.rate, o.events, produce_s, done.size(),
+      static_cast<double>(done.size()) / total_s, Percentile(done, 0.50), Percentile(done, 0.99),
+      done.empty() ? 0.0 : done.back());
   rd_kafka_consumer_close(consumer);
   rd_kafka_destroy(consumer);
   rd_kafka_destroy(producer);
@@ -233,8 +236,9 @@ int main(int argc, char** argv) {
     } else if (flag == "--bootstrap-file") {
       o.bootstrap_file = value;
     } else {
-      std::fprintf(stderr, "usage: yhteys-bench-router [--events N] [--rate R] [--baseline true|false] "
-                           "[--bootstrap-file F]\n");
+      std::fprintf(stderr,
+                   "usage: yhteys-bench-router [--events N] [--rate R] [--baseline true|false] "
+                   "[--bootstrap-file F]\n");
       return 2;
     }
   }
