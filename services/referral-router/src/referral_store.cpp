@@ -217,19 +217,10 @@ absl::StatusOr<std::vector<v1::Referral>> ReferralStore::ListForClient(const std
   auto replies = pool_.Pipeline({{"SMEMBERS", keyspace_.Key(shard, LegacyJourneyKey(pseudonym))},
                                  {"ZRANGE", keyspace_.Key(shard, JourneyKey(pseudonym)), "0", "-1"}});
   if (!replies.ok()) return replies.status();
-  // A referral named in the journey but gone is skipped; a Redis error is not.
   auto load = [&](const redisReply* reply, std::vector<v1::Referral>* out) -> absl::Status {
     auto ids = redis::DecodeStrings(reply, "client's referrals");
     if (!ids.ok()) return ids.status();
-    for (const std::string& id : *ids) {
-      auto r = Get(id);
-      if (r.ok()) {
-        out->push_back(std::move(*r));
-      } else if (r.status().code() != absl::StatusCode::kNotFound) {
-        return r.status();
-      }
-    }
-    return absl::OkStatus();
+    return AppendLoaded(*ids, out);
   };
   std::vector<v1::Referral> out;
   if (auto st = load((*replies)[0].get(), &out); !st.ok()) return st;
@@ -241,18 +232,33 @@ absl::StatusOr<std::vector<v1::Referral>> ReferralStore::ListForClient(const std
   return out;
 }
 
-absl::StatusOr<std::vector<std::string>> ReferralStore::DueDispatches(int shard, int64_t now_ms, int limit) {
-  auto reply = pool_.Command({"ZRANGEBYSCORE", keyspace_.Key(shard, kDispatchKey), "-inf", std::to_string(now_ms),
-                              "LIMIT", "0", std::to_string(limit)});
+absl::StatusOr<std::vector<std::string>> ReferralStore::Due(int shard, const char* key, int64_t now_ms, int limit,
+                                                            const char* what) {
+  auto reply = pool_.Command({"ZRANGEBYSCORE", keyspace_.Key(shard, key), "-inf", std::to_string(now_ms), "LIMIT", "0",
+                              std::to_string(limit)});
   if (!reply.ok()) return reply.status();
-  return redis::DecodeStrings(reply->get(), "due offers");
+  return redis::DecodeStrings(reply->get(), what);
+}
+
+absl::Status ReferralStore::AppendLoaded(const std::vector<std::string>& ids, std::vector<v1::Referral>* out) {
+  for (const std::string& id : ids) {
+    // A referral named in an index but gone is skipped; a Redis error is not.
+    auto r = Get(id);
+    if (r.ok()) {
+      out->push_back(std::move(*r));
+    } else if (r.status().code() != absl::StatusCode::kNotFound) {
+      return r.status();
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> ReferralStore::DueDispatches(int shard, int64_t now_ms, int limit) {
+  return Due(shard, kDispatchKey, now_ms, limit, "due offers");
 }
 
 absl::StatusOr<std::vector<std::string>> ReferralStore::DueExpiries(int shard, int64_t now_ms, int limit) {
-  auto reply = pool_.Command({"ZRANGEBYSCORE", keyspace_.Key(shard, kExpiriesKey), "-inf", std::to_string(now_ms),
-                              "LIMIT", "0", std::to_string(limit)});
-  if (!reply.ok()) return reply.status();
-  return redis::DecodeStrings(reply->get(), "expired offers");
+  return Due(shard, kExpiriesKey, now_ms, limit, "expired offers");
 }
 
 absl::StatusOr<std::vector<v1::Referral>> ReferralStore::Worklist(const std::string& owner, bool counsellors,
@@ -276,25 +282,16 @@ absl::StatusOr<std::vector<v1::Referral>> ReferralStore::Worklist(const std::str
   }
   std::sort(ordered.begin(), ordered.end());
   if (static_cast<int>(ordered.size()) > limit) ordered.resize(limit);
+  std::vector<std::string> ids;
+  for (auto& [score, id] : ordered) ids.push_back(std::move(id));
   std::vector<v1::Referral> out;
-  for (const auto& [score, id] : ordered) {
-    // A referral gone between the two reads is skipped; a Redis error is not.
-    auto r = Get(id);
-    if (r.ok()) {
-      out.push_back(std::move(*r));
-    } else if (r.status().code() != absl::StatusCode::kNotFound) {
-      return r.status();
-    }
-  }
+  if (auto st = AppendLoaded(ids, &out); !st.ok()) return st;
   return out;
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, v1::ClockKind>>> ReferralStore::DueClocks(int shard, int64_t now_ms,
                                                                                             int limit) {
-  auto reply = pool_.Command({"ZRANGEBYSCORE", keyspace_.Key(shard, kClocksKey), "-inf", std::to_string(now_ms),
-                              "LIMIT", "0", std::to_string(limit)});
-  if (!reply.ok()) return reply.status();
-  auto members = redis::DecodeStrings(reply->get(), "running clocks");
+  auto members = Due(shard, kClocksKey, now_ms, limit, "running clocks");
   if (!members.ok()) return members.status();
   std::vector<std::pair<std::string, v1::ClockKind>> due;
   for (const std::string& member : *members) {

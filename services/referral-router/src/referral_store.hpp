@@ -117,6 +117,10 @@ class ReferralStore {
  private:
   int ShardOf(const std::string& shard_key) const { return keyspace_.ShardFor(shard_key); }
   int64_t ExpiresAtMs(const v1::Referral& referral) const;
+  // The members of index `key` in `shard` with a score up to now_ms, first first.
+  absl::StatusOr<std::vector<std::string>> Due(int shard, const char* key, int64_t now_ms, int limit, const char* what);
+  // Loads each of `ids` onto `out`; one gone since the index named it is skipped.
+  absl::Status AppendLoaded(const std::vector<std::string>& ids, std::vector<v1::Referral>* out);
   void CountState(referral::v1::ReferralState state);
 
   redis::Pool& pool_;

@@ -12,34 +12,31 @@
 #include "yhteys/hetu/identity_code.hpp"
 #include "yhteys/ids/fingerprint.hpp"
 #include "yhteys/ids/proto_time.hpp"
+#include "yhteys/inbox/inbox_store.hpp"
 #include "yhteys/server/idempotency.hpp"
 #include "yhteys/validate/validate.hpp"
 
 namespace yhteys::router {
 
-absl::Status ValidateOutcome(const std::string& field, const referral::v1::Outcome& outcome) {
-  switch (outcome.result()) {
-    case referral::v1::OUTCOME_RESULT_SERVICE_GIVEN:
-      if (outcome.reason() != referral::v1::COULD_NOT_HELP_REASON_UNSPECIFIED) {
-        return absl::InvalidArgumentError(field + ".reason: only with COULD_NOT_HELP");
-      }
-      break;
-    case referral::v1::OUTCOME_RESULT_COULD_NOT_HELP:
-      if (auto st = validate::EnumSet(field + ".reason", outcome.reason(), &referral::v1::CouldNotHelpReason_IsValid);
-          !st.ok()) {
-        return st;
-      }
-      break;
-    default: return absl::InvalidArgumentError(field + ".result: required, SERVICE_GIVEN or COULD_NOT_HELP");
+namespace {
+
+// The client a request names: its pseudonym, or its identity code
+// pseudonymised here (the code goes no further).
+absl::StatusOr<std::string> ClientPseudonymOf(bool by_code, const std::string& pseudonym,
+                                              const std::string& identity_code, const SharingSettings& settings) {
+  if (by_code) {
+    return hetu::PseudonymOfIdentityCode(identity_code, {settings.today(), settings.accept_temporary_codes},
+                                         *settings.pseudonymizer);
   }
-  if (!outcome.completed_on().empty() && !calendar::ParseDate(outcome.completed_on()).ok()) {
-    return absl::InvalidArgumentError(field + ".completed_on: not a date (YYYY-MM-DD)");
-  }
-  return absl::OkStatus();
+  if (auto st = validate::Pseudonym("client_pseudonym", pseudonym); !st.ok()) return st;
+  return pseudonym;
 }
 
+}  // namespace
+
 absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::string& idempotency_key,
-                                               const v1::RespondToExternalReferralRequest& request) {
+                                               const v1::RespondToExternalReferralRequest& request,
+                                               std::chrono::year_month_day today) {
   if (request.referral_id().empty()) return absl::InvalidArgumentError("referral_id: required");
   switch (request.response()) {
     case referral::v1::INBOX_STATE_ACCEPTED:
@@ -61,7 +58,8 @@ absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::
     default: return absl::InvalidArgumentError("response: expected ACCEPTED, DECLINED, IN_PROGRESS or COMPLETED");
   }
   if (request.response() == referral::v1::INBOX_STATE_COMPLETED) {
-    if (auto st = ValidateOutcome("outcome", request.outcome()); !st.ok()) return st;
+    // The same rules as an inbox's CompleteReferral.
+    if (auto st = inbox::ValidateOutcome(request.outcome(), today); !st.ok()) return st;
   } else if (request.has_outcome()) {
     return absl::InvalidArgumentError("outcome: only with COMPLETED");
   }
@@ -242,21 +240,13 @@ absl::StatusOr<v1::Unit> UpdateUnitAvailability(const Directory& directory, Unit
 
 absl::StatusOr<v1::ClientJourney> ClientJourney(ReferralStore& store, const SharingSettings& settings,
                                                 const v1::GetClientJourneyRequest& request) {
-  std::string pseudonym;
-  switch (request.client_case()) {
-    case v1::GetClientJourneyRequest::kClientPseudonym:
-      if (auto st = validate::Pseudonym("client_pseudonym", request.client_pseudonym()); !st.ok()) return st;
-      pseudonym = request.client_pseudonym();
-      break;
-    case v1::GetClientJourneyRequest::kIdentityCode: {
-      auto from_code = hetu::PseudonymOfIdentityCode(
-          request.identity_code(), {settings.today(), settings.accept_temporary_codes}, *settings.pseudonymizer);
-      if (!from_code.ok()) return from_code.status();
-      pseudonym = std::move(*from_code);
-      break;
-    }
-    default: return absl::InvalidArgumentError("client_pseudonym: required (or identity_code)");
+  if (request.client_case() == v1::GetClientJourneyRequest::CLIENT_NOT_SET) {
+    return absl::InvalidArgumentError("client_pseudonym: required (or identity_code)");
   }
+  auto client = ClientPseudonymOf(request.client_case() == v1::GetClientJourneyRequest::kIdentityCode,
+                                  request.client_pseudonym(), request.identity_code(), settings);
+  if (!client.ok()) return client.status();
+  const std::string& pseudonym = *client;
   const int months = request.months() == 0 ? 12 : request.months();
   if (auto st = validate::InRange("months", months, 1, 120); !st.ok()) return st;
   // Closed on or after this Finnish date stays in the journey.
@@ -287,21 +277,13 @@ absl::StatusOr<v1::ClientJourney> ClientJourney(ReferralStore& store, const Shar
 absl::StatusOr<v1::ClientSharing> RecordClientSharing(const SharingStore& store, const SharingSettings& settings,
                                                       const std::string& idempotency_key,
                                                       const v1::RecordClientSharingRequest& request) {
-  std::string pseudonym;
-  switch (request.client_case()) {
-    case v1::RecordClientSharingRequest::kClientPseudonym:
-      if (auto st = validate::Pseudonym("client_pseudonym", request.client_pseudonym()); !st.ok()) return st;
-      pseudonym = request.client_pseudonym();
-      break;
-    case v1::RecordClientSharingRequest::kIdentityCode: {
-      auto from_code = hetu::PseudonymOfIdentityCode(
-          request.identity_code(), {settings.today(), settings.accept_temporary_codes}, *settings.pseudonymizer);
-      if (!from_code.ok()) return from_code.status();
-      pseudonym = std::move(*from_code);
-      break;
-    }
-    default: return absl::InvalidArgumentError("client_pseudonym: required (or identity_code)");
+  if (request.client_case() == v1::RecordClientSharingRequest::CLIENT_NOT_SET) {
+    return absl::InvalidArgumentError("client_pseudonym: required (or identity_code)");
   }
+  auto client = ClientPseudonymOf(request.client_case() == v1::RecordClientSharingRequest::kIdentityCode,
+                                  request.client_pseudonym(), request.identity_code(), settings);
+  if (!client.ok()) return client.status();
+  const std::string& pseudonym = *client;
   switch (request.status()) {
     case referral::v1::SHARING_STATUS_CONSENT_GIVEN:
     case referral::v1::SHARING_STATUS_CONSENT_WITHDRAWN:
@@ -392,7 +374,7 @@ grpc::ServerUnaryReactor* RouterService::RespondToExternalReferral(grpc::Callbac
                           [=, this]() -> absl::Status {
                             auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
                             if (!key.ok()) return key.status();
-                            auto result = RespondToExternal(store_, *key, *req);
+                            auto result = RespondToExternal(store_, *key, *req, settings_.today());
                             if (!result.ok()) return result.status();
                             *resp = std::move(*result);
                             // The external unit sees the offer as it was told it, no more.

@@ -15,8 +15,10 @@ namespace yhteys::router {
 
 // An external system's answer to a referral published to it, applied like a
 // ReferralInbox outcome (deduplicated on the idempotency key). Blocking.
+// `today` bounds the outcome's completed_on.
 absl::StatusOr<v1::Referral> RespondToExternal(ReferralStore& store, const std::string& idempotency_key,
-                                               const v1::RespondToExternalReferralRequest& request);
+                                               const v1::RespondToExternalReferralRequest& request,
+                                               std::chrono::year_month_day today);
 // The originating unit's or the client's cancellation. Blocking.
 absl::StatusOr<v1::Referral> CancelReferral(ReferralStore& store, const std::string& idempotency_key,
                                             const v1::CancelReferralRequest& request);
