@@ -588,7 +588,7 @@ TEST_F(AccessTest, WhoHasProcessedMyDataAfterAScriptedDay) {
   EXPECT_EQ(invalid.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(invalid.error_message(), "to_date: before from_date");
   bad = ask;
-  bad.set_identity_code("010101-123X");
+  bad.set_identity_code("010101-923X");
   invalid = index->ListClientDataAccess(Ctx().get(), bad, &refused);
   EXPECT_EQ(invalid.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(invalid.error_message().find("010101"), std::string::npos);
