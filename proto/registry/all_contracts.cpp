@@ -8,6 +8,7 @@
 #include "yhteys/homecare/v1/home_care_events.pb.h"
 #include "yhteys/mentalhealth/v1/mental_health_intake_events.pb.h"
 #include "yhteys/referral/v1/referral_events.pb.h"
+#include "yhteys/router/v1/counselling_events.pb.h"
 #include "yhteys/router/v1/referral_router_service.pb.h"
 
 namespace yhteys::proto {
@@ -21,6 +22,7 @@ void LinkAllContracts() {
       familycentre::v1::ContactRecorded::descriptor(),
       feedback::v1::FeedbackReceived::descriptor(),
       router::v1::Referral::descriptor(),
+      router::v1::CounsellingContactRecorded::descriptor(),
       audit::v1::ClientDataAccessed::descriptor(),
       audit::v1::ListClientDataAccessRequest::descriptor(),
   };

@@ -8,6 +8,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -21,6 +22,7 @@
 #include "yhteys/homecare/v1/home_care_service.grpc.pb.h"
 #include "yhteys/referral/v1/referral_events.pb.h"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
+#include "yhteys/router/v1/counselling_events.pb.h"
 #include "yhteys/router/v1/referral_router_service.grpc.pb.h"
 #include "yhteys/testing/system.hpp"
 
@@ -436,6 +438,139 @@ TEST_F(RouterTest, TheClientJourneyByIdentityCodeShowsWhatIsOpenAndWhatClosed) {
   st = Router().GetClientJourney(Ctx().get(), req, &journey);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(st.error_message().rfind("identity_code", 0), 0u) << st.error_message();
+}
+
+// The service counsellor's one contact with two needs: both referrals are
+// made at once with the contact's event, each goes to its own unit, a retry
+// makes nothing twice, and a need no rule takes is refused whole.
+TEST_F(RouterTest, OneCounsellingContactWithTwoNeedsBecomesTwoReferralsEachRouted) {
+  const auto counselling_events = [] {
+    std::vector<router::v1::CounsellingContactRecorded> out;
+    for (const auto& rec :
+         testing::ReadAll(system_->Bootstrap(), {"yhteys.counselling.events.v1"}, static_cast<size_t>(-1), 2s)) {
+      EXPECT_EQ(rec.headers.at("ce_type"), "yhteys.router.v1.CounsellingContactRecorded");
+      router::v1::CounsellingContactRecorded e;
+      EXPECT_TRUE(e.ParseFromString(rec.value));
+      EXPECT_EQ(rec.headers.at("ce_id"), e.contact_id());
+      EXPECT_EQ(rec.key, e.client_pseudonym());
+      out.push_back(e);
+    }
+    return out;
+  };
+  const size_t events_before = counselling_events().size();
+
+  router::v1::RecordCounsellingContactRequest req;
+  req.set_idempotency_key("contact-9230");
+  req.set_unit_id("sn-lahti-1");
+  req.set_channel(router::v1::COUNSELLING_CHANNEL_PHONE);
+  const std::string code = hetu::SyntheticIdentityCode(9230);
+  req.set_identity_code(code);
+  req.set_municipality_code("398");
+  req.set_language(common::v1::LANGUAGE_FI);
+  req.set_consent_to_share(true);
+  req.add_needs()->set_need("mental-health");
+  req.add_needs()->set_need("social-care");
+  router::v1::CounsellingContact contact;
+  grpc::Status st = Router().RecordCounsellingContact(Ctx().get(), req, &contact);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_FALSE(contact.anonymous());
+  ASSERT_EQ(contact.referrals_size(), 2);
+  std::map<std::string, std::string> by_rule;  // rule -> referral id
+  for (const auto& r : contact.referrals()) {
+    EXPECT_EQ(r.offer().client_pseudonym(), contact.client_pseudonym());
+    EXPECT_EQ(r.offer().source_service(), common::v1::SERVICE_NAME_REFERRAL_ROUTER);
+    EXPECT_EQ(r.offer().source_event_id(), contact.contact_id());
+    EXPECT_GE(r.candidates_size(), 1) << r.offer().rule_id();
+    by_rule[r.offer().rule_id()] = r.offer().referral_id();
+  }
+  ASSERT_EQ(by_rule.size(), 2u);
+  ASSERT_EQ(by_rule.count("counselling-mental-health"), 1u);
+  // Born in 1937 (the synthetic code's date): 75 or over, SHL § 36's 7 working days.
+  ASSERT_EQ(by_rule.count("counselling-social-care-75-or-over"), 1u);
+  // Each offered to its own kind of unit.
+  const auto mental = WaitForState(by_rule["counselling-mental-health"], rs::REFERRAL_STATE_OFFERED);
+  EXPECT_EQ(mental.target_service(), common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE);
+  EXPECT_EQ(mental.clocks_size(), 1);  // the region's target for the first contact
+  const auto social = WaitForState(by_rule["counselling-social-care-75-or-over"], rs::REFERRAL_STATE_OFFERED);
+  ASSERT_EQ(social.clocks_size(), 1);
+  EXPECT_EQ(social.clocks(0).kind(), router::v1::CLOCK_KIND_STATUTORY_START);
+  EXPECT_NE(social.offer().unit_id(), mental.offer().unit_id());
+  EXPECT_EQ(e2e::ClientReferrals(Router(), contact.client_pseudonym()).size(), 2u);
+
+  // A retry answers the first answer: the same contact, nothing made twice.
+  router::v1::CounsellingContact again;
+  st = Router().RecordCounsellingContact(Ctx().get(), req, &again);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(again.contact_id(), contact.contact_id());
+  ASSERT_EQ(again.referrals_size(), 2);
+  EXPECT_EQ(e2e::ClientReferrals(Router(), contact.client_pseudonym()).size(), 2u);
+  // The same key for another contact is refused.
+  router::v1::RecordCounsellingContactRequest other = req;
+  other.mutable_needs()->RemoveLast();
+  EXPECT_EQ(Router().RecordCounsellingContact(Ctx().get(), other, &again).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  // Refused whole, naming the need: an unknown one, or one that is not
+  // urgent without the client's consent.
+  other = req;
+  other.set_idempotency_key("contact-9230-bad");
+  other.mutable_needs(1)->set_need("housing");
+  st = Router().RecordCounsellingContact(Ctx().get(), other, &again);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("needs[1].need:", 0), 0u) << st.error_message();
+  other = req;
+  other.set_idempotency_key("contact-9230-no-consent");
+  other.set_consent_to_share(false);
+  other.mutable_needs(0)->set_urgent(true);
+  st = Router().RecordCounsellingContact(Ctx().get(), other, &again);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("needs[1]:", 0), 0u) << st.error_message();
+  EXPECT_EQ(e2e::ClientReferrals(Router(), contact.client_pseudonym()).size(), 2u);
+
+  // An anonymous caller's urgent need goes on without consent, under a
+  // pseudonym of that contact alone.
+  router::v1::RecordCounsellingContactRequest anon;
+  anon.set_idempotency_key("contact-9230-anon");
+  anon.set_unit_id("sn-lahti-1");
+  anon.set_channel(router::v1::COUNSELLING_CHANNEL_CHAT);
+  anon.set_anonymous(true);
+  anon.set_age_years(19);
+  anon.set_municipality_code("398");
+  auto* urgent = anon.add_needs();
+  urgent->set_need("mental-health");
+  urgent->set_urgent(true);
+  router::v1::CounsellingContact anonymous;
+  st = Router().RecordCounsellingContact(Ctx().get(), anon, &anonymous);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_TRUE(anonymous.anonymous());
+  EXPECT_NE(anonymous.client_pseudonym(), contact.client_pseudonym());
+  ASSERT_EQ(anonymous.referrals_size(), 1);
+  EXPECT_EQ(anonymous.referrals(0).offer().urgency(), common::v1::URGENCY_URGENT);
+  EXPECT_EQ(anonymous.referrals(0).offer().rule_id(), "counselling-mental-health-urgent");
+
+  // One event per contact, the refused ones none; no identity code in it.
+  std::vector<router::v1::CounsellingContactRecorded> events;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        events = counselling_events();
+        return events.size() >= events_before + 2;
+      },
+      30s));
+  ASSERT_EQ(events.size(), events_before + 2);
+  EXPECT_EQ(events[events_before].contact_id(), contact.contact_id());
+  EXPECT_EQ(events[events_before].needs_size(), 2);
+  EXPECT_EQ(events[events_before].SerializeAsString().find(code), std::string::npos);
+  EXPECT_EQ(events[events_before + 1].contact_id(), anonymous.contact_id());
+  EXPECT_TRUE(events[events_before + 1].anonymous());
+  // Each referral's CREATED event went out once (the router read its own
+  // contact event back and made nothing again).
+  for (const auto& [rule, id] : by_rule) {
+    const auto trail = StateTrail(*system_, id);
+    ASSERT_FALSE(trail.empty()) << rule;
+    EXPECT_EQ(
+        std::count_if(trail.begin(), trail.end(), [](const std::string& s) { return s.rfind("CREATED@", 0) == 0; }), 1)
+        << rule;
+  }
 }
 
 // Last in the suite: moves the watcher's clock 200 days ahead, so every

@@ -342,6 +342,15 @@ std::vector<AccessRule> BuildTable() {
        {"request.client_pseudonym"},
        "",
        "consent"},
+      // The service counsellors' contact: one contact, every referral it implies.
+      {"referral-router",
+       "/yhteys.router.v1.ReferralRouter/RecordCounsellingContact",
+       {kCounsellor},
+       kCreate,
+       {"response.client_pseudonym"},
+       "",
+       "referral",
+       {"request.unit_id"}},
   };
 
   // ---- audit-index: the Client Data Act question, for auditors; the question is audited too.

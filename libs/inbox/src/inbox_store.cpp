@@ -73,7 +73,7 @@ absl::Status ValidateDeadline(const std::string& field, const referral::v1::Dead
   }
   if (!shape) return absl::InvalidArgumentError(field + ".due_date: must be YYYY-MM-DD");
   if (auto st = validate::Text(field + ".rule", d.rule(), 64, false); !st.ok()) return st;
-  return validate::Text(field + ".legal_basis", d.legal_basis(), 200, false);
+  return validate::Text(field + ".legal_basis", d.legal_basis(), kMaxBasisBytes, false);
 }
 
 }  // namespace
@@ -112,7 +112,8 @@ absl::Status ValidateOffer(const referral::v1::ReferralOffer& offer) {
   if (!offer.municipality_code().empty()) {
     if (auto st = validate::MunicipalityCode("offer.municipality_code", offer.municipality_code()); !st.ok()) return st;
   }
-  if (auto st = validate::Text("offer.consent_basis", offer.consent_basis(), 200, false); !st.ok()) return st;
+  if (auto st = validate::Text("offer.consent_basis", offer.consent_basis(), kMaxBasisBytes, false); !st.ok())
+    return st;
   if (!offer.unit_id().empty()) {
     if (auto st = validate::Identifier("offer.unit_id", offer.unit_id()); !st.ok()) return st;
   }

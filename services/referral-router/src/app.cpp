@@ -141,7 +141,7 @@ ReferralRouter::ReferralRouter(server::Runtime& rt, RouterSettings settings)
             dispatcher.Notify();
           },
           &rt.registry()),
-      service(store, sharing, directory, units, std::move(settings.sharing), rt.rpc_env(),
+      service(store, sharing, directory, units, handler, rt.event_source(), std::move(settings.sharing), rt.rpc_env(),
               [&rt] { rt.relay().Notify(); }) {}
 
 void ReferralRouter::WatchDirectory(const std::atomic<bool>& stop) { directory.Watch(stop, directory_poll); }

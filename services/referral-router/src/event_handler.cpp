@@ -2,11 +2,13 @@
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
+#include <google/protobuf/util/time_util.h>
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 
 #include <memory>
 
+#include "counselling.hpp"
 #include "referral_builder.hpp"
 #include "referral_lifecycle.hpp"
 #include "unit_choice.hpp"
@@ -73,6 +75,7 @@ EventHandler::EventHandler(ReferralStore& store, const SharingStore& sharing, co
 HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
   if (record.event.type == referral::v1::ReferralOutcomeReported::descriptor()->full_name())
     return HandleOutcome(record);
+  if (record.event.type == v1::CounsellingContactRecorded::descriptor()->full_name()) return HandleContact(record);
 
   const auto* type = google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(record.event.type);
   if (type == nullptr) return {Outcome::kPoison, "unknown-event-type"};
@@ -80,32 +83,59 @@ HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
       google::protobuf::MessageFactory::generated_factory()->GetPrototype(type)->New());
   if (!event->ParseFromString(record.value)) return {Outcome::kPoison, "undecodable-payload"};
 
-  std::vector<const Rule*> matched;
-  for (const Rule& rule : rules_) {
-    if (Matches(rule, *event)) matched.push_back(&rule);
-  }
+  std::vector<const Rule*> matched = MatchedRules(*event);
   if (matched.empty()) return {Outcome::kDone, ""};
 
-  Trigger trigger;
-  trigger.ce_source = record.event.source;
-  trigger.ce_id = record.event.id;
-  trigger.client_pseudonym = StringField(*event, "client_pseudonym").value_or("");
-  if (!IsPseudonym(trigger.client_pseudonym)) return {Outcome::kPoison, "missing-client-pseudonym"};
-  if (auto lang = NumericField(*event, "language")) trigger.language = static_cast<common::v1::Language>(*lang);
-  trigger.municipality_code = StringField(*event, "municipality_code").value_or("");
-  if (auto age = NumericField(*event, "age_years"); age && *age > 0) trigger.age_years = static_cast<int>(*age);
-
-  auto sharing = sharing_.Get(trigger.client_pseudonym);
+  auto trigger = TriggerOf(*event, record.event.source, record.event.id, record.event.time);
+  if (!trigger.ok()) return {Outcome::kPoison, "missing-client-pseudonym"};
+  auto sharing = sharing_.Get(trigger->client_pseudonym);
   if (!sharing.ok()) return FromStatus(sharing.status());
-  const std::shared_ptr<const Directory> directory = directory_.Get();
   std::vector<v1::Referral> referrals;
+  if (auto st = AppendReferrals(*event, matched, *trigger, record.event.time, sharing->sharing.status(), &referrals);
+      !st.ok()) {
+    if (st.code() == absl::StatusCode::kInvalidArgument) return {Outcome::kPoison, "no-clock-start-date"};
+    return FromStatus(st);
+  }
+  return Create(record, referrals, sharing->version);
+}
+
+std::vector<const Rule*> EventHandler::MatchedRules(const google::protobuf::Message& event) const {
+  std::vector<const Rule*> matched;
+  for (const Rule& rule : rules_) {
+    if (Matches(rule, event)) matched.push_back(&rule);
+  }
+  return matched;
+}
+
+absl::StatusOr<Trigger> EventHandler::TriggerOf(const google::protobuf::Message& event, const std::string& ce_source,
+                                                const std::string& ce_id, const std::string& ce_time) {
+  Trigger trigger;
+  trigger.ce_source = ce_source;
+  trigger.ce_id = ce_id;
+  trigger.client_pseudonym = StringField(event, "client_pseudonym").value_or("");
+  if (!IsPseudonym(trigger.client_pseudonym)) return absl::InvalidArgumentError("client_pseudonym: missing");
+  if (auto lang = NumericField(event, "language")) trigger.language = static_cast<common::v1::Language>(*lang);
+  trigger.municipality_code = StringField(event, "municipality_code").value_or("");
+  if (auto age = NumericField(event, "age_years"); age && *age > 0) trigger.age_years = static_cast<int>(*age);
+  // The referral was made when its cause was recorded: a replay of the
+  // topic makes it again with the same creation time.
+  google::protobuf::Timestamp recorded;
+  if (google::protobuf::util::TimeUtil::FromString(ce_time, &recorded)) trigger.created_at = recorded;
+  return trigger;
+}
+
+absl::Status EventHandler::AppendReferrals(const google::protobuf::Message& event,
+                                           const std::vector<const Rule*>& matched, const Trigger& trigger,
+                                           const std::string& ce_time, referral::v1::SharingStatus sharing,
+                                           std::vector<v1::Referral>* out) const {
+  const std::shared_ptr<const Directory> directory = directory_.Get();
   for (const Rule* rule : matched) {
     bool from_ce_time = false;
-    auto clock_start = ClockStartOf(*rule, *event, record.event.time, &from_ce_time);
+    auto clock_start = ClockStartOf(*rule, event, ce_time, &from_ce_time);
     if (!clock_start.ok()) {
       log::Error("event has no clock-start date",
                  {{"rule", rule->id}, {"error", std::string(clock_start.status().message())}});
-      return {Outcome::kPoison, "no-clock-start-date"};
+      return clock_start.status();
     }
     if (from_ce_time) {
       log::Warn("clock started from the event's recording time",
@@ -125,17 +155,70 @@ HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
       }
     }
     auto reported = units_.Get(ids);
-    if (!reported.ok()) return FromStatus(reported.status());
+    if (!reported.ok()) return reported.status();
     ApplyAvailability(*reported, &local.units);
     Route(ChooseUnits(local, need), local, &referral);
     referral.set_county(CountyOf(*directory, referral, trigger.municipality_code));
-    ApplySharing(*rule, sharing->sharing.status(), &referral);
+    ApplySharing(*rule, sharing, &referral);
     StopClocks(&referral);
-    referrals.push_back(std::move(referral));
+    out->push_back(std::move(referral));
   }
-  auto duplicate = store_.CreateReferrals(record.event.source, record.event.id, referrals, sharing->version);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ContactReferrals> EventHandler::ReferralsForContact(const v1::CounsellingContactRecorded& contact,
+                                                                   const std::string& ce_source,
+                                                                   const std::string& ce_time) const {
+  ContactReferrals made;
+  auto sharing = sharing_.Get(contact.client_pseudonym());
+  if (!sharing.ok()) return sharing.status();
+  made.sharing_version = sharing->version;
+  for (int i = 0; i < contact.needs_size(); ++i) {
+    const v1::CounsellingNeedRecorded view = NeedView(contact, i);
+    const std::vector<const Rule*> matched = MatchedRules(view);
+    if (matched.empty()) {
+      made.unmatched_needs.push_back(i);
+      continue;
+    }
+    auto trigger = TriggerOf(view, ce_source, contact.contact_id(), ce_time);
+    if (!trigger.ok()) return trigger.status();
+    if (auto st = AppendReferrals(view, matched, *trigger, ce_time, sharing->sharing.status(), &made.referrals);
+        !st.ok()) {
+      return st;
+    }
+  }
+  return made;
+}
+
+HandleResult EventHandler::HandleContact(const kafka::ConsumedRecord& record) {
+  v1::CounsellingContactRecorded contact;
+  if (!contact.ParseFromString(record.value)) return {Outcome::kPoison, "undecodable-payload"};
+  if (!IsPseudonym(contact.client_pseudonym())) return {Outcome::kPoison, "missing-client-pseudonym"};
+  // The contact's own referrals were made with it (RecordCounsellingContact);
+  // made again here only when the router's state is rebuilt from the topics.
+  auto made = ReferralsForContact(contact, record.event.source, record.event.time);
+  if (!made.ok()) {
+    if (made.status().code() == absl::StatusCode::kInvalidArgument) return {Outcome::kPoison, "invalid-contact"};
+    return FromStatus(made.status());
+  }
+  for (int i : made->unmatched_needs) {
+    log::Warn("a need of a counselling contact matches no rule now",
+              {{"contact", contact.contact_id()}, {"need", contact.needs(i).need()}});
+  }
+  if (made->referrals.empty()) return {Outcome::kDone, ""};
+  return Create(record, made->referrals, made->sharing_version);
+}
+
+HandleResult EventHandler::Create(const kafka::ConsumedRecord& record, const std::vector<v1::Referral>& referrals,
+                                  const std::string& sharing_version) {
+  auto duplicate = store_.CreateReferrals(record.event.source, record.event.id, referrals, sharing_version);
   if (!duplicate.ok()) return FromStatus(duplicate.status());
   if (*duplicate) return {Outcome::kDuplicate, ""};
+  Created(referrals);
+  return {Outcome::kDone, ""};
+}
+
+void EventHandler::Created(const std::vector<v1::Referral>& referrals) {
   for (const auto& r : referrals) {
     if (r.offer().language_unmet() && language_unmet_ != nullptr) {
       language_unmet_
@@ -156,7 +239,6 @@ HandleResult EventHandler::Handle(const kafka::ConsumedRecord& record) {
                                    {"details_withheld", r.offer().details_withheld()}});
   }
   if (notify_dispatcher_) notify_dispatcher_();
-  return {Outcome::kDone, ""};
 }
 
 HandleResult EventHandler::HandleOutcome(const kafka::ConsumedRecord& record) {

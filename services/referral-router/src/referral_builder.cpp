@@ -66,7 +66,7 @@ v1::Referral BuildReferral(const Rule& rule, const Trigger& trigger, std::chrono
   offer->set_language(trigger.language);
   offer->set_municipality_code(trigger.municipality_code);
   offer->set_consent_basis(rule.consent_basis);
-  *offer->mutable_created_at() = ids::NowTimestamp();
+  *offer->mutable_created_at() = trigger.created_at ? *trigger.created_at : ids::NowTimestamp();
   referral.set_state(referral::v1::REFERRAL_STATE_CREATED);
   SetClocks(&referral);
   *referral.mutable_updated_at() = offer->created_at();

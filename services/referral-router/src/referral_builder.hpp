@@ -25,6 +25,8 @@ struct Trigger {
   common::v1::Language language = common::v1::LANGUAGE_UNSPECIFIED;
   std::string municipality_code;
   std::optional<int> age_years;  // when the event carries the client's age
+  // When the cause was recorded (its ce_time): the referral's created_at.
+  std::optional<google::protobuf::Timestamp> created_at;
 };
 
 // "ref-<first 16 hex of the pseudonym>-<16 hex of SHA-256(source|id|rule)>".

@@ -169,16 +169,10 @@ int64_t ReferralStore::ExpiresAtMs(const v1::Referral& r) const {
   return offered + std::chrono::duration_cast<std::chrono::milliseconds>(limit).count();
 }
 
-absl::StatusOr<bool> ReferralStore::CreateReferrals(const std::string& ce_source, const std::string& ce_id,
-                                                    const std::vector<v1::Referral>& referrals,
-                                                    const std::string& sharing_version) {
-  if (referrals.empty()) return false;
+void ReferralStore::AddCreations(redis::AtomicStep& step, const std::vector<v1::Referral>& referrals,
+                                 const std::string& sharing_version) {
   const std::string& pseudonym = referrals.front().offer().client_pseudonym();
-  int shard = ShardOf(ShardKeyOfPseudonym(pseudonym));
-  redis::AtomicStep step(keyspace_, shard);
-  step.EventDedup(ce_source, ce_id)
-      .RecordTtl(dedup_ttl_)
-      .RequireFieldIn(SharingKey(pseudonym), "version", {sharing_version},
+  step.RequireFieldIn(SharingKey(pseudonym), "version", {sharing_version},
                       absl::AbortedError("client_pseudonym: the sharing decision changed; make the referrals again"));
   const int64_t now = ids::NowMillis();
   for (const v1::Referral& r : referrals) {
@@ -193,6 +187,16 @@ absl::StatusOr<bool> ReferralStore::CreateReferrals(const std::string& ce_source
     step.Publish(redis::EventFor(StateChangedEvent(r, referral::v1::REFERRAL_STATE_UNSPECIFIED), source_,
                                  kReferralsTopic, pseudonym));
   }
+}
+
+absl::StatusOr<bool> ReferralStore::CreateReferrals(const std::string& ce_source, const std::string& ce_id,
+                                                    const std::vector<v1::Referral>& referrals,
+                                                    const std::string& sharing_version) {
+  if (referrals.empty()) return false;
+  const std::string& pseudonym = referrals.front().offer().client_pseudonym();
+  redis::AtomicStep step(keyspace_, ShardOf(ShardKeyOfPseudonym(pseudonym)));
+  step.EventDedup(ce_source, ce_id).RecordTtl(dedup_ttl_);
+  AddCreations(step, referrals, sharing_version);
   auto outcome = step.Execute(pool_);
   if (!outcome.ok()) {
     if (outcome.status().code() == absl::StatusCode::kAlreadyExists) return true;
@@ -202,6 +206,26 @@ absl::StatusOr<bool> ReferralStore::CreateReferrals(const std::string& ce_source
     for (const v1::Referral& r : referrals) CountState(r.state());
   }
   return outcome->replayed;
+}
+
+absl::StatusOr<redis::StepOutcome> ReferralStore::RecordContact(const Dedup& request, const redis::OutboxEvent& contact,
+                                                                const std::vector<v1::Referral>& referrals,
+                                                                const std::string& sharing_version,
+                                                                std::string response) {
+  if (referrals.empty()) return absl::InvalidArgumentError("needs: no referral to make");
+  const std::string& pseudonym = referrals.front().offer().client_pseudonym();
+  redis::AtomicStep step(keyspace_, ShardOf(ShardKeyOfPseudonym(pseudonym)));
+  step.IdempotencyKey(request.scope, request.key, request.fingerprint)
+      .RecordTtl(dedup_ttl_)
+      .Response(std::move(response))
+      .Publish(contact);
+  AddCreations(step, referrals, sharing_version);
+  auto outcome = step.Execute(pool_);
+  if (!outcome.ok()) return outcome.status();
+  if (!outcome->replayed) {
+    for (const v1::Referral& r : referrals) CountState(r.state());
+  }
+  return outcome;
 }
 
 absl::StatusOr<v1::Referral> ReferralStore::Get(const std::string& referral_id) {

@@ -32,6 +32,7 @@
 
 #include "absl/status/statusor.h"
 #include "yhteys/kafka/topics.hpp"
+#include "yhteys/redis/atomic_step.hpp"
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
 #include "yhteys/redis/versioned.hpp"
@@ -87,6 +88,14 @@ class ReferralStore {
                                        const std::vector<v1::Referral>& referrals,
                                        const std::string& sharing_version = "");
 
+  // A counselling contact: its event (`contact`, published first) and every
+  // referral it implies, in one step deduplicated on the request's
+  // idempotency key (`request`); a retry gets `response` of the first call
+  // back (StepOutcome::response). Same checks as CreateReferrals.
+  absl::StatusOr<redis::StepOutcome> RecordContact(const Dedup& request, const redis::OutboxEvent& contact,
+                                                   const std::vector<v1::Referral>& referrals,
+                                                   const std::string& sharing_version, std::string response);
+
   absl::StatusOr<v1::Referral> Get(const std::string& referral_id);
   absl::StatusOr<std::vector<v1::Referral>> ListForClient(const std::string& pseudonym);
   // Ids waiting for a call to a unit (score <= now_ms) in one shard.
@@ -116,6 +125,9 @@ class ReferralStore {
 
  private:
   int ShardOf(const std::string& shard_key) const { return keyspace_.ShardFor(shard_key); }
+  // The writes that make `referrals` (all of one client) and their events.
+  void AddCreations(redis::AtomicStep& step, const std::vector<v1::Referral>& referrals,
+                    const std::string& sharing_version);
   int64_t ExpiresAtMs(const v1::Referral& referral) const;
   // The members of index `key` in `shard` with a score up to now_ms, first first.
   absl::StatusOr<std::vector<std::string>> Due(int shard, const char* key, int64_t now_ms, int limit, const char* what);

@@ -4,15 +4,18 @@
 #include <tuple>
 
 #include "absl/strings/numbers.h"
+#include "counselling.hpp"
 #include "referral_lifecycle.hpp"
 #include "service_types.hpp"
 #include "worklist.hpp"
 #include "yhteys/calendar/clock.hpp"
 #include "yhteys/calendar/date_text.hpp"
 #include "yhteys/hetu/identity_code.hpp"
+#include "yhteys/hetu/pseudonymizer.hpp"
 #include "yhteys/ids/fingerprint.hpp"
 #include "yhteys/ids/proto_time.hpp"
 #include "yhteys/inbox/inbox_store.hpp"
+#include "yhteys/kafka/topics.hpp"
 #include "yhteys/server/idempotency.hpp"
 #include "yhteys/validate/validate.hpp"
 
@@ -298,13 +301,78 @@ absl::StatusOr<v1::ClientSharing> RecordClientSharing(const SharingStore& store,
                       request.unit_id());
 }
 
+absl::StatusOr<v1::CounsellingContact> RecordCounsellingContact(ReferralStore& store, EventHandler& handler,
+                                                                const SharingSettings& settings,
+                                                                const std::string& source,
+                                                                const std::string& idempotency_key,
+                                                                const v1::RecordCounsellingContactRequest& request) {
+  const auto today = settings.today();
+  auto contacted_on = ValidateContact(request, today);
+  if (!contacted_on.ok()) return contacted_on.status();
+  std::string pseudonym;
+  int age = request.age_years();
+  if (request.client_case() == v1::RecordCounsellingContactRequest::kIdentityCode) {
+    auto person = hetu::IdentifyPerson(request.identity_code(), "identity_code",
+                                       {today, settings.accept_temporary_codes}, *settings.pseudonymizer);
+    if (!person.ok()) return person.status();
+    pseudonym = person->pseudonym;
+    age = hetu::AgeOn(person->birth_date, *contacted_on);
+    if (age < 0) return absl::InvalidArgumentError("contacted_on: before the client's birth date");
+    if (request.age_years() != 0 && request.age_years() != age) {
+      return absl::InvalidArgumentError("age_years: not the age the identity code gives on contacted_on");
+    }
+  } else {
+    pseudonym = AnonymousPseudonym(request.unit_id(), idempotency_key);
+  }
+  const std::string contact_id = ContactIdFor(pseudonym, request.unit_id(), idempotency_key);
+  const v1::CounsellingContactRecorded event = ContactEvent(request, contact_id, pseudonym, age, *contacted_on);
+  // The fingerprint never sees the identity code: the pseudonym stands in.
+  v1::RecordCounsellingContactRequest for_fingerprint = request;
+  for_fingerprint.set_identity_code(pseudonym);
+  const Dedup dedup =
+      Dedup::Request("RecordCounsellingContact", idempotency_key, ids::RequestFingerprint(for_fingerprint));
+  for (int attempt = 1;; ++attempt) {
+    redis::OutboxEvent outbox = redis::EventFor(event, source, kafka::topics::kCounselling, pseudonym);
+    // The contact's id is its event's: a replay of the topic makes the same referrals.
+    outbox.id = contact_id;
+    auto made = handler.ReferralsForContact(event, source, outbox.time);
+    if (!made.ok()) return made.status();
+    if (!made->unmatched_needs.empty()) {
+      return absl::InvalidArgumentError("needs[" + std::to_string(made->unmatched_needs.front()) +
+                                        "]: no referral rule takes it for this client (a need that is not urgent "
+                                        "goes on only with the client's consent, consent_to_share)");
+    }
+    v1::CounsellingContact contact;
+    contact.set_contact_id(contact_id);
+    contact.set_client_pseudonym(pseudonym);
+    contact.set_anonymous(event.anonymous());
+    for (const auto& r : made->referrals) *contact.add_referrals() = r;
+    auto outcome =
+        store.RecordContact(dedup, outbox, made->referrals, made->sharing_version, contact.SerializeAsString());
+    if (!outcome.ok()) {
+      // The client's sharing decision changed in between: made again under the new one.
+      if (outcome.status().code() == absl::StatusCode::kAborted && attempt < 3) continue;
+      return outcome.status();
+    }
+    if (outcome->replayed) {
+      v1::CounsellingContact first;
+      if (!first.ParseFromString(outcome->response)) return absl::InternalError("stored answer is corrupt");
+      return first;
+    }
+    handler.Created(made->referrals);
+    return contact;
+  }
+}
+
 RouterService::RouterService(ReferralStore& store, const SharingStore& sharing, const DirectorySource& directory,
-                             UnitStore& units, SharingSettings settings, server::RpcEnv env,
-                             std::function<void()> on_change)
+                             UnitStore& units, EventHandler& handler, std::string source, SharingSettings settings,
+                             server::RpcEnv env, std::function<void()> on_change)
     : store_(store),
       sharing_(sharing),
       directory_(directory),
       units_(units),
+      handler_(handler),
+      source_(std::move(source)),
       settings_(std::move(settings)),
       env_(env),
       on_change_(std::move(on_change)) {}
@@ -466,6 +534,20 @@ grpc::ServerUnaryReactor* RouterService::GetClientSharing(grpc::CallbackServerCo
     auto current = sharing_.Get(req->client_pseudonym());
     if (!current.ok()) return current.status();
     *resp = std::move(current->sharing);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RouterService::RecordCounsellingContact(grpc::CallbackServerContext* ctx,
+                                                                  const v1::RecordCounsellingContactRequest* req,
+                                                                  v1::CounsellingContact* resp) {
+  return server::RunUnary(ctx, env_, "ReferralRouter/RecordCounsellingContact", req, resp, [=, this]() -> absl::Status {
+    auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
+    if (!key.ok()) return key.status();
+    auto result = router::RecordCounsellingContact(store_, handler_, settings_, source_, *key, *req);
+    if (!result.ok()) return result.status();
+    *resp = std::move(*result);
+    if (on_change_) on_change_();
     return absl::OkStatus();
   });
 }

@@ -5,6 +5,7 @@
 
 #include "client_sharing.hpp"
 #include "directory_source.hpp"
+#include "event_handler.hpp"
 #include "referral_store.hpp"
 #include "unit_store.hpp"
 #include "yhteys/hetu/pseudonymizer.hpp"
@@ -52,11 +53,23 @@ absl::StatusOr<v1::ClientSharing> RecordClientSharing(const SharingStore& store,
                                                       const std::string& idempotency_key,
                                                       const v1::RecordClientSharingRequest& request);
 
+// The service counselling's contact: validates it, resolves the client
+// (identity code pseudonymised here, or a fresh pseudonym for an anonymous
+// client), and makes every referral its needs imply with the contact's
+// event in one step (ReferralStore::RecordContact). `source` is the
+// router's ce_source. Blocking.
+absl::StatusOr<v1::CounsellingContact> RecordCounsellingContact(ReferralStore& store, EventHandler& handler,
+                                                                const SharingSettings& settings,
+                                                                const std::string& source,
+                                                                const std::string& idempotency_key,
+                                                                const v1::RecordCounsellingContactRequest& request);
+
 class RouterService final : public v1::ReferralRouter::CallbackService {
  public:
   // `on_change` is called after a change was written (wakes the relay).
   RouterService(ReferralStore& store, const SharingStore& sharing, const DirectorySource& directory, UnitStore& units,
-                SharingSettings settings, server::RpcEnv env, std::function<void()> on_change);
+                EventHandler& handler, std::string source, SharingSettings settings, server::RpcEnv env,
+                std::function<void()> on_change);
 
   grpc::ServerUnaryReactor* GetReferral(grpc::CallbackServerContext* ctx, const v1::GetReferralRequest* req,
                                         v1::Referral* resp) override;
@@ -85,6 +98,9 @@ class RouterService final : public v1::ReferralRouter::CallbackService {
                                                 v1::ClientSharing* resp) override;
   grpc::ServerUnaryReactor* GetClientSharing(grpc::CallbackServerContext* ctx, const v1::GetClientSharingRequest* req,
                                              v1::ClientSharing* resp) override;
+  grpc::ServerUnaryReactor* RecordCounsellingContact(grpc::CallbackServerContext* ctx,
+                                                     const v1::RecordCounsellingContactRequest* req,
+                                                     v1::CounsellingContact* resp) override;
 
  private:
   // PERMISSION_DENIED when the client's referral details may not be shown
@@ -96,6 +112,8 @@ class RouterService final : public v1::ReferralRouter::CallbackService {
   const SharingStore& sharing_;
   const DirectorySource& directory_;
   UnitStore& units_;
+  EventHandler& handler_;
+  std::string source_;
   SharingSettings settings_;
   server::RpcEnv env_;
   std::function<void()> on_change_;

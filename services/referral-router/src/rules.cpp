@@ -2,6 +2,7 @@
 
 #include "all_contracts.hpp"
 #include "service_types.hpp"
+#include "yhteys/inbox/inbox_store.hpp"
 
 #include <google/protobuf/descriptor.h>
 #include <yaml-cpp/yaml.h>
@@ -60,6 +61,9 @@ absl::Status RuleError(const std::string& id, const std::string& key, const std:
                                     what);
 }
 
+// What a ReferralInbox takes of a legal or consent basis (inbox::ValidateOffer).
+using inbox::kMaxBasisBytes;
+
 absl::StatusOr<Clock> ParseClock(const std::string& id, const std::string& key, const YAML::Node& node) {
   if (!node || !node.IsMap()) return RuleError(id, key, "required, a map with rule and basis");
   Clock clock;
@@ -71,6 +75,10 @@ absl::StatusOr<Clock> ParseClock(const std::string& id, const std::string& key, 
   if (!node["basis"] || node["basis"].as<std::string>().empty())
     return RuleError(id, key + ".basis", "required (the legal basis)");
   clock.basis = node["basis"].as<std::string>();
+  if (clock.basis.size() > kMaxBasisBytes) {
+    return RuleError(id, key + ".basis",
+                     "longer than " + std::to_string(kMaxBasisBytes) + " bytes (units' inboxes refuse longer)");
+  }
   return clock;
 }
 
@@ -265,6 +273,10 @@ absl::StatusOr<std::vector<Rule>> ParseRules(const std::string& yaml_text) {
         return RuleError(rule.id, "then.urgency", "expected urgent or non_urgent");
       rule.consent_basis = then["consent_basis"] ? then["consent_basis"].as<std::string>() : "";
       if (rule.consent_basis.empty()) return RuleError(rule.id, "then.consent_basis", "required");
+      if (rule.consent_basis.size() > kMaxBasisBytes) {
+        return RuleError(rule.id, "then.consent_basis",
+                         "longer than " + std::to_string(kMaxBasisBytes) + " bytes (units' inboxes refuse longer)");
+      }
       const std::string under_denial = then["under_denial"] ? then["under_denial"].as<std::string>() : "";
       if (under_denial == "withhold")
         rule.under_denial = UnderDenial::kWithhold;

@@ -88,6 +88,10 @@ TEST(RulesTest, BadRulesFailNamingRuleAndKey) {
       {"target_deadline: {", "target_deadlin: {", "then.target_deadlin"},
       {"urgency: non_urgent", "urgency: soonish", "then.urgency"},
       {"need: possible-depression", "need: \"\"", "then.need"},
+      // Longer than a unit's inbox takes (200 bytes): every offer would be refused.
+      {"basis: \"regional target\"", "basis: \"" + std::string(201, 'x') + "\"", "then.target_deadline.basis"},
+      {"consent_basis: client consent recorded by home care", "consent_basis: " + std::string(201, 'x'),
+       "then.consent_basis"},
   };
   for (const auto& c : cases) {
     std::string text = kDrsRule;
@@ -122,7 +126,8 @@ TEST(RulesTest, ARuleNeedsAClockAndMayHaveATargetClockAlone) {
 
 TEST(ReferralBuilderTest, DeadlinesComeFromTheWorkingDayCalendar) {
   auto rules = ParseRules(kDrsRule);
-  Trigger trigger{"/yhteys/home-care", "evt-1", std::string(64, 'c'), common::v1::LANGUAGE_SV, "272", std::nullopt};
+  Trigger trigger{"/yhteys/home-care", "evt-1",     std::string(64, 'c'), common::v1::LANGUAGE_SV, "272",
+                  std::nullopt,        std::nullopt};
   // Thursday before Easter 2026.
   auto referral = BuildReferral(rules->front(), trigger, year_month_day{year(2026), month(4), day(2)});
   EXPECT_EQ(referral.offer().clock_started_on(), "2026-04-02");
@@ -143,7 +148,8 @@ TEST(ReferralBuilderTest, ClocksStartFromTheEventsOwnDate) {
   auto rules = ParseRules(kDrsRule);
   ASSERT_TRUE(rules.ok());
   const Rule& rule = rules->front();
-  Trigger trigger{"/yhteys/home-care", "evt-1", std::string(64, 'c'), common::v1::LANGUAGE_FI, "398", std::nullopt};
+  Trigger trigger{"/yhteys/home-care", "evt-1",     std::string(64, 'c'), common::v1::LANGUAGE_FI, "398",
+                  std::nullopt,        std::nullopt};
   homecare::v1::AssessmentRecorded event = Assessment(5);
   event.set_assessed_on("2026-04-02");
   // Recorded on the day, consumed then; replayed a day late; and replayed
@@ -175,7 +181,8 @@ TEST(ReferralBuilderTest, ClocksStartFromTheEventsOwnDate) {
 }
 
 TEST(ReferralBuilderTest, IdsAreDeterministicAndCarryTheShardKey) {
-  Trigger trigger{"/yhteys/home-care", "evt-1", std::string(64, 'c'), common::v1::LANGUAGE_FI, "", std::nullopt};
+  Trigger trigger{"/yhteys/home-care", "evt-1",     std::string(64, 'c'), common::v1::LANGUAGE_FI, "",
+                  std::nullopt,        std::nullopt};
   std::string id = ReferralIdFor(trigger, "rule-a");
   EXPECT_EQ(id, ReferralIdFor(trigger, "rule-a"));
   EXPECT_NE(id, ReferralIdFor(trigger, "rule-b"));
@@ -402,8 +409,13 @@ TEST_F(RuleSelectionTest, ChildrenAtHomeGetBothClocksOfSection36) {
   e.set_consent_to_family_centre(true);
   e.set_max_severity(mentalhealth::v1::SEVERITY_MODERATE);
   EXPECT_EQ(Selected(e), V{"intake-children-at-home-family-centre working_days:7/months:3/days:7"});
-  Trigger trigger{"/yhteys/mental-health-intake", "evt-9", std::string(64, 'c'),
-                  common::v1::LANGUAGE_FI,        "398",   std::nullopt};
+  Trigger trigger{"/yhteys/mental-health-intake",
+                  "evt-9",
+                  std::string(64, 'c'),
+                  common::v1::LANGUAGE_FI,
+                  "398",
+                  std::nullopt,
+                  std::nullopt};
   const Rule& rule = Get("intake-children-at-home-family-centre");
   auto start = ClockStartOf(rule, e, "");
   ASSERT_TRUE(start.ok());
@@ -426,7 +438,7 @@ TEST_F(ShippedRulesTest, EveryRuleStartsItsClocksFromTheEventsDate) {
   for (const Rule& rule : rules_) {
     EXPECT_FALSE(rule.clock_start_field.empty()) << rule.id;
   }
-  EXPECT_EQ(rules_.size(), 11u);
+  EXPECT_EQ(rules_.size(), 25u);  // 11 on the sectors' events, 14 on the counselling contact's needs
 }
 
 TEST(ServiceNamesTest, RoundTrip) {

@@ -37,6 +37,9 @@ struct InboxSettings {
   std::function<std::chrono::year_month_day()> today;
 };
 
+// The longest legal or consent basis an offer may carry (bytes).
+inline constexpr size_t kMaxBasisBytes = 200;
+
 // Checks an offer the router sends; errors name the field.
 absl::Status ValidateOffer(const referral::v1::ReferralOffer& offer);
 // Checks a completion's outcome (CompleteReferralRequest.outcome): result

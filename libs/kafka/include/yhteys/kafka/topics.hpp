@@ -16,15 +16,19 @@ inline constexpr char kFamilyCentre[] = "yhteys.familycentre.events.v1";
 inline constexpr char kHomeCare[] = "yhteys.homecare.events.v1";
 inline constexpr char kMentalHealth[] = "yhteys.mentalhealth.events.v1";
 inline constexpr char kFeedback[] = "yhteys.feedback.events.v1";
+// The service counselling's contacts (recorded through the router).
+inline constexpr char kCounselling[] = "yhteys.counselling.events.v1";
 // The router's referral state changes.
 inline constexpr char kReferrals[] = "yhteys.referrals.events.v1";
 // Audit records of every call that touched client data.
 inline constexpr char kAudit[] = "yhteys.audit.v1";
 
-inline constexpr std::array<std::string_view, 6> kAll = {kFamilyCentre, kHomeCare,  kMentalHealth,
-                                                         kFeedback,     kReferrals, kAudit};
-// The domain topics the router consumes.
-inline constexpr std::array<std::string_view, 4> kDomain = {kFamilyCentre, kHomeCare, kMentalHealth, kFeedback};
+inline constexpr std::array<std::string_view, 7> kAll = {kFamilyCentre, kHomeCare,  kMentalHealth, kFeedback,
+                                                         kCounselling,  kReferrals, kAudit};
+// The domain topics the router consumes (its own counselling contacts too:
+// the router's state is rebuilt from them).
+inline constexpr std::array<std::string_view, 5> kDomain = {kFamilyCentre, kHomeCare, kMentalHealth, kFeedback,
+                                                            kCounselling};
 // Every topic has consumers (the router, home care's closed loop, the audit
 // index, integrators), and so a dead-letter topic.
 inline std::string DeadLetter(std::string_view topic) { return std::string(topic) + ".dlq"; }
