@@ -573,6 +573,114 @@ TEST_F(RouterTest, OneCounsellingContactWithTwoNeedsBecomesTwoReferralsEachRoute
   }
 }
 
+// WatchReferrals cut mid-flow and resumed from the last cursor: together
+// the two streams carry exactly what one uninterrupted stream carries, each
+// referral's changes once and in order.
+TEST_F(RouterTest, AWatchCutMidFlowAndResumedFromItsCursorMissesNothingAndRepeatsNothing) {
+  // Each counselling contact: one urgent referral, CREATED then OFFERED.
+  std::set<std::string> ours;
+  int made = 0;
+  const auto make_contacts = [&](int n) {
+    for (int i = 0; i < n; ++i, ++made) {
+      router::v1::RecordCounsellingContactRequest req;
+      req.set_idempotency_key("watch-contact-" + std::to_string(made));
+      req.set_unit_id("sn-lahti-1");
+      req.set_channel(router::v1::COUNSELLING_CHANNEL_CHAT);
+      req.set_anonymous(true);
+      req.set_age_years(30);
+      req.set_municipality_code("398");
+      auto* need = req.add_needs();
+      need->set_need("mental-health");
+      need->set_urgent(true);
+      router::v1::CounsellingContact contact;
+      grpc::Status st = Router().RecordCounsellingContact(Ctx().get(), req, &contact);
+      ASSERT_TRUE(st.ok()) << st.error_message();
+      ASSERT_EQ(contact.referrals_size(), 1);
+      ours.insert(contact.referrals(0).offer().referral_id());
+    }
+  };
+  using Change = std::pair<std::string, std::string>;  // referral id, state
+  router::v1::WatchReferralsRequest watch;
+  watch.set_source_service(common::v1::SERVICE_NAME_REFERRAL_ROUTER);
+  // Reads changes of our referrals until `want` came; the last cursor seen goes to `cursor`.
+  const auto read = [&](grpc::ClientReaderInterface<router::v1::ReferralUpdate>& stream, size_t want,
+                        std::vector<Change>* out, std::string* cursor) {
+    router::v1::ReferralUpdate update;
+    size_t got = 0;
+    while (got < want && stream.Read(&update)) {
+      EXPECT_FALSE(update.cursor().empty());
+      *cursor = update.cursor();
+      if (!update.has_change() || ours.count(update.change().referral_id()) == 0) continue;
+      out->emplace_back(update.change().referral_id(), rs::ReferralState_Name(update.change().state()));
+      ++got;
+    }
+  };
+
+  // The uninterrupted stream, from now.
+  grpc::ClientContext whole_ctx;
+  whole_ctx.set_deadline(std::chrono::system_clock::now() + 120s);
+  auto whole = Router().WatchReferrals(&whole_ctx, watch);
+  router::v1::ReferralUpdate first;
+  ASSERT_TRUE(whole->Read(&first));
+  EXPECT_FALSE(first.has_change()) << "the first message carries the starting cursor only";
+  const std::string start = first.cursor();
+
+  // The stream to cut, from the same start.
+  watch.set_cursor(start);
+  auto cut_ctx = std::make_unique<grpc::ClientContext>();
+  cut_ctx->set_deadline(std::chrono::system_clock::now() + 120s);
+  auto cut = Router().WatchReferrals(cut_ctx.get(), watch);
+  router::v1::ReferralUpdate cut_first;
+  ASSERT_TRUE(cut->Read(&cut_first));
+  EXPECT_EQ(cut_first.cursor(), start);
+
+  make_contacts(8);
+  std::vector<Change> before_cut;
+  std::string cursor = start;
+  read(*cut, 7, &before_cut, &cursor);
+  ASSERT_EQ(before_cut.size(), 7u);
+  cut_ctx->TryCancel();  // the connection drops mid-flow
+  (void)cut->Finish();
+  make_contacts(8);  // more changes while nobody follows
+
+  watch.set_cursor(cursor);
+  grpc::ClientContext resumed_ctx;
+  resumed_ctx.set_deadline(std::chrono::system_clock::now() + 120s);
+  auto resumed = Router().WatchReferrals(&resumed_ctx, watch);
+  std::vector<Change> after_cut;
+  std::string unused;
+  read(*resumed, 32 - 7, &after_cut, &unused);
+  ASSERT_EQ(after_cut.size(), 25u) << "16 referrals, CREATED and OFFERED each";
+  std::vector<Change> all;
+  read(*whole, 32, &all, &unused);
+  ASSERT_EQ(all.size(), 32u);
+
+  std::vector<Change> joined = before_cut;
+  joined.insert(joined.end(), after_cut.begin(), after_cut.end());
+  // Same changes, none twice; each referral's in order (across clients the
+  // interleaving of partitions may differ).
+  std::map<std::string, std::vector<std::string>> joined_by_ref, all_by_ref;
+  for (const auto& [id, state] : joined) joined_by_ref[id].push_back(state);
+  for (const auto& [id, state] : all) all_by_ref[id].push_back(state);
+  EXPECT_EQ(joined_by_ref, all_by_ref);
+  ASSERT_EQ(all_by_ref.size(), 16u);
+  for (const auto& [id, states] : all_by_ref) {
+    EXPECT_EQ(states, (std::vector<std::string>{"REFERRAL_STATE_CREATED", "REFERRAL_STATE_OFFERED"})) << id;
+  }
+  resumed_ctx.TryCancel();
+  whole_ctx.TryCancel();
+
+  // A cursor this stream did not make is refused, naming it.
+  watch.set_cursor("v1:0=x");
+  grpc::ClientContext bad_ctx;
+  auto bad = Router().WatchReferrals(&bad_ctx, watch);
+  router::v1::ReferralUpdate none;
+  EXPECT_FALSE(bad->Read(&none));
+  grpc::Status st = bad->Finish();
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message().rfind("cursor:", 0), 0u) << st.error_message();
+}
+
 // Last in the suite: moves the watcher's clock 200 days ahead, so every
 // running clock of every referral the suite made is past its due date.
 TEST_F(RouterTest, RunningClocksPastTheirDueDateAreRaisedOverdueOnceStoppedOnesNever) {

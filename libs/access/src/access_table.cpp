@@ -342,6 +342,17 @@ std::vector<AccessRule> BuildTable() {
        {"request.client_pseudonym"},
        "",
        "consent"},
+      // Following referral changes as they happen: a unit's staff or an
+      // external unit's system for its own unit, the counsellors for any.
+      // Every change sent is audited under its client.
+      {"referral-router",
+       "/yhteys.router.v1.ReferralRouter/WatchReferrals",
+       {kNurse, kFamilyWorker, kClinician, kExternal, kCounsellor},
+       kRead,
+       {"response.change.client_pseudonym"},
+       "",
+       "referral",
+       {"request.unit_id"}},
       // The service counsellors' contact: one contact, every referral it implies.
       {"referral-router",
        "/yhteys.router.v1.ReferralRouter/RecordCounsellingContact",

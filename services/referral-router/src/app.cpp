@@ -56,6 +56,10 @@ server::ServiceSpec Spec() {
               {"router.dispatch_interval_ms", KeyType::kInt, "200", "How often pending offers are looked at when idle"},
               {"router.offer_max_backoff_ms", KeyType::kInt, "60000", "Longest wait between offer attempts"},
               {"router.dedup_ttl_hours", KeyType::kInt, "336", "How long processed event ids are remembered"},
+              {"router.max_watches", KeyType::kInt, "32",
+               "WatchReferrals streams open at once (each reads the referrals topic on a thread of its own)"},
+              {"router.watch_keepalive_ms", KeyType::kInt, "10000",
+               "A WatchReferrals stream whose filter let nothing through this long sends its moved cursor"},
               {"calendar.eves_are_non_working", KeyType::kBool, "true",
                "Midsummer Eve and Christmas Eve are not working days when counting working-day clocks (they are "
                "not public holidays; Act 150/1930 § 5 names them beside the holy days)"},
@@ -119,6 +123,19 @@ absl::StatusOr<RouterSettings> SettingsFrom(const server::Runtime& rt) {
   settings.dispatch.interval = std::chrono::milliseconds(config.GetInt("router.dispatch_interval_ms"));
   settings.dispatch.max_backoff = std::chrono::milliseconds(config.GetInt("router.offer_max_backoff_ms"));
   settings.dedup_ttl = std::chrono::hours(config.GetInt("router.dedup_ttl_hours"));
+  settings.watch.max_watches = static_cast<int>(config.GetInt("router.max_watches"));
+  settings.watch.keepalive = std::chrono::milliseconds(config.GetInt("router.watch_keepalive_ms"));
+  if (settings.watch.max_watches < 1 || settings.watch.keepalive.count() < 100) {
+    return absl::InvalidArgumentError(
+        "config key router.max_watches: at least 1; router.watch_keepalive_ms: at least 100");
+  }
+  {
+    const kafka::ConsumerOptions kafka = rt.consumer_options("yhteys-referral-router-watch", {});
+    settings.watch.kafka_config = kafka.consumer_config;
+    settings.watch.kafka_config.erase("session.timeout.ms");
+    settings.watch.kafka_config["bootstrap.servers"] = kafka.bootstrap;
+    settings.watch.kafka_config["client.id"] = kafka.client_id;
+  }
   settings.calendar.eves_are_non_working = config.GetBool("calendar.eves_are_non_working");
   settings.sharing = {&rt.pseudonymizer(), config.GetBool("identity.accept_temporary_codes"),
                       &calendar::TodayInFinland};
@@ -141,8 +158,8 @@ ReferralRouter::ReferralRouter(server::Runtime& rt, RouterSettings settings)
             dispatcher.Notify();
           },
           &rt.registry()),
-      service(store, sharing, directory, units, handler, rt.event_source(), std::move(settings.sharing), rt.rpc_env(),
-              [&rt] { rt.relay().Notify(); }) {}
+      service(store, sharing, directory, units, handler, rt.event_source(), std::move(settings.sharing),
+              std::move(settings.watch), rt.rpc_env(), [&rt] { rt.relay().Notify(); }) {}
 
 void ReferralRouter::WatchDirectory(const std::atomic<bool>& stop) { directory.Watch(stop, directory_poll); }
 

@@ -36,6 +36,7 @@ struct RouterSettings {
   std::chrono::hours dedup_ttl{336};    // router.dedup_ttl_hours
   calendar::WorkingDayPolicy calendar;  // calendar.eves_are_non_working
   SharingSettings sharing;
+  WatchSettings watch;  // router.max_watches, router.watch_keepalive_ms and the broker
 };
 absl::StatusOr<RouterSettings> SettingsFrom(const server::Runtime& rt);
 

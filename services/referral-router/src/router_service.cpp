@@ -366,7 +366,7 @@ absl::StatusOr<v1::CounsellingContact> RecordCounsellingContact(ReferralStore& s
 
 RouterService::RouterService(ReferralStore& store, const SharingStore& sharing, const DirectorySource& directory,
                              UnitStore& units, EventHandler& handler, std::string source, SharingSettings settings,
-                             server::RpcEnv env, std::function<void()> on_change)
+                             WatchSettings watch, server::RpcEnv env, std::function<void()> on_change)
     : store_(store),
       sharing_(sharing),
       directory_(directory),
@@ -374,6 +374,7 @@ RouterService::RouterService(ReferralStore& store, const SharingStore& sharing, 
       handler_(handler),
       source_(std::move(source)),
       settings_(std::move(settings)),
+      watch_(std::move(watch)),
       env_(env),
       on_change_(std::move(on_change)) {}
 
@@ -550,6 +551,11 @@ grpc::ServerUnaryReactor* RouterService::RecordCounsellingContact(grpc::Callback
     if (on_change_) on_change_();
     return absl::OkStatus();
   });
+}
+
+grpc::ServerWriteReactor<v1::ReferralUpdate>* RouterService::WatchReferrals(grpc::CallbackServerContext* ctx,
+                                                                            const v1::WatchReferralsRequest* req) {
+  return new WatchReactor(ctx, req, env_, watch_, open_watches_);
 }
 
 }  // namespace yhteys::router

@@ -7,6 +7,7 @@
 #include "directory_source.hpp"
 #include "event_handler.hpp"
 #include "referral_store.hpp"
+#include "referral_watch.hpp"
 #include "unit_store.hpp"
 #include "yhteys/hetu/pseudonymizer.hpp"
 #include "yhteys/router/v1/referral_router_service.grpc.pb.h"
@@ -68,8 +69,8 @@ class RouterService final : public v1::ReferralRouter::CallbackService {
  public:
   // `on_change` is called after a change was written (wakes the relay).
   RouterService(ReferralStore& store, const SharingStore& sharing, const DirectorySource& directory, UnitStore& units,
-                EventHandler& handler, std::string source, SharingSettings settings, server::RpcEnv env,
-                std::function<void()> on_change);
+                EventHandler& handler, std::string source, SharingSettings settings, WatchSettings watch,
+                server::RpcEnv env, std::function<void()> on_change);
 
   grpc::ServerUnaryReactor* GetReferral(grpc::CallbackServerContext* ctx, const v1::GetReferralRequest* req,
                                         v1::Referral* resp) override;
@@ -101,6 +102,8 @@ class RouterService final : public v1::ReferralRouter::CallbackService {
   grpc::ServerUnaryReactor* RecordCounsellingContact(grpc::CallbackServerContext* ctx,
                                                      const v1::RecordCounsellingContactRequest* req,
                                                      v1::CounsellingContact* resp) override;
+  grpc::ServerWriteReactor<v1::ReferralUpdate>* WatchReferrals(grpc::CallbackServerContext* ctx,
+                                                               const v1::WatchReferralsRequest* req) override;
 
  private:
   // PERMISSION_DENIED when the client's referral details may not be shown
@@ -115,6 +118,8 @@ class RouterService final : public v1::ReferralRouter::CallbackService {
   EventHandler& handler_;
   std::string source_;
   SharingSettings settings_;
+  WatchSettings watch_;
+  std::atomic<int> open_watches_{0};
   server::RpcEnv env_;
   std::function<void()> on_change_;
 };
