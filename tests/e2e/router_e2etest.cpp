@@ -8,12 +8,16 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -830,6 +834,221 @@ TEST_F(RouterExpiryTest, TheDirectoryIsReloadedOnChangeAndABadFileIsRefusedWhole
                    .find("yhteys_directory_reloads_total{result=\"applied\"} 1") != std::string::npos;
       },
       10s));
+}
+
+// The router's Redis is lost: an empty one, rebuilt from the changelog, with
+// the consumers reading every domain topic from offset 0 (a new consumer
+// group), equals the live state, and no unit is offered anything again.
+class RouterRebuildTest : public RouterTest {
+ protected:
+  // Records the router's consumer has finished with (done, duplicate or dead-lettered).
+  static int64_t ConsumedByRouter() {
+    int64_t total = 0;
+    std::istringstream metrics(testing::ScrapeMetrics(system_->MetricsPort("referral-router")));
+    for (std::string line; std::getline(metrics, line);) {
+      if (line.rfind("yhteys_consumer_records_total{", 0) != 0 || line.find("result=\"retry\"") != std::string::npos) {
+        continue;
+      }
+      total += static_cast<int64_t>(std::stod(line.substr(line.rfind(' ') + 1)));
+    }
+    return total;
+  }
+  static size_t RecordsOn(const std::vector<std::string>& topics) {
+    return testing::ReadAll(system_->Bootstrap(), topics, static_cast<size_t>(-1), 2s).size();
+  }
+};
+
+TEST_F(RouterRebuildTest, AnEmptyRedisRebuiltFromTheTopicsEqualsTheLiveStateAndOffersNothingAgain) {
+  // ---- Live: a unit's report, a sharing decision, a counselling contact with
+  // two needs, a referral declined, re-routed, accepted, started and
+  // completed, one cancelled, one UNROUTABLE.
+  router::v1::UpdateUnitAvailabilityRequest report;
+  report.set_idempotency_key("rebuild-report");
+  report.set_unit_id("ph-mh-nastola");
+  report.set_status(router::v1::UNIT_STATUS_ACTIVE);
+  report.set_capacity(router::v1::UNIT_CAPACITY_WAITLIST_1_TO_3_MONTHS);
+  router::v1::Unit unit;
+  ASSERT_TRUE(Router().UpdateUnitAvailability(Ctx().get(), report, &unit).ok());
+
+  router::v1::RecordCounsellingContactRequest contact_req;
+  contact_req.set_idempotency_key("rebuild-contact");
+  contact_req.set_unit_id("sn-lahti-1");
+  contact_req.set_channel(router::v1::COUNSELLING_CHANNEL_WALK_IN);
+  contact_req.set_identity_code(hetu::SyntheticIdentityCode(9240));
+  contact_req.set_municipality_code("398");
+  contact_req.set_language(common::v1::LANGUAGE_FI);
+  contact_req.set_consent_to_share(true);
+  contact_req.add_needs()->set_need("mental-health");
+  contact_req.add_needs()->set_need("primary-care");
+  router::v1::CounsellingContact contact;
+  ASSERT_TRUE(Router().RecordCounsellingContact(Ctx().get(), contact_req, &contact).ok());
+  ASSERT_EQ(contact.referrals_size(), 2);
+
+  router::v1::RecordClientSharingRequest consent;
+  consent.set_idempotency_key("rebuild-consent");
+  consent.set_client_pseudonym(contact.client_pseudonym());
+  consent.set_status(rs::SHARING_STATUS_CONSENT_GIVEN);
+  consent.set_unit_id("sn-lahti-1");
+  router::v1::ClientSharing sharing;
+  ASSERT_TRUE(Router().RecordClientSharing(Ctx().get(), consent, &sharing).ok());
+
+  std::string completed_client;
+  router::v1::Referral r =
+      DepressedClient(9241, "398", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_OFFERED, &completed_client);
+  const std::string completed = r.offer().referral_id();
+  rs::InboxEntry entry;
+  rs::DeclineReferralRequest decline;
+  decline.set_idempotency_key("rebuild-decline");
+  decline.set_referral_id(completed);
+  decline.set_reason(rs::DECLINE_REASON_NO_CAPACITY);
+  ASSERT_TRUE(IntakeInbox().DeclineReferral(Ctx().get(), decline, &entry).ok());
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        r = Get(completed);
+        return r.state() == rs::REFERRAL_STATE_OFFERED && r.offers_size() == 2;
+      },
+      30s));
+  rs::AcceptReferralRequest accept;
+  accept.set_idempotency_key("rebuild-accept");
+  accept.set_referral_id(completed);
+  accept.set_unit_id(r.offer().unit_id());
+  ASSERT_TRUE(IntakeInbox().AcceptReferral(Ctx().get(), accept, &entry).ok());
+  WaitForState(completed, rs::REFERRAL_STATE_ACCEPTED);
+  rs::StartReferralRequest start;
+  start.set_idempotency_key("rebuild-start");
+  start.set_referral_id(completed);
+  ASSERT_TRUE(IntakeInbox().StartReferral(Ctx().get(), start, &entry).ok());
+  WaitForState(completed, rs::REFERRAL_STATE_IN_PROGRESS);
+  rs::CompleteReferralRequest complete;
+  complete.set_idempotency_key("rebuild-complete");
+  complete.set_referral_id(completed);
+  complete.mutable_outcome()->set_result(rs::OUTCOME_RESULT_SERVICE_GIVEN);
+  ASSERT_TRUE(IntakeInbox().CompleteReferral(Ctx().get(), complete, &entry).ok());
+  WaitForState(completed, rs::REFERRAL_STATE_COMPLETED);
+
+  r = DepressedClient(9242, "398", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_OFFERED);
+  const std::string cancelled = r.offer().referral_id();
+  router::v1::CancelReferralRequest cancel;
+  cancel.set_idempotency_key("rebuild-cancel");
+  cancel.set_referral_id(cancelled);
+  cancel.set_reason(rs::CANCEL_REASON_ORIGIN_WITHDREW);
+  cancel.set_unit_id("hc-lahti-1");
+  router::v1::Referral cancelled_now;
+  ASSERT_TRUE(Router().CancelReferral(Ctx().get(), cancel, &cancelled_now).ok());
+  const std::string unroutable =
+      DepressedClient(9243, "091", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_UNROUTABLE).offer().referral_id();
+  WaitForState(contact.referrals(0).offer().referral_id(), rs::REFERRAL_STATE_OFFERED);
+  WaitForState(contact.referrals(1).offer().referral_id(), rs::REFERRAL_STATE_OFFERED);
+  WaitForState(cancelled, rs::REFERRAL_STATE_CANCELLED);
+
+  // Settled: nothing more goes out (the cancellation's withdrawal included).
+  size_t events = 0;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const size_t now = RecordsOn({"yhteys.referrals.events.v1"});
+        const bool same = now == events;
+        events = now;
+        return same;
+      },
+      30s));
+  const std::vector<std::string> ids = {contact.referrals(0).offer().referral_id(),
+                                        contact.referrals(1).offer().referral_id(), completed, cancelled, unroutable};
+  std::map<std::string, router::v1::Referral> live;
+  for (const auto& id : ids) live[id] = Get(id);
+  const auto worklist = [&](const std::string& unit_id) {
+    router::v1::ListWorklistRequest req;
+    req.set_unit_id(unit_id);
+    router::v1::ListWorklistResponse resp;
+    EXPECT_TRUE(Router().ListWorklist(Ctx().get(), req, &resp).ok());
+    return resp.SerializeAsString();
+  };
+  const auto counsellors = [&] {
+    router::v1::ListCounsellorWorklistRequest req;
+    router::v1::ListWorklistResponse resp;
+    EXPECT_TRUE(Router().ListCounsellorWorklist(Ctx().get(), req, &resp).ok());
+    return resp.SerializeAsString();
+  };
+  const std::string offered_unit = live[ids[0]].offer().unit_id();
+  const std::string live_worklist = worklist(offered_unit);
+  const std::string live_counsellors = counsellors();
+  const auto journey = e2e::ClientReferrals(Router(), contact.client_pseudonym());
+  ASSERT_EQ(journey.size(), 2u);
+  const size_t intake_inbox_before = [&] {
+    rs::ListInboxRequest req;
+    req.set_page_size(500);
+    rs::ListInboxResponse resp;
+    EXPECT_TRUE(IntakeInbox().ListInbox(Ctx().get(), req, &resp).ok());
+    return static_cast<size_t>(resp.entries_size());
+  }();
+
+  // ---- Redis lost: the router again, on an empty Redis, rebuilt from the
+  // changelog, its consumers from offset 0.
+  system_->Signal("referral-router", SIGTERM);
+  ASSERT_GE(system_->WaitExit("referral-router", 30s), 0);
+  testing::RedisServer empty;
+  ASSERT_TRUE(empty.Start());
+  system_->Start("referral-router", {{"YHTEYS_REDIS_PORT", std::to_string(empty.port())},
+                                     {"YHTEYS_ROUTER_RESTORE_FROM_CHANGELOG", "true"},
+                                     {"YHTEYS_KAFKA_CONSUMER_GROUP", "yhteys-referral-router-rebuilt"}});
+  ASSERT_TRUE(system_->WaitServing("referral-router", 60s)) << system_->ReadLog("referral-router");
+  const size_t domain_records =
+      RecordsOn({"yhteys.homecare.events.v1", "yhteys.mentalhealth.events.v1", "yhteys.familycentre.events.v1",
+                 "yhteys.feedback.events.v1", "yhteys.counselling.events.v1"});
+  ASSERT_GT(domain_records, 0u);
+  ASSERT_TRUE(WaitFor([&] { return ConsumedByRouter() >= static_cast<int64_t>(domain_records); }, 60s))
+      << ConsumedByRouter() << " of " << domain_records << " domain records consumed again";
+  std::this_thread::sleep_for(1s);  // a dispatcher pass or more, had anything been due
+
+  for (const auto& id : ids) {
+    const router::v1::Referral rebuilt = Get(id);
+    EXPECT_EQ(rebuilt.SerializeAsString(), live[id].SerializeAsString())
+        << id << "\nlive:    " << live[id].ShortDebugString() << "\nrebuilt: " << rebuilt.ShortDebugString();
+  }
+  EXPECT_EQ(worklist(offered_unit), live_worklist);
+  EXPECT_EQ(counsellors(), live_counsellors);
+  const auto rebuilt_journey = e2e::ClientReferrals(Router(), contact.client_pseudonym());
+  ASSERT_EQ(rebuilt_journey.size(), 2u);
+  EXPECT_EQ(rebuilt_journey[0].offer().referral_id(), journey[0].offer().referral_id());
+  EXPECT_EQ(rebuilt_journey[1].offer().referral_id(), journey[1].offer().referral_id());
+  router::v1::GetClientSharingRequest get_sharing;
+  get_sharing.set_client_pseudonym(contact.client_pseudonym());
+  router::v1::ClientSharing rebuilt_sharing;
+  ASSERT_TRUE(Router().GetClientSharing(Ctx().get(), get_sharing, &rebuilt_sharing).ok());
+  EXPECT_EQ(rebuilt_sharing.SerializeAsString(), sharing.SerializeAsString());
+  router::v1::ListUnitsRequest units;
+  units.set_municipality_code("398");
+  units.set_service_type("mental-health-assessment");
+  router::v1::ListUnitsResponse listed;
+  ASSERT_TRUE(Router().ListUnits(Ctx().get(), units, &listed).ok());
+  bool reported = false;
+  for (const auto& u : listed.units()) {
+    if (u.unit_id() == "ph-mh-nastola") {
+      reported = u.updated_by_unit() && u.capacity() == router::v1::UNIT_CAPACITY_WAITLIST_1_TO_3_MONTHS;
+    }
+  }
+  EXPECT_TRUE(reported) << "the unit's own report is restored";
+
+  // Nothing offered, withdrawn or changed again: not one more event, and the
+  // intake's inbox holds what it held.
+  EXPECT_EQ(RecordsOn({"yhteys.referrals.events.v1"}), events);
+  rs::ListInboxRequest req;
+  req.set_page_size(500);
+  rs::ListInboxResponse resp;
+  ASSERT_TRUE(IntakeInbox().ListInbox(Ctx().get(), req, &resp).ok());
+  EXPECT_EQ(static_cast<size_t>(resp.entries_size()), intake_inbox_before);
+
+  // And it goes on: a new need is routed as before.
+  DepressedClient(9244, "398", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_OFFERED);
+
+  // A second restore into a Redis that holds referrals is refused at start-up.
+  system_->Signal("referral-router", SIGTERM);
+  ASSERT_GE(system_->WaitExit("referral-router", 30s), 0);
+  system_->Start("referral-router", {{"YHTEYS_REDIS_PORT", std::to_string(empty.port())},
+                                     {"YHTEYS_ROUTER_RESTORE_FROM_CHANGELOG", "true"}});
+  const int status = system_->WaitExit("referral-router", 30s);
+  ASSERT_GE(status, 0) << "the router should refuse to start";
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << status;
+  EXPECT_NE(system_->ReadLog("referral-router").find("Redis already holds referrals"), std::string::npos);
 }
 
 }  // namespace

@@ -148,7 +148,9 @@ int main(int argc, char** argv) {
   for (std::string_view name : yhteys::kafka::topics::kAll) {
     const std::string topic(name);
     rd_kafka_mock_topic_create(cluster, topic.c_str(), partitions, replication);
-    rd_kafka_mock_topic_create(cluster, yhteys::kafka::topics::DeadLetter(topic).c_str(), 1, replication);
+    if (yhteys::kafka::topics::HasDeadLetter(topic)) {
+      rd_kafka_mock_topic_create(cluster, yhteys::kafka::topics::DeadLetter(topic).c_str(), 1, replication);
+    }
   }
   std::string bootstrap = rd_kafka_mock_cluster_bootstraps(cluster);
   // A fixed port that could not be bound (in use) leaves the broker on no

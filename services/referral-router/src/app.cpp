@@ -56,6 +56,9 @@ server::ServiceSpec Spec() {
               {"router.dispatch_interval_ms", KeyType::kInt, "200", "How often pending offers are looked at when idle"},
               {"router.offer_max_backoff_ms", KeyType::kInt, "60000", "Longest wait between offer attempts"},
               {"router.dedup_ttl_hours", KeyType::kInt, "336", "How long processed event ids are remembered"},
+              {"router.restore_from_changelog", KeyType::kBool, "false",
+               "At start-up, rebuild an empty Redis from the changelog topic (yhteys.router.changelog.v1) before "
+               "serving; refused when Redis holds referrals. See the router README, Rebuilding from the topics"},
               {"router.max_watches", KeyType::kInt, "32",
                "WatchReferrals streams open at once (each reads the referrals topic on a thread of its own)"},
               {"router.watch_keepalive_ms", KeyType::kInt, "10000",
@@ -123,6 +126,7 @@ absl::StatusOr<RouterSettings> SettingsFrom(const server::Runtime& rt) {
   settings.dispatch.interval = std::chrono::milliseconds(config.GetInt("router.dispatch_interval_ms"));
   settings.dispatch.max_backoff = std::chrono::milliseconds(config.GetInt("router.offer_max_backoff_ms"));
   settings.dedup_ttl = std::chrono::hours(config.GetInt("router.dedup_ttl_hours"));
+  settings.restore_from_changelog = config.GetBool("router.restore_from_changelog");
   settings.watch.max_watches = static_cast<int>(config.GetInt("router.max_watches"));
   settings.watch.keepalive = std::chrono::milliseconds(config.GetInt("router.watch_keepalive_ms"));
   if (settings.watch.max_watches < 1 || settings.watch.keepalive.count() < 100) {
@@ -160,6 +164,17 @@ ReferralRouter::ReferralRouter(server::Runtime& rt, RouterSettings settings)
           &rt.registry()),
       service(store, sharing, directory, units, handler, rt.event_source(), std::move(settings.sharing),
               std::move(settings.watch), rt.rpc_env(), [&rt] { rt.relay().Notify(); }) {}
+
+absl::Status ReferralRouter::Restore() {
+  log::Info("rebuilding Redis from the changelog", {{"topic", kafka::topics::kRouterChangelog}});
+  auto counts = RestoreFromChangelog(service.watch_settings().kafka_config, store, sharing, units);
+  if (!counts.ok()) return counts.status();
+  log::Info("rebuilt from the changelog", {{"records", counts->records},
+                                           {"referrals", counts->referrals},
+                                           {"sharing_decisions", counts->sharing},
+                                           {"unit_reports", counts->units}});
+  return absl::OkStatus();
+}
 
 void ReferralRouter::WatchDirectory(const std::atomic<bool>& stop) { directory.Watch(stop, directory_poll); }
 

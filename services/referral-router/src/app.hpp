@@ -14,6 +14,7 @@
 #include "dispatcher.hpp"
 #include "event_handler.hpp"
 #include "referral_store.hpp"
+#include "restore.hpp"
 #include "router_service.hpp"
 #include "rules.hpp"
 #include "unit_store.hpp"
@@ -36,7 +37,8 @@ struct RouterSettings {
   std::chrono::hours dedup_ttl{336};    // router.dedup_ttl_hours
   calendar::WorkingDayPolicy calendar;  // calendar.eves_are_non_working
   SharingSettings sharing;
-  WatchSettings watch;  // router.max_watches, router.watch_keepalive_ms and the broker
+  WatchSettings watch;                  // router.max_watches, router.watch_keepalive_ms and the broker
+  bool restore_from_changelog = false;  // router.restore_from_changelog
 };
 absl::StatusOr<RouterSettings> SettingsFrom(const server::Runtime& rt);
 
@@ -49,6 +51,9 @@ struct ReferralRouter {
 
   // The domain events the rules read (kafka::topics::kDomain).
   std::unique_ptr<kafka::Consumer> DomainEventConsumer(server::Runtime& rt);
+
+  // Rebuilds an empty Redis from the changelog (restore.hpp); before Run.
+  absl::Status Restore();
 
   // Reloads the directory when its files change (a worker).
   void WatchDirectory(const std::atomic<bool>& stop);

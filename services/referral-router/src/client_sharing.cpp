@@ -1,7 +1,10 @@
 #include "client_sharing.hpp"
 
+#include "yhteys/kafka/topics.hpp"
+
 #include "referral_builder.hpp"
 #include "referral_store.hpp"
+#include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"
 #include "yhteys/redis/atomic_step.hpp"
 #include "yhteys/redis/reply.hpp"
@@ -85,8 +88,22 @@ absl::StatusOr<v1::ClientSharing> SharingStore::Record(const std::string& idempo
       .CompareAndBumpVersion(SharingKey(pseudonym), current->version, "client_pseudonym")
       .HSet(SharingKey(pseudonym), "data", recorded.SerializeAsString())
       .HSet(SharingKey(pseudonym), "status", referral::v1::SharingStatus_Name(status))
-      .Publish(redis::EventFor(changed, source_, kReferralsTopic, pseudonym));
+      .Publish(redis::EventFor(changed, source_, kReferralsTopic, pseudonym))
+      .Publish(redis::EventFor(recorded, source_, kafka::topics::kRouterChangelog, pseudonym));
   return step.ExecuteFor<v1::ClientSharing>(pool_);
+}
+
+absl::Status SharingStore::Restore(const v1::ClientSharing& recorded) const {
+  const std::string& pseudonym = recorded.client_pseudonym();
+  if (pseudonym.size() != 64) return absl::DataLossError("changelog: a sharing record without a client");
+  redis::AtomicStep step(keyspace_, keyspace_.ShardFor(ShardKeyOfPseudonym(pseudonym)));
+  step.IdempotencyKey("Restore", pseudonym + "#" + ids::RandomHex(8), "")
+      .RecordTtl(std::chrono::seconds(3600))
+      .CompareAndBumpVersion(SharingKey(pseudonym), "", "client_pseudonym")
+      .HSet(SharingKey(pseudonym), "data", recorded.SerializeAsString())
+      .HSet(SharingKey(pseudonym), "status", referral::v1::SharingStatus_Name(recorded.status()));
+  auto done = step.Execute(pool_);
+  return done.ok() ? absl::OkStatus() : done.status();
 }
 
 }  // namespace yhteys::router

@@ -52,6 +52,10 @@ class SharingStore {
                                            const std::string& pseudonym, referral::v1::SharingStatus status,
                                            const std::string& unit_id) const;
 
+  // Rebuilding from the changelog (restore.hpp): writes the decision as
+  // recorded, publishing nothing.
+  absl::Status Restore(const v1::ClientSharing& recorded) const;
+
  private:
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;

@@ -124,11 +124,17 @@ TEST_F(SharingStoreTest, RecordAndWithdrawEachWithOneEventAndARetryReplays) {
   auto withdrawn = sharing_.Record("k2", "fp-2", client_, kWithdrawn, "hc-lahti-1");
   ASSERT_TRUE(withdrawn.ok());
   EXPECT_EQ(sharing_.Get(client_)->sharing.status(), kWithdrawn);
-  EXPECT_EQ(Outbox(), 2);
+  EXPECT_EQ(Outbox(), 4);  // an event and a changelog record each
   // The event says what changed.
   const int shard = keyspace_.ShardFor(ShardKeyOfPseudonym(client_));
   auto entries = testing::OutboxEntries(pool_, keyspace_, shard);
-  ASSERT_EQ(entries.size(), 2u);
+  ASSERT_EQ(entries.size(), 4u);
+  v1::ClientSharing logged;
+  EXPECT_EQ(entries[3]["topic"], kafka::topics::kRouterChangelog);
+  ASSERT_TRUE(logged.ParseFromString(entries[3]["payload"]));
+  EXPECT_EQ(logged.SerializeAsString(), withdrawn->SerializeAsString());
+  entries.erase(entries.begin() + 3);
+  entries.erase(entries.begin() + 1);
   referral::v1::ClientSharingChanged changed;
   ASSERT_TRUE(changed.ParseFromString(entries[1]["payload"]));
   EXPECT_EQ(changed.status(), kWithdrawn);

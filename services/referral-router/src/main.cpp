@@ -8,7 +8,13 @@ int main(int argc, char** argv) {
   auto settings = router::SettingsFrom(*rt);
   if (!settings.ok()) return rt->Refuse("invalid configuration", settings.status());
 
+  const bool restore = settings->restore_from_changelog;
   router::ReferralRouter app(*rt, std::move(*settings));
+  if (restore) {
+    absl::Status restored = rt->EnsureMarkers();
+    if (restored.ok()) restored = app.Restore();
+    if (!restored.ok()) return rt->Refuse("restore failed", restored);
+  }
 
   rt->AddService(&app.service);
   rt->AddConsumer(app.DomainEventConsumer(*rt));

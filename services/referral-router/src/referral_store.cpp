@@ -181,12 +181,69 @@ void ReferralStore::AddCreations(redis::AtomicStep& step, const std::vector<v1::
     // again after its dedup record expired finds it made (kAlreadyExists).
     repo_.Create(step, RefKey(id), r, absl::AlreadyExistsError("referral_id: made before"));
     step.HSet(RefKey(id), "state", ReferralState_Name(r.state())).ZAddInOrder(JourneyKey(pseudonym), id);
-    if (NeedsDispatch(r)) step.ZAdd(kDispatchKey, static_cast<double>(now), id);
-    IndexClocks(step, r);
-    IndexWorklists(step, nullptr, r);
+    IndexState(step, nullptr, r, now);
     step.Publish(redis::EventFor(StateChangedEvent(r, referral::v1::REFERRAL_STATE_UNSPECIFIED), source_,
-                                 kReferralsTopic, pseudonym));
+                                 kReferralsTopic, pseudonym))
+        .Publish(ChangelogRecord(r));
   }
+}
+
+void ReferralStore::IndexState(redis::AtomicStep& step, const v1::Referral* before, const v1::Referral& after,
+                               int64_t now_ms) {
+  const std::string& id = after.offer().referral_id();
+  if (NeedsDispatch(after)) {
+    const int64_t at = after.dispatch_after_ms() > 0 ? after.dispatch_after_ms() : now_ms;
+    step.ZAdd(kDispatchKey, static_cast<double>(at), id);
+  } else if (before != nullptr) {
+    step.ZRem(kDispatchKey, id);
+  }
+  if (after.state() == referral::v1::REFERRAL_STATE_OFFERED) {
+    step.ZAdd(kExpiriesKey, static_cast<double>(ExpiresAtMs(after)), id);
+  } else if (before != nullptr) {
+    step.ZRem(kExpiriesKey, id);
+  }
+  IndexClocks(step, after);
+  IndexWorklists(step, before, after);
+}
+
+redis::OutboxEvent ReferralStore::ChangelogRecord(const v1::Referral& r) const {
+  return redis::EventFor(r, source_, kafka::topics::kRouterChangelog, r.offer().client_pseudonym());
+}
+
+absl::Status ReferralStore::Restore(const std::vector<v1::Referral>& referrals) {
+  const int64_t now = ids::NowMillis();
+  for (const v1::Referral& r : referrals) {
+    const std::string& id = r.offer().referral_id();
+    const std::string& pseudonym = r.offer().client_pseudonym();
+    if (ShardKeyOfReferralId(id).empty() || pseudonym.size() != 64) {
+      return absl::DataLossError("changelog: a referral record without a valid id or client");
+    }
+    redis::AtomicStep step(keyspace_, ShardOf(ShardKeyOfPseudonym(pseudonym)));
+    step.IdempotencyKey("Restore", id + "#" + ids::RandomHex(8), "").RecordTtl(std::chrono::seconds(3600));
+    repo_.Create(step, RefKey(id), r, absl::AlreadyExistsError("referral_id: already in Redis"));
+    step.HSet(RefKey(id), "state", ReferralState_Name(r.state())).ZAddInOrder(JourneyKey(pseudonym), id);
+    IndexState(step, nullptr, r, now);
+    if (auto done = step.Execute(pool_); !done.ok()) return done.status();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> ReferralStore::HoldsReferrals() {
+  for (int shard = 0; shard < keyspace_.shards(); ++shard) {
+    std::string cursor = "0";
+    do {
+      auto reply = pool_.Command({"SCAN", cursor, "MATCH", keyspace_.Key(shard, "ref:*"), "COUNT", "1000"});
+      if (!reply.ok()) return reply.status();
+      const redisReply* r = reply->get();
+      if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 || r->element[0]->type != REDIS_REPLY_STRING ||
+          r->element[1]->type != REDIS_REPLY_ARRAY) {
+        return redis::CorruptRecord("scan");
+      }
+      if (r->element[1]->elements > 0) return true;
+      cursor.assign(r->element[0]->str, r->element[0]->len);
+    } while (cursor != "0");
+  }
+  return false;
 }
 
 absl::StatusOr<bool> ReferralStore::CreateReferrals(const std::string& ce_source, const std::string& ce_id,
@@ -371,19 +428,7 @@ absl::StatusOr<ReferralStore::Changed> ReferralStore::Change(const std::string& 
     const std::string& pseudonym = before.offer().client_pseudonym();
     repo_.Write(step, RefKey(id), loaded->version, *after);
     step.HSet(RefKey(id), "state", ReferralState_Name(after->state()));
-    if (NeedsDispatch(*after)) {
-      const int64_t at = after->dispatch_after_ms() > 0 ? after->dispatch_after_ms() : ids::NowMillis();
-      step.ZAdd(kDispatchKey, static_cast<double>(at), id);
-    } else {
-      step.ZRem(kDispatchKey, id);
-    }
-    if (after->state() == referral::v1::REFERRAL_STATE_OFFERED) {
-      step.ZAdd(kExpiriesKey, static_cast<double>(ExpiresAtMs(*after)), id);
-    } else {
-      step.ZRem(kExpiriesKey, id);
-    }
-    IndexClocks(step, *after);
-    IndexWorklists(step, &before, *after);
+    IndexState(step, &before, *after, ids::NowMillis());
     if (publish) {
       step.Publish(redis::EventFor(StateChangedEvent(*after, before.state()), source_, kReferralsTopic, pseudonym));
     }
@@ -392,6 +437,7 @@ absl::StatusOr<ReferralStore::Changed> ReferralStore::Change(const std::string& 
         step.Publish(redis::EventFor(OverdueEvent(*after, clock), source_, kReferralsTopic, pseudonym));
       }
     }
+    step.Publish(ChangelogRecord(*after));
     auto outcome = step.Execute(pool_);
     if (!outcome.ok()) {
       if (outcome.status().code() == absl::StatusCode::kAborted && attempt < kMaxAttempts) continue;

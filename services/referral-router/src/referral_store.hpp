@@ -18,6 +18,9 @@
 //                        earliest running clock
 //   cwl:<county>         zset: the county's counsellors' worklist, the same order
 //   sharing:<pseudonym>  the client's sharing decision (client_sharing.hpp)
+// Every write also puts the referral as written on the changelog topic
+// (yhteys.router.changelog.v1, keyed by the client), from which an empty
+// Redis is rebuilt (restore.hpp).
 // Thread-safe; blocking.
 
 #include <prometheus/counter.h>
@@ -96,6 +99,13 @@ class ReferralStore {
                                                    const std::vector<v1::Referral>& referrals,
                                                    const std::string& sharing_version, std::string response);
 
+  // Rebuilding from the changelog (restore.hpp): writes each referral as
+  // it stands, with the indexes its state implies; publishes nothing.
+  // ALREADY_EXISTS when one is in Redis already.
+  absl::Status Restore(const std::vector<v1::Referral>& referrals);
+  // Whether any referral is in Redis (a restore writes only into none).
+  absl::StatusOr<bool> HoldsReferrals();
+
   absl::StatusOr<v1::Referral> Get(const std::string& referral_id);
   absl::StatusOr<std::vector<v1::Referral>> ListForClient(const std::string& pseudonym);
   // Ids waiting for a call to a unit (score <= now_ms) in one shard.
@@ -125,6 +135,11 @@ class ReferralStore {
 
  private:
   int ShardOf(const std::string& shard_key) const { return keyspace_.ShardFor(shard_key); }
+  // The dispatch, expiry, clock and worklist indexes of `after` (off those
+  // of `before`, nullptr for a referral new to Redis).
+  void IndexState(redis::AtomicStep& step, const v1::Referral* before, const v1::Referral& after, int64_t now_ms);
+  // The referral as written, for the changelog (kafka::topics::kRouterChangelog).
+  redis::OutboxEvent ChangelogRecord(const v1::Referral& r) const;
   // The writes that make `referrals` (all of one client) and their events.
   void AddCreations(redis::AtomicStep& step, const std::vector<v1::Referral>& referrals,
                     const std::string& sharing_version);

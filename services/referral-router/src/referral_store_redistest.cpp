@@ -52,10 +52,25 @@ class ReferralStoreTest : public ::testing::Test {
   }
   int Shard() const { return keyspace_.ShardFor(ShardKeyOfPseudonym(client_)); }
   // The events waiting in the outbox of the client's shard, by type.
+  // The events of the referrals topic in the shard's outbox, in order.
   std::vector<std::string> Types() {
     std::vector<std::string> types;
-    for (auto& e : testing::OutboxEntries(pool_, keyspace_, Shard())) types.push_back(e["ce_type"]);
+    for (auto& e : testing::OutboxEntries(pool_, keyspace_, Shard())) {
+      if (e["topic"] == kafka::topics::kReferrals) types.push_back(e["ce_type"]);
+    }
     return types;
+  }
+  // The referrals on the changelog topic, in order: "<id>@<state>".
+  std::vector<std::string> Changelog() {
+    std::vector<std::string> out;
+    for (auto& e : testing::OutboxEntries(pool_, keyspace_, Shard())) {
+      if (e["topic"] != kafka::topics::kRouterChangelog) continue;
+      v1::Referral r;
+      EXPECT_TRUE(r.ParseFromString(e["payload"]));
+      EXPECT_EQ(e["key"], r.offer().client_pseudonym());
+      out.push_back(r.offer().referral_id() + "@" + rs::ReferralState_Name(r.state()));
+    }
+    return out;
   }
   std::vector<std::string> Due(int64_t now_ms = int64_t{1} << 50) { return *store_.DueDispatches(Shard(), now_ms, 10); }
 
@@ -108,6 +123,9 @@ TEST_F(ReferralStoreTest, EachStepWritesItsEventAndTheIndexesItsStateImplies) {
   EXPECT_EQ(Types(), (std::vector<std::string>{"yhteys.referral.v1.ReferralStateChanged",
                                                "yhteys.referral.v1.ReferralStateChanged",
                                                "yhteys.referral.v1.ReferralStateChanged"}));
+  // Every state written is on the changelog too, whole, for a rebuild.
+  EXPECT_EQ(Changelog(), (std::vector<std::string>{id + "@REFERRAL_STATE_CREATED", id + "@REFERRAL_STATE_OFFERED",
+                                                   id + "@REFERRAL_STATE_DECLINED"}));
   // The same event again: a replay, although the decision would now fail
   // (the referral is no longer OFFERED to mh-a) — not a stale outcome.
   auto again = store_.Change(
@@ -190,8 +208,10 @@ TEST_F(ReferralStoreTest, AClockAlreadyPastDueIsRaisedOverdueOnce) {
   EXPECT_EQ(Types(), (std::vector<std::string>{"yhteys.referral.v1.ReferralStateChanged",
                                                "yhteys.referral.v1.ReferralOverdue"}));
   auto entries = testing::OutboxEntries(pool_, keyspace_, Shard());
+  ASSERT_EQ(entries.size(), 4u);  // each step's event, then its changelog record
+  EXPECT_EQ(entries[3]["topic"], kafka::topics::kRouterChangelog);
   rs::ReferralOverdue overdue;
-  ASSERT_TRUE(overdue.ParseFromString(entries[1]["payload"]));
+  ASSERT_TRUE(overdue.ParseFromString(entries[2]["payload"]));
   EXPECT_EQ(overdue.clock(), "statutory");
   EXPECT_EQ(overdue.deadline().due_date(), "2026-01-02");
   EXPECT_EQ(overdue.unit_id(), "mh-a");
@@ -231,8 +251,11 @@ TEST_F(ReferralStoreTest, AUnitsOwnReportGoesOverTheFileAndIsPublished) {
   EXPECT_EQ(units[0].capacity, Capacity::kWaitlistOverThreeMonths);
   EXPECT_EQ(units[0].capacity_updated_on, "2026-11-26");
   // One event, on the unit's shard, saying what changed.
+  // (and the same record on the changelog, for a rebuild)
   auto entries = testing::OutboxEntries(pool_, keyspace_, keyspace_.ShardFor("mh-a"));
-  ASSERT_EQ(entries.size(), 1u);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[1]["topic"], kafka::topics::kRouterChangelog);
+  EXPECT_EQ(entries[1]["payload"], entries[0]["payload"]);
   rs::UnitAvailabilityChanged event;
   ASSERT_TRUE(event.ParseFromString(entries[0]["payload"]));
   EXPECT_EQ(event.previous_status(), "active");
@@ -242,8 +265,8 @@ TEST_F(ReferralStoreTest, AUnitsOwnReportGoesOverTheFileAndIsPublished) {
   ASSERT_TRUE(
       units_.Update("k-2", "fp-2", unit, v1::UNIT_STATUS_ACTIVE, v1::UNIT_CAPACITY_AVAILABLE, "2026-11-28").ok());
   entries = testing::OutboxEntries(pool_, keyspace_, keyspace_.ShardFor("mh-a"));
-  ASSERT_EQ(entries.size(), 2u);
-  ASSERT_TRUE(event.ParseFromString(entries[1]["payload"]));
+  ASSERT_EQ(entries.size(), 4u);
+  ASSERT_TRUE(event.ParseFromString(entries[2]["payload"]));
   EXPECT_EQ(event.previous_status(), "temporarily_closed");
   EXPECT_EQ(event.status(), "active");
 }

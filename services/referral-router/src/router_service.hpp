@@ -102,6 +102,8 @@ class RouterService final : public v1::ReferralRouter::CallbackService {
   grpc::ServerUnaryReactor* RecordCounsellingContact(grpc::CallbackServerContext* ctx,
                                                      const v1::RecordCounsellingContactRequest* req,
                                                      v1::CounsellingContact* resp) override;
+  const WatchSettings& watch_settings() const { return watch_; }
+
   grpc::ServerWriteReactor<v1::ReferralUpdate>* WatchReferrals(grpc::CallbackServerContext* ctx,
                                                                const v1::WatchReferralsRequest* req) override;
 

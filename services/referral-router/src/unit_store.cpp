@@ -1,5 +1,6 @@
 #include "unit_store.hpp"
 
+#include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"
 #include "yhteys/kafka/topics.hpp"
 #include "yhteys/redis/atomic_step.hpp"
@@ -148,11 +149,22 @@ absl::StatusOr<v1::Unit> UnitStore::Update(const std::string& idempotency_key, c
     } else {
       repo_.Create(step, UnitKey(unit.id), event, absl::AbortedError("unit_id: reported at the same moment; retry"));
     }
-    step.Publish(redis::EventFor(event, source_, kafka::topics::kReferrals, unit.id));
+    step.Publish(redis::EventFor(event, source_, kafka::topics::kReferrals, unit.id))
+        .Publish(redis::EventFor(event, source_, kafka::topics::kRouterChangelog, unit.id));
     auto result = step.ExecuteFor<v1::Unit>(pool_);
     if (!result.ok() && result.status().code() == absl::StatusCode::kAborted && attempt < 3) continue;
     return result;
   }
+}
+
+absl::Status UnitStore::Restore(const referral::v1::UnitAvailabilityChanged& report) {
+  if (report.unit_id().empty()) return absl::DataLossError("changelog: a unit report without a unit");
+  const int shard = keyspace_.ShardFor(report.unit_id());
+  redis::AtomicStep step(keyspace_, shard);
+  step.IdempotencyKey("Restore", report.unit_id() + "#" + ids::RandomHex(8), "").RecordTtl(std::chrono::seconds(3600));
+  repo_.Create(step, UnitKey(report.unit_id()), report, absl::AlreadyExistsError("unit_id: already in Redis"));
+  auto done = step.Execute(pool_);
+  return done.ok() ? absl::OkStatus() : done.status();
 }
 
 }  // namespace yhteys::router

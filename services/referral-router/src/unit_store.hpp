@@ -56,6 +56,10 @@ class UnitStore {
                                   const DirectoryUnit& unit, v1::UnitStatus status, v1::UnitCapacity capacity,
                                   const std::string& today);
 
+  // Rebuilding from the changelog (restore.hpp): writes the report as
+  // recorded, publishing nothing.
+  absl::Status Restore(const referral::v1::UnitAvailabilityChanged& report);
+
  private:
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;

@@ -119,10 +119,14 @@ class Runtime {
   // Serves until SIGTERM/SIGINT; returns the process exit code.
   int Run();
 
+  // Writes the keyspace markers that are missing; logs what it found. Run
+  // does it when it first meets Redis; a service that writes to its store
+  // before Run (a restore) calls it first, else its writes are refused as
+  // data loss.
+  absl::Status EnsureMarkers();
+
  private:
   Runtime() = default;
-  // Writes the keyspace markers that are missing; logs what it found.
-  absl::Status EnsureMarkers();
   // OK while every marker is there; DATA_LOSS naming the shards otherwise.
   absl::Status CheckMarkers();
 
