@@ -64,26 +64,25 @@ class RouterTest : public ::testing::Test {
     std::ofstream(*clock_file_) << 0;
     system_ = new testing::YhteysSystem(testing::YhteysSystem::AllServices(),
                                         {{"YHTEYS_ROUTER_TEST_CLOCK_OFFSET_FILE", *clock_file_}});
+    home_care_ = hc::HomeCare::NewStub(system_->Channel("home-care"));
+    router_ = router::v1::ReferralRouter::NewStub(system_->Channel("referral-router"));
+    intake_inbox_ = rs::ReferralInbox::NewStub(system_->Channel("mental-health-intake"));
   }
   static void TearDownTestSuite() {
+    home_care_.reset();
+    router_.reset();
+    intake_inbox_.reset();
     delete system_;
     system_ = nullptr;
     std::filesystem::remove(*clock_file_);
     delete clock_file_;
   }
 
-  static hc::HomeCare::Stub& HomeCare() {
-    static auto stub = hc::HomeCare::NewStub(system_->Channel("home-care"));
-    return *stub;
-  }
-  static router::v1::ReferralRouter::Stub& Router() {
-    static auto stub = router::v1::ReferralRouter::NewStub(system_->Channel("referral-router"));
-    return *stub;
-  }
-  static rs::ReferralInbox::Stub& IntakeInbox() {
-    static auto stub = rs::ReferralInbox::NewStub(system_->Channel("mental-health-intake"));
-    return *stub;
-  }
+  // Stubs of this suite's system (each suite that derives from this one
+  // starts a system of its own).
+  static hc::HomeCare::Stub& HomeCare() { return *home_care_; }
+  static router::v1::ReferralRouter::Stub& Router() { return *router_; }
+  static rs::ReferralInbox::Stub& IntakeInbox() { return *intake_inbox_; }
 
   // A home-care client in `municipality` speaking `language` whose
   // assessment shows possible depression (DRS 5): their referral once it
@@ -139,6 +138,9 @@ class RouterTest : public ::testing::Test {
 
   static inline testing::YhteysSystem* system_ = nullptr;
   static inline std::string* clock_file_ = nullptr;
+  static inline std::unique_ptr<hc::HomeCare::Stub> home_care_;
+  static inline std::unique_ptr<router::v1::ReferralRouter::Stub> router_;
+  static inline std::unique_ptr<rs::ReferralInbox::Stub> intake_inbox_;
   static inline std::map<int, std::string> made_;  // client index -> referral id
 };
 
