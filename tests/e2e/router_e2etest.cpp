@@ -422,7 +422,12 @@ TEST_F(RouterTest, TheClientJourneyByIdentityCodeShowsWhatIsOpenAndWhatClosed) {
   req.set_identity_code(hetu::SyntheticIdentityCode(9211));
   router::v1::ClientJourney journey;
   ASSERT_TRUE(WaitFor(
-      [&] { return Router().GetClientJourney(Ctx().get(), req, &journey).ok() && journey.open_size() == 1; }, 30s));
+      [&] {
+        // Settled (OFFERED), so that the read by pseudonym below sees the same.
+        return Router().GetClientJourney(Ctx().get(), req, &journey).ok() && journey.open_size() == 1 &&
+               journey.open(0).state() == rs::REFERRAL_STATE_OFFERED;
+      },
+      30s));
   EXPECT_EQ(journey.client_pseudonym(), client) << "the code is pseudonymised at the edge";
   ASSERT_EQ(journey.closed_size(), 1);
   EXPECT_EQ(journey.closed(0).offer().referral_id(), first.offer().referral_id());

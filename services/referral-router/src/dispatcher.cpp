@@ -104,21 +104,23 @@ int Dispatcher::DispatchOnce() {
     Apply(*next);
     ++done;
   }
-  done += ExpireOffers();
-  done += RaiseOverdue();
-  const int64_t now = ids::NowMillis();
-  for (int shard = 0; shard < store_.keyspace().shards(); ++shard) {
-    auto due = store_.DueDispatches(shard, now, options_.batch);
-    if (!due.ok()) continue;  // Redis down: the next pass tries again
-    for (const std::string& id : *due) {
-      {
-        std::lock_guard lock(mutex_);
-        if (static_cast<int>(in_flight_.size()) >= options_.max_in_flight) return done;
-        if (in_flight_.count(id) > 0) continue;  // its call is still out
-      }
-      Start(id);
-      ++done;
+  // Expiries and clocks are matters of time: looked at once per interval,
+  // not on every pass a busy dispatcher makes.
+  if (const auto now = std::chrono::steady_clock::now(); now >= next_timed_scan_) {
+    next_timed_scan_ = now + options_.interval;
+    done += ExpireOffers();
+    done += RaiseOverdue();
+  }
+  auto due = store_.DueDispatchesEverywhere(ids::NowMillis(), options_.batch);
+  if (!due.ok()) return done;  // Redis down: the next pass tries again
+  for (const std::string& id : *due) {
+    {
+      std::lock_guard lock(mutex_);
+      if (static_cast<int>(in_flight_.size()) >= options_.max_in_flight) return done;
+      if (in_flight_.count(id) > 0) continue;  // its call is still out
     }
+    Start(id);
+    ++done;
   }
   return done;
 }

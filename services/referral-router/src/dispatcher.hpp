@@ -90,6 +90,8 @@ class Dispatcher {
   std::function<void()> on_change_;
   prometheus::Family<prometheus::Counter>* attempts_ = nullptr;
   prometheus::Family<prometheus::Counter>* overdue_ = nullptr;
+  // When expiries and clocks are next looked at (the dispatcher's thread only).
+  std::chrono::steady_clock::time_point next_timed_scan_{};
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -73,6 +73,10 @@ bool WasOverdue(const v1::Referral& r, v1::ClockKind kind) {
   return false;
 }
 constexpr int kMaxAttempts = 5;  // a change made again when another writer got in between
+// The dedup scope of the router's own steps (guarded by the version) and of
+// a restore's writes, and how long their never-read records stay.
+constexpr char kOwnStep[] = "router-own-step";
+constexpr std::chrono::seconds kOwnStepRecordTtl{60};
 
 int64_t MillisOf(const google::protobuf::Timestamp& t) { return t.seconds() * 1000 + t.nanos() / 1000000; }
 
@@ -219,7 +223,7 @@ absl::Status ReferralStore::Restore(const std::vector<v1::Referral>& referrals) 
       return absl::DataLossError("changelog: a referral record without a valid id or client");
     }
     redis::AtomicStep step(keyspace_, ShardOf(ShardKeyOfPseudonym(pseudonym)));
-    step.IdempotencyKey("Restore", id + "#" + ids::RandomHex(8), "").RecordTtl(std::chrono::seconds(3600));
+    step.EventDedup(kOwnStep, "restore|" + id + "#" + ids::RandomHex(8)).RecordTtl(kOwnStepRecordTtl);
     repo_.Create(step, RefKey(id), r, absl::AlreadyExistsError("referral_id: already in Redis"));
     step.HSet(RefKey(id), "state", ReferralState_Name(r.state())).ZAddInOrder(JourneyKey(pseudonym), id);
     IndexState(step, nullptr, r, now);
@@ -338,6 +342,23 @@ absl::StatusOr<std::vector<std::string>> ReferralStore::DueDispatches(int shard,
   return Due(shard, kDispatchKey, now_ms, limit, "due offers");
 }
 
+absl::StatusOr<std::vector<std::string>> ReferralStore::DueDispatchesEverywhere(int64_t now_ms, int limit) {
+  std::vector<std::vector<std::string>> commands;
+  for (int shard = 0; shard < keyspace_.shards(); ++shard) {
+    commands.push_back({"ZRANGEBYSCORE", keyspace_.Key(shard, kDispatchKey), "-inf", std::to_string(now_ms), "LIMIT",
+                        "0", std::to_string(limit)});
+  }
+  auto replies = pool_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  std::vector<std::string> due;
+  for (const auto& reply : *replies) {
+    auto ids = redis::DecodeStrings(reply.get(), "due offers");
+    if (!ids.ok()) return ids.status();
+    due.insert(due.end(), ids->begin(), ids->end());
+  }
+  return due;
+}
+
 absl::StatusOr<std::vector<std::string>> ReferralStore::DueExpiries(int shard, int64_t now_ms, int limit) {
   return Due(shard, kExpiriesKey, now_ms, limit, "expired offers");
 }
@@ -400,11 +421,12 @@ absl::StatusOr<ReferralStore::Changed> ReferralStore::Change(const std::string& 
     redis::AtomicStep step(keyspace_, shard);
     switch (dedup.kind) {
       case Dedup::Kind::kNone:
-        // The router's own step, guarded by the version alone: a key no
-        // other step shares (every step records one; this one is never
-        // looked up again, and expires soon).
-        step.IdempotencyKey("Step", referral_id + "@" + loaded->version + "#" + ids::RandomHex(8), "")
-            .RecordTtl(std::chrono::seconds(3600));
+        // The router's own step, guarded by the version alone. Every step
+        // records a dedup key; this one is no other step's, is never looked
+        // up again and expires soon. Event mode: no claim round trip, as a
+        // request's idempotency key would take.
+        step.EventDedup(kOwnStep, referral_id + "@" + loaded->version + "#" + ids::RandomHex(8))
+            .RecordTtl(kOwnStepRecordTtl);
         break;
       case Dedup::Kind::kEvent: step.EventDedup(dedup.scope, dedup.key).RecordTtl(dedup_ttl_); break;
       case Dedup::Kind::kRequest:

@@ -161,7 +161,7 @@ absl::Status UnitStore::Restore(const referral::v1::UnitAvailabilityChanged& rep
   if (report.unit_id().empty()) return absl::DataLossError("changelog: a unit report without a unit");
   const int shard = keyspace_.ShardFor(report.unit_id());
   redis::AtomicStep step(keyspace_, shard);
-  step.IdempotencyKey("Restore", report.unit_id() + "#" + ids::RandomHex(8), "").RecordTtl(std::chrono::seconds(3600));
+  step.EventDedup("router-restore", report.unit_id() + "#" + ids::RandomHex(8)).RecordTtl(std::chrono::seconds(60));
   repo_.Create(step, UnitKey(report.unit_id()), report, absl::AlreadyExistsError("unit_id: already in Redis"));
   auto done = step.Execute(pool_);
   return done.ok() ? absl::OkStatus() : done.status();
