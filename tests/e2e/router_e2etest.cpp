@@ -304,6 +304,41 @@ TEST_F(RouterTest, TheOriginCancelsAndTheOfferIsTakenBackFromTheInbox) {
       << rs::InboxState_Name(entry.state());
 }
 
+// The unit has accepted and started when the client refuses: the unit's
+// entry is taken back too (WITHDRAWN), so the unit learns of it.
+TEST_F(RouterTest, ACancellationAfterTheUnitStartedReachesTheUnit) {
+  router::v1::Referral r = DepressedClient(9212, "398", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_OFFERED);
+  const std::string id = r.offer().referral_id();
+  rs::InboxEntry entry;
+  rs::AcceptReferralRequest accept;
+  accept.set_idempotency_key("accept-9212");
+  accept.set_referral_id(id);
+  accept.set_unit_id(r.offer().unit_id());
+  ASSERT_TRUE(IntakeInbox().AcceptReferral(Ctx().get(), accept, &entry).ok());
+  rs::StartReferralRequest start;
+  start.set_idempotency_key("start-9212");
+  start.set_referral_id(id);
+  ASSERT_TRUE(IntakeInbox().StartReferral(Ctx().get(), start, &entry).ok());
+  WaitForState(id, rs::REFERRAL_STATE_IN_PROGRESS);
+  router::v1::CancelReferralRequest cancel;
+  cancel.set_idempotency_key("cancel-9212");
+  cancel.set_referral_id(id);
+  cancel.set_reason(rs::CANCEL_REASON_CLIENT_REFUSED);
+  cancel.set_unit_id("hc-lahti-1");
+  router::v1::Referral cancelled;
+  ASSERT_TRUE(Router().CancelReferral(Ctx().get(), cancel, &cancelled).ok());
+  rs::GetInboxEntryRequest get;
+  get.set_referral_id(id);
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return IntakeInbox().GetInboxEntry(Ctx().get(), get, &entry).ok() && entry.state() == rs::INBOX_STATE_WITHDRAWN;
+      },
+      30s))
+      << rs::InboxState_Name(entry.state());
+  EXPECT_TRUE(WaitFor([&] { return Get(id).withdraw_unit_id().empty(); }, 30s)) << "the withdrawal is done";
+  EXPECT_EQ(Get(id).state(), rs::REFERRAL_STATE_CANCELLED);
+}
+
 TEST_F(RouterTest, WorklistsShowEachUnitAndTheCounsellorsWhatTheyMustActOn) {
   router::v1::Referral unmet = DepressedClient(9207, "398", common::v1::LANGUAGE_SV, rs::REFERRAL_STATE_OFFERED);
   router::v1::Referral nowhere = DepressedClient(9208, "091", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_UNROUTABLE);

@@ -320,10 +320,14 @@ absl::StatusOr<InboxEntry> InboxStore::Withdraw(const std::string& referral_id, 
     auto current = Read(referral_id, "referral_id");
     if (!current.ok()) return current.status();
     const InboxEntry& existing = current->entry;
-    if (existing.state() != referral::v1::INBOX_STATE_OFFERED ||
-        (!unit_id.empty() && unit_id != existing.offer().unit_id())) {
-      return existing;
-    }
+    // An expired offer is taken back only while unanswered (a unit that
+    // accepted just then keeps the client); a cancellation takes back what
+    // the unit accepted or started too, so that the unit learns of it.
+    const bool cancellation = reason == referral::v1::DECLINE_REASON_UNSPECIFIED;
+    const bool withdrawable = existing.state() == referral::v1::INBOX_STATE_OFFERED ||
+                              (cancellation && (existing.state() == referral::v1::INBOX_STATE_ACCEPTED ||
+                                                existing.state() == referral::v1::INBOX_STATE_IN_PROGRESS));
+    if (!withdrawable || (!unit_id.empty() && unit_id != existing.offer().unit_id())) return existing;
     InboxEntry entry = existing;
     entry.set_state(referral::v1::INBOX_STATE_WITHDRAWN);
     entry.set_decline_reason(reason);
@@ -334,7 +338,7 @@ absl::StatusOr<InboxEntry> InboxStore::Withdraw(const std::string& referral_id, 
     step.IdempotencyKey("Withdraw", referral_id + "/" + current->version, "withdraw")
         .RecordTtl(settings_.idempotency_ttl)
         .Response(entry.SerializeAsString())
-        .RequireFieldIn(key, "state", {referral::v1::InboxState_Name(referral::v1::INBOX_STATE_OFFERED)},
+        .RequireFieldIn(key, "state", {referral::v1::InboxState_Name(existing.state())},
                         absl::FailedPreconditionError("referral_id: answered while being withdrawn"))
         .CompareAndBumpVersion(key, current->version, "referral_id")
         .HSet(key, "entry", entry.SerializeAsString())

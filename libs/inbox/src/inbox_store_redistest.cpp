@@ -431,14 +431,34 @@ TEST_F(InboxStoreTest, WithdrawOfAnAnsweredOrOtherUnitsOfferChangesNothing) {
 
   auto accepted = store_.Accept("a-1", "fp", "r-15", "mhi-a");
   ASSERT_TRUE(accepted.ok());
-  for (const std::string unit : {"mhi-a", ""}) {
-    auto result = store_.Withdraw("r-15", unit, referral::v1::DECLINE_REASON_UNSPECIFIED);
-    ASSERT_TRUE(result.ok()) << result.status();
-    EXPECT_EQ(result->SerializeAsString(), accepted->SerializeAsString());
-  }
+  // An expiry does not take back what the unit accepted (it keeps the client).
+  auto expired = store_.Withdraw("r-15", "mhi-a", referral::v1::DECLINE_REASON_OFFER_EXPIRED);
+  ASSERT_TRUE(expired.ok()) << expired.status();
+  EXPECT_EQ(expired->SerializeAsString(), accepted->SerializeAsString());
   EXPECT_EQ(store_.Get("r-15")->SerializeAsString(), accepted->SerializeAsString());
   EXPECT_EQ(OpenIds(), std::vector<std::string>{"r-15"});
   EXPECT_EQ(OutboxLength(), 1);
+}
+
+// The origin cancels after the unit accepted, or started: the unit's entry
+// is WITHDRAWN (it learns of it), off the open list, with no event of its own.
+TEST_F(InboxStoreTest, ACancellationTakesBackAnAcceptedOrStartedEntry) {
+  ASSERT_TRUE(store_.Offer(OfferFor("r-17", "mhi-a")).ok());
+  ASSERT_TRUE(store_.Offer(OfferFor("r-18", "mhi-a")).ok());
+  ASSERT_TRUE(store_.Accept("a-17", "fp", "r-17", "mhi-a").ok());
+  ASSERT_TRUE(store_.Accept("a-18", "fp", "r-18", "mhi-a").ok());
+  ASSERT_TRUE(store_.Start("s-18", "fp", "r-18").ok());
+  const long long events = OutboxLength();
+  for (const std::string id : {"r-17", "r-18"}) {
+    auto withdrawn = store_.Withdraw(id, "mhi-a", referral::v1::DECLINE_REASON_UNSPECIFIED);
+    ASSERT_TRUE(withdrawn.ok()) << withdrawn.status();
+    EXPECT_EQ(withdrawn->state(), referral::v1::INBOX_STATE_WITHDRAWN) << id;
+    EXPECT_EQ(store_.Get(id)->state(), referral::v1::INBOX_STATE_WITHDRAWN) << id;
+  }
+  EXPECT_TRUE(OpenIds().empty());
+  EXPECT_EQ(OutboxLength(), events);
+  // Withdrawn: not started or completed any more.
+  EXPECT_EQ(store_.Start("s-17", "fp", "r-17").status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(InboxStoreTest, WithdrawRefusesOnlyMalformedRequestsAndUnknownReferrals) {

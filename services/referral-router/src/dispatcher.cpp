@@ -347,13 +347,32 @@ void Dispatcher::Apply(const Finished& call) {
   } else if (call.status.ok()) {
     Count(referral.target_service(), "offered");
     const std::string unit = referral.offer().unit_id();
-    Write(
+    auto offered = store_.Change(
         id,
         [&](const v1::Referral& r) -> absl::StatusOr<v1::Referral> {
           if (r.offer().unit_id() != unit) return absl::FailedPreconditionError("referral moved on");
           return DecideOffered(WithSharingOf(referral, r), now);
         },
-        true, "offered");
+        Dedup::None());
+    if (offered.ok()) {
+      if (on_change_) on_change_();
+    } else if (offered.status().code() == absl::StatusCode::kFailedPrecondition) {
+      // Cancelled (or withheld) while the offer was on its way: the unit's
+      // inbox now holds an offer of a closed referral; it is taken back.
+      const common::v1::ServiceName service = referral.target_service();
+      Write(
+          id,
+          [&](const v1::Referral& r) -> absl::StatusOr<v1::Referral> {
+            if (IsOpen(r.state()) || !r.withdraw_unit_id().empty()) {
+              return absl::FailedPreconditionError("nothing to take back");
+            }
+            v1::Referral to = r;
+            to.set_withdraw_unit_id(unit);
+            to.set_withdraw_service(service);
+            return to;
+          },
+          false, "take back");
+    }
     log::Info("referral offered", {{"referral", id},
                                    {"unit", unit},
                                    {"target", ServiceToName(referral.target_service())},
