@@ -49,6 +49,7 @@ absl::StatusOr<std::unique_ptr<TopicReader>> TopicReader::Open(const std::map<st
   }
 
   Positions positions;
+  Positions ends;
   rd_kafka_topic_partition_list_t* assignment = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
   for (int32_t partition : partitions) {
     int64_t low = 0;
@@ -73,6 +74,7 @@ absl::StatusOr<std::unique_ptr<TopicReader>> TopicReader::Open(const std::map<st
       at = it->second;
     }
     positions[partition] = at;
+    ends[partition] = high;
     rd_kafka_topic_partition_list_add(assignment, topic.c_str(), partition)->offset = at;
   }
   rd_kafka_resp_err_t a = rd_kafka_assign(rk, assignment);
@@ -80,6 +82,7 @@ absl::StatusOr<std::unique_ptr<TopicReader>> TopicReader::Open(const std::map<st
   if (a != RD_KAFKA_RESP_ERR_NO_ERROR)
     return absl::UnavailableError(std::string("kafka assign: ") + rd_kafka_err2str(a));
   reader->positions_ = std::move(positions);
+  reader->ends_ = std::move(ends);
   return reader;
 }
 

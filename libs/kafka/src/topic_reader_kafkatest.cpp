@@ -56,6 +56,9 @@ TEST_F(TopicReaderTest, AReaderOpenedAtAnothersPositionsReadsTheRestOnceInOrder)
   auto first = TopicReader::Open(Config(), kTopic, {}, TopicReader::Start::kBeginning);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ((*first)->positions().size(), static_cast<size_t>(kPartitions));
+  int64_t held = 0;
+  for (const auto& [partition, end] : (*first)->ends_at_open()) held += end - (*first)->positions().at(partition);
+  EXPECT_EQ(held, 60) << "the ends at opening: after the 60 records written";
   std::vector<ConsumedRecord> read = Read(**first, 25);
   ASSERT_EQ(read.size(), 25u);
   const Positions cut = (*first)->positions();

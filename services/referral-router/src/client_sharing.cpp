@@ -97,8 +97,8 @@ absl::Status SharingStore::Restore(const v1::ClientSharing& recorded) const {
   const std::string& pseudonym = recorded.client_pseudonym();
   if (pseudonym.size() != 64) return absl::DataLossError("changelog: a sharing record without a client");
   redis::AtomicStep step(keyspace_, keyspace_.ShardFor(ShardKeyOfPseudonym(pseudonym)));
-  step.EventDedup("router-restore", pseudonym + "#" + ids::RandomHex(8))
-      .RecordTtl(std::chrono::seconds(60))
+  step.EventDedup(kOwnStepScope, "restore|" + pseudonym + "#" + ids::RandomHex(8))
+      .RecordTtl(kOwnStepRecordTtl)
       .CompareAndBumpVersion(SharingKey(pseudonym), "", "client_pseudonym")
       .HSet(SharingKey(pseudonym), "data", recorded.SerializeAsString())
       .HSet(SharingKey(pseudonym), "status", referral::v1::SharingStatus_Name(recorded.status()));

@@ -187,7 +187,8 @@ int Dispatcher::RaiseOverdue() {
   return raised;
 }
 
-void Dispatcher::Write(const std::string& id, const ReferralStore::Decision& decide, bool publish, const char* what) {
+absl::StatusCode Dispatcher::Write(const std::string& id, const ReferralStore::Decision& decide, bool publish,
+                                   const char* what) {
   auto changed = store_.Change(id, decide, Dedup::None(), publish);
   if (!changed.ok()) {
     // The referral moved on (FAILED_PRECONDITION) or Redis failed: the
@@ -196,9 +197,10 @@ void Dispatcher::Write(const std::string& id, const ReferralStore::Decision& dec
       log::Warn("referral change not written; will look again",
                 {{"referral", id}, {"change", what}, {"error", std::string(changed.status().message())}});
     }
-    return;
+    return changed.status().code();
   }
   if (publish && on_change_) on_change_();
+  return absl::StatusCode::kOk;
 }
 
 void Dispatcher::Start(const std::string& id) {
@@ -347,16 +349,14 @@ void Dispatcher::Apply(const Finished& call) {
   } else if (call.status.ok()) {
     Count(referral.target_service(), "offered");
     const std::string unit = referral.offer().unit_id();
-    auto offered = store_.Change(
+    const absl::StatusCode offered = Write(
         id,
         [&](const v1::Referral& r) -> absl::StatusOr<v1::Referral> {
           if (r.offer().unit_id() != unit) return absl::FailedPreconditionError("referral moved on");
           return DecideOffered(WithSharingOf(referral, r), now);
         },
-        Dedup::None());
-    if (offered.ok()) {
-      if (on_change_) on_change_();
-    } else if (offered.status().code() == absl::StatusCode::kFailedPrecondition) {
+        true, "offered");
+    if (offered == absl::StatusCode::kFailedPrecondition) {
       // Cancelled (or withheld) while the offer was on its way: the unit's
       // inbox now holds an offer of a closed referral; it is taken back.
       const common::v1::ServiceName service = referral.target_service();

@@ -79,7 +79,9 @@ class Dispatcher {
   void StartWithdrawal(const v1::Referral& referral);
   void Apply(const Finished& finished);
   void Retry(const std::string& id, int attempts, const std::string& error);
-  void Write(const std::string& id, const ReferralStore::Decision& decide, bool publish, const char* what);
+  // Writes a change of the referral: OK, FAILED_PRECONDITION when it moved
+  // on, or the code of a Redis failure (logged).
+  absl::StatusCode Write(const std::string& id, const ReferralStore::Decision& decide, bool publish, const char* what);
   int ExpireOffers();
   int RaiseOverdue();
   void Count(common::v1::ServiceName target, const char* result);

@@ -73,10 +73,6 @@ bool WasOverdue(const v1::Referral& r, v1::ClockKind kind) {
   return false;
 }
 constexpr int kMaxAttempts = 5;  // a change made again when another writer got in between
-// The dedup scope of the router's own steps (guarded by the version) and of
-// a restore's writes, and how long their never-read records stay.
-constexpr char kOwnStep[] = "router-own-step";
-constexpr std::chrono::seconds kOwnStepRecordTtl{60};
 
 int64_t MillisOf(const google::protobuf::Timestamp& t) { return t.seconds() * 1000 + t.nanos() / 1000000; }
 
@@ -173,6 +169,14 @@ int64_t ReferralStore::ExpiresAtMs(const v1::Referral& r) const {
   return offered + std::chrono::duration_cast<std::chrono::milliseconds>(limit).count();
 }
 
+void ReferralStore::WriteNew(redis::AtomicStep& step, const v1::Referral& r, absl::Status collision, int64_t now_ms) {
+  const std::string& id = r.offer().referral_id();
+  repo_.Create(step, RefKey(id), r, std::move(collision));
+  step.HSet(RefKey(id), "state", ReferralState_Name(r.state()))
+      .ZAddInOrder(JourneyKey(r.offer().client_pseudonym()), id);
+  IndexState(step, nullptr, r, now_ms);
+}
+
 void ReferralStore::AddCreations(redis::AtomicStep& step, const std::vector<v1::Referral>& referrals,
                                  const std::string& sharing_version) {
   const std::string& pseudonym = referrals.front().offer().client_pseudonym();
@@ -180,12 +184,9 @@ void ReferralStore::AddCreations(redis::AtomicStep& step, const std::vector<v1::
                       absl::AbortedError("client_pseudonym: the sharing decision changed; make the referrals again"));
   const int64_t now = ids::NowMillis();
   for (const v1::Referral& r : referrals) {
-    const std::string& id = r.offer().referral_id();
     // A referral id is the event's and the rule's: the same event processed
     // again after its dedup record expired finds it made (kAlreadyExists).
-    repo_.Create(step, RefKey(id), r, absl::AlreadyExistsError("referral_id: made before"));
-    step.HSet(RefKey(id), "state", ReferralState_Name(r.state())).ZAddInOrder(JourneyKey(pseudonym), id);
-    IndexState(step, nullptr, r, now);
+    WriteNew(step, r, absl::AlreadyExistsError("referral_id: made before"), now);
     step.Publish(redis::EventFor(StateChangedEvent(r, referral::v1::REFERRAL_STATE_UNSPECIFIED), source_,
                                  kReferralsTopic, pseudonym))
         .Publish(ChangelogRecord(r));
@@ -223,10 +224,8 @@ absl::Status ReferralStore::Restore(const std::vector<v1::Referral>& referrals) 
       return absl::DataLossError("changelog: a referral record without a valid id or client");
     }
     redis::AtomicStep step(keyspace_, ShardOf(ShardKeyOfPseudonym(pseudonym)));
-    step.EventDedup(kOwnStep, "restore|" + id + "#" + ids::RandomHex(8)).RecordTtl(kOwnStepRecordTtl);
-    repo_.Create(step, RefKey(id), r, absl::AlreadyExistsError("referral_id: already in Redis"));
-    step.HSet(RefKey(id), "state", ReferralState_Name(r.state())).ZAddInOrder(JourneyKey(pseudonym), id);
-    IndexState(step, nullptr, r, now);
+    step.EventDedup(kOwnStepScope, "restore|" + id + "#" + ids::RandomHex(8)).RecordTtl(kOwnStepRecordTtl);
+    WriteNew(step, r, absl::AlreadyExistsError("referral_id: already in Redis"), now);
     if (auto done = step.Execute(pool_); !done.ok()) return done.status();
   }
   return absl::OkStatus();
@@ -425,7 +424,7 @@ absl::StatusOr<ReferralStore::Changed> ReferralStore::Change(const std::string& 
         // records a dedup key; this one is no other step's, is never looked
         // up again and expires soon. Event mode: no claim round trip, as a
         // request's idempotency key would take.
-        step.EventDedup(kOwnStep, referral_id + "@" + loaded->version + "#" + ids::RandomHex(8))
+        step.EventDedup(kOwnStepScope, referral_id + "@" + loaded->version + "#" + ids::RandomHex(8))
             .RecordTtl(kOwnStepRecordTtl);
         break;
       case Dedup::Kind::kEvent: step.EventDedup(dedup.scope, dedup.key).RecordTtl(dedup_ttl_); break;

@@ -46,6 +46,12 @@ namespace yhteys::router {
 
 inline constexpr const char* kReferralsTopic = kafka::topics::kReferrals;
 
+// The dedup scope of the router's own writes (steps guarded by a version, a
+// restore's writes), which no request or event shares, and how long their
+// records, never read again, stay.
+inline constexpr char kOwnStepScope[] = "router-own-step";
+inline constexpr std::chrono::seconds kOwnStepRecordTtl{60};
+
 // How long a unit may leave an offer unanswered before it expires and the
 // next candidate is offered (router.offer_expiry_*_seconds).
 struct OfferExpiry {
@@ -142,6 +148,9 @@ class ReferralStore {
   void IndexState(redis::AtomicStep& step, const v1::Referral* before, const v1::Referral& after, int64_t now_ms);
   // The referral as written, for the changelog (kafka::topics::kRouterChangelog).
   redis::OutboxEvent ChangelogRecord(const v1::Referral& r) const;
+  // The writes that put a referral new to Redis: its record (`collision`
+  // when one is there), state, place in the client's journey and indexes.
+  void WriteNew(redis::AtomicStep& step, const v1::Referral& r, absl::Status collision, int64_t now_ms);
   // The writes that make `referrals` (all of one client) and their events.
   void AddCreations(redis::AtomicStep& step, const std::vector<v1::Referral>& referrals,
                     const std::string& sharing_version);

@@ -20,12 +20,9 @@ absl::StatusOr<RestoreCounts> RestoreFromChangelog(const std::map<std::string, s
         "router.restore_from_changelog: Redis already holds referrals; restore only into an empty one");
   }
   const std::string topic = kafka::topics::kRouterChangelog;
-  auto end = kafka::TopicReader::Open(kafka_config, topic, {}, kafka::TopicReader::Start::kNow);
-  if (!end.ok()) return end.status();
-  const kafka::Positions until = (*end)->positions();
-  end->reset();
   auto reader = kafka::TopicReader::Open(kafka_config, topic, {}, kafka::TopicReader::Start::kBeginning);
   if (!reader.ok()) return reader.status();
+  const kafka::Positions until = (*reader)->ends_at_open();
 
   // The latest record of each; referrals in the order they first appear
   // (a client's records share a partition: each client's creation order).

@@ -1,5 +1,7 @@
 #include "unit_store.hpp"
 
+#include "referral_store.hpp"
+
 #include "yhteys/ids/ids.hpp"
 #include "yhteys/ids/proto_time.hpp"
 #include "yhteys/kafka/topics.hpp"
@@ -161,7 +163,7 @@ absl::Status UnitStore::Restore(const referral::v1::UnitAvailabilityChanged& rep
   if (report.unit_id().empty()) return absl::DataLossError("changelog: a unit report without a unit");
   const int shard = keyspace_.ShardFor(report.unit_id());
   redis::AtomicStep step(keyspace_, shard);
-  step.EventDedup("router-restore", report.unit_id() + "#" + ids::RandomHex(8)).RecordTtl(std::chrono::seconds(60));
+  step.EventDedup(kOwnStepScope, "restore|" + report.unit_id() + "#" + ids::RandomHex(8)).RecordTtl(kOwnStepRecordTtl);
   repo_.Create(step, UnitKey(report.unit_id()), report, absl::AlreadyExistsError("unit_id: already in Redis"));
   auto done = step.Execute(pool_);
   return done.ok() ? absl::OkStatus() : done.status();

@@ -47,6 +47,8 @@ class TopicReader {
 
   // Every partition's position: after the last record Next returned.
   const Positions& positions() const { return positions_; }
+  // Every partition's end when the reader was opened (after its last record then).
+  const Positions& ends_at_open() const { return ends_; }
 
  private:
   TopicReader(rd_kafka_t* rk, std::string topic, Positions positions)
@@ -55,6 +57,7 @@ class TopicReader {
   rd_kafka_t* rk_;
   std::string topic_;
   Positions positions_;
+  Positions ends_;
 };
 
 }  // namespace yhteys::kafka
