@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,11 @@ namespace hc = homecare::v1;
 constexpr char kAuditTopic[] = "yhteys.audit.v1";
 const std::string kNurse = "spiffe://test.fi/role/homecare-nurse/unit/hc-lahti-1";
 const std::string kKiosk = "spiffe://test.fi/role/feedback-kiosk";
-const std::string kClinician = "spiffe://test.fi/role/intake-clinician/unit/mhi-lahti-1";
+// A clinician of the unit the directory chooses first for a Finnish-speaking
+// Lahti client's mental-health assessment: inbox entries are the offered
+// unit's, so the certificate names a directory unit.
+constexpr char kClinicianUnit[] = "ph-mh-lahti-matala";
+const std::string kClinician = std::string("spiffe://test.fi/role/intake-clinician/unit/") + kClinicianUnit;
 const std::string kAuditor = "spiffe://test.fi/role/auditor";
 
 // One ServerReflectionInfo exchange (list_services) over `channel`: the
@@ -311,10 +316,47 @@ TEST_F(AccessTest, AScriptedSessionLeavesExactlyOneAuditEventPerCall) {
   get_entry.set_referral_id(referral_id);
   ASSERT_TRUE(intake->GetInboxEntry(Ctx().get(), get_entry, &entry).ok());
   EXPECT_EQ(entry.offer().client_pseudonym(), client);
-  auto clinician = AuditOnceThereAre(kClinician, 1);
-  ASSERT_EQ(clinician.size(), 1u);
+  EXPECT_EQ(entry.offer().unit_id(), kClinicianUnit);
+  // A clinician of another unit of the same service neither reads the entry
+  // nor answers it, and does not see it in the inbox.
+  const std::string nastola = "spiffe://test.fi/role/intake-clinician/unit/ph-mh-nastola";
+  auto other_unit = referral::v1::ReferralInbox::NewStub(system_->ChannelAs("mental-health-intake", "URI:" + nastola));
+  referral::v1::InboxEntry other_entry;
+  EXPECT_EQ(other_unit->GetInboxEntry(Ctx().get(), get_entry, &other_entry).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  referral::v1::DeclineReferralRequest decline;
+  decline.set_idempotency_key("other-unit-decline");
+  decline.set_referral_id(referral_id);
+  decline.set_reason(referral::v1::DECLINE_REASON_NO_CAPACITY);
+  decline.set_unit_id("ph-mh-nastola");
+  EXPECT_EQ(other_unit->DeclineReferral(Ctx().get(), decline, &other_entry).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  referral::v1::ListInboxRequest list_inbox;
+  referral::v1::ListInboxResponse other_list, own_list;
+  ASSERT_TRUE(other_unit->ListInbox(Ctx().get(), list_inbox, &other_list).ok());
+  for (const auto& e : other_list.entries()) EXPECT_NE(e.offer().referral_id(), referral_id);
+  ASSERT_TRUE(intake->ListInbox(Ctx().get(), list_inbox, &own_list).ok());
+  int listed = 0;
+  for (const auto& e : own_list.entries()) listed += e.offer().referral_id() == referral_id ? 1 : 0;
+  EXPECT_EQ(listed, 1);
+  auto clinician = AuditOnceThereAre(kClinician, 2);  // the read and the list
+  ASSERT_EQ(clinician.size(), 2u);
+  EXPECT_EQ(clinician[0].rpc(), "/yhteys.referral.v1.ReferralInbox/GetInboxEntry");
   EXPECT_EQ(clinician[0].action(), audit::v1::AUDIT_ACTION_READ);
   EXPECT_EQ(clinician[0].subject_id(), referral_id);
+  EXPECT_EQ(clinician[1].rpc(), "/yhteys.referral.v1.ReferralInbox/ListInbox");
+  std::set<std::string> refused;
+  WaitFor(
+      [&] {
+        refused.clear();
+        for (const auto& e : AuditOf(nastola)) {
+          if (e.action() == audit::v1::AUDIT_ACTION_DENIED) refused.insert(e.rpc());
+        }
+        return refused.size() == 2;
+      },
+      30s);
+  EXPECT_EQ(refused, (std::set<std::string>{"/yhteys.referral.v1.ReferralInbox/GetInboxEntry",
+                                            "/yhteys.referral.v1.ReferralInbox/DeclineReferral"}));
   EXPECT_EQ(AuditOf(kNurse).size(), 6u);  // nothing more for the nurse meanwhile
 }
 
@@ -829,8 +871,9 @@ TEST_F(AccessTest, ACallerBoundToAUnitActsOnlyOnItsOwnUnitsRecords) {
 
   // An intake of Lahti's unit, screened by another unit's clinician.
   namespace mh = mentalhealth::v1;
-  auto lahti_clinician =
-      mh::MentalHealthIntake::NewStub(system_->ChannelAs("mental-health-intake", "URI:" + kClinician));
+  // (The intake's own units are its config's, intake.units.)
+  auto lahti_clinician = mh::MentalHealthIntake::NewStub(
+      system_->ChannelAs("mental-health-intake", "URI:spiffe://test.fi/role/intake-clinician/unit/mhi-lahti-1"));
   const std::string other_clinician = "spiffe://test.fi/role/intake-clinician/unit/mhi-heinola-1";
   auto other = mh::MentalHealthIntake::NewStub(system_->ChannelAs("mental-health-intake", "URI:" + other_clinician));
   mh::StartIntakeRequest start;

@@ -449,7 +449,7 @@ TEST_F(FamilyTest, ParentsEpdsEndsAtTheIntakeUrgentWhenItemTenIsPositive) {
     referral::v1::AcceptReferralRequest accept;
     accept.set_idempotency_key("epds-accept-" + r->offer().referral_id());
     accept.set_referral_id(r->offer().referral_id());
-    accept.set_unit_id("mhi-lahti-1");
+    accept.set_unit_id(r->offer().unit_id());
     referral::v1::InboxEntry entry;
     ASSERT_TRUE(intake->AcceptReferral(Ctx().get(), accept, &entry).ok());
   }

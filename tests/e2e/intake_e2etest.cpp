@@ -393,7 +393,7 @@ TEST_F(IntakeTest, ChildrenAtHomeWithConsentEndsAcceptedAtTheFamilyCentre) {
   referral::v1::AcceptReferralRequest accept;
   accept.set_idempotency_key("fc-accept");
   accept.set_referral_id(referral_id);
-  accept.set_unit_id("fc-lahti-1");
+  accept.set_unit_id(offered.offer().unit_id());
   referral::v1::InboxEntry accepted;
   ASSERT_TRUE(family->AcceptReferral(Ctx().get(), accept, &accepted).ok());
   ASSERT_TRUE(WaitFor(

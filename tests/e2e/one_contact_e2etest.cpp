@@ -128,7 +128,7 @@ TEST_F(OneContactTest, DepressionNoticedInHomeCareEndsAcceptedInIntakeAndHomeCar
   referral::v1::AcceptReferralRequest accept;
   accept.set_idempotency_key("e2e-accept-1");
   accept.set_referral_id(referral_id);
-  accept.set_unit_id("mhi-lahti");
+  accept.set_unit_id(offered.offer().unit_id());
   referral::v1::InboxEntry accepted, accepted_again;
   ASSERT_TRUE(Intake().AcceptReferral(Ctx().get(), accept, &accepted).ok());
   EXPECT_EQ(accepted.state(), referral::v1::INBOX_STATE_ACCEPTED);

@@ -190,12 +190,32 @@ TEST_F(RouterTest, ADeclineGoesToTheNextUnitWhichAcceptsStartsAndCompletes) {
   ASSERT_EQ(r.candidates(1).reached_through(), common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE);
   const std::string id = r.offer().referral_id();
 
+  // Only the unit the offer is for answers it: the next unit of the same
+  // service can neither take the client in nor decline in its place.
+  rs::InboxEntry entry;
+  rs::AcceptReferralRequest early;
+  early.set_idempotency_key("early-accept-9203");
+  early.set_referral_id(id);
+  early.set_unit_id(second);
+  grpc::Status st = IntakeInbox().AcceptReferral(Ctx().get(), early, &entry);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(st.error_message().rfind("unit_id: the referral is offered to unit " + first, 0), 0u) << st.error_message();
   rs::DeclineReferralRequest decline;
   decline.set_idempotency_key("decline-9203");
   decline.set_referral_id(id);
   decline.set_reason(rs::DECLINE_REASON_NO_CAPACITY);
-  rs::InboxEntry entry;
-  grpc::Status st = IntakeInbox().DeclineReferral(Ctx().get(), decline, &entry);
+  decline.set_unit_id(second);
+  EXPECT_EQ(IntakeInbox().DeclineReferral(Ctx().get(), decline, &entry).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  rs::GetInboxEntryRequest unanswered;
+  unanswered.set_referral_id(id);
+  ASSERT_TRUE(IntakeInbox().GetInboxEntry(Ctx().get(), unanswered, &entry).ok());
+  EXPECT_EQ(entry.state(), rs::INBOX_STATE_OFFERED);
+  EXPECT_EQ(entry.offer().unit_id(), first);
+
+  decline.set_idempotency_key("decline-9203-first");
+  decline.set_unit_id(first);
+  st = IntakeInbox().DeclineReferral(Ctx().get(), decline, &entry);
   ASSERT_TRUE(st.ok()) << st.error_message();
 
   // Re-routed: offered to the second unit, in the same inbox.

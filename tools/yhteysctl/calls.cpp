@@ -176,6 +176,7 @@ int Inbox(const Globals& globals, InboxAction action, const InboxFlags& flags) {
       referral::v1::DeclineReason value;
       if (!referral::v1::DeclineReason_Parse("DECLINE_REASON_" + reason, &value)) Fail("--reason: unknown reason");
       req.set_reason(value);
+      req.set_unit_id(flags.unit);
       return Print(globals.get, stub->DeclineReferral(&ctx, req, &entry), entry);
     }
     case InboxAction::kStart: {
@@ -307,7 +308,9 @@ void AddInbox(CLI::App& app, const Globals& globals, Command* selected) {
 
   sub = group->add_subcommand("accept", "accepts a referral (AcceptReferral)");
   referral(sub);
-  sub->add_option("--unit", flags->unit, "the unit that takes the client, e.g. mhi-lahti-1")->type_name("U");
+  sub->add_option("--unit", flags->unit,
+                  "the unit that takes the client: the one the offer is for (default), e.g. ph-mh-lahti-matala")
+      ->type_name("U");
   AddIdempotencyKey(sub, &flags->idempotency_key);
   select(sub, InboxAction::kAccept);
 
@@ -317,6 +320,7 @@ void AddInbox(CLI::App& app, const Globals& globals, Command* selected) {
       ->required()
       ->type_name("REASON")
       ->check(CLI::IsMember(DeclineReasons(), CLI::ignore_case));
+  sub->add_option("--unit", flags->unit, "the unit that declines: the one the offer is for")->type_name("U");
   AddIdempotencyKey(sub, &flags->idempotency_key);
   select(sub, InboxAction::kDecline);
 

@@ -399,18 +399,22 @@ std::vector<AccessRule> BuildTable() {
                  {"response.offer.client_pseudonym"},
                  "request.referral_id",
                  "referral"});
-    // The unit that takes the client in is the caller's own.
-    t.push_back({inbox.service,
-                 "/yhteys.referral.v1.ReferralInbox/AcceptReferral",
-                 inbox.staff,
-                 kUpdate,
-                 {"response.offer.client_pseudonym"},
-                 "request.referral_id",
-                 "referral",
-                 {"request.unit_id"}});
+    // An entry is the unit's it is offered to (inbox::OwnerUnit): that unit
+    // answers it, naming itself, and the caller's unit is that one.
     for (std::string_view method :
-         {"/yhteys.referral.v1.ReferralInbox/DeclineReferral", "/yhteys.referral.v1.ReferralInbox/StartReferral",
-          "/yhteys.referral.v1.ReferralInbox/CompleteReferral"}) {
+         {"/yhteys.referral.v1.ReferralInbox/AcceptReferral", "/yhteys.referral.v1.ReferralInbox/DeclineReferral"}) {
+      t.push_back({inbox.service,
+                   method,
+                   inbox.staff,
+                   kUpdate,
+                   {"response.offer.client_pseudonym"},
+                   "request.referral_id",
+                   "referral",
+                   {"request.unit_id"},
+                   "request.referral_id"});
+    }
+    for (std::string_view method :
+         {"/yhteys.referral.v1.ReferralInbox/StartReferral", "/yhteys.referral.v1.ReferralInbox/CompleteReferral"}) {
       // Once a unit has taken the client in, the entry is that unit's.
       t.push_back({inbox.service,
                    method,
@@ -429,7 +433,8 @@ std::vector<AccessRule> BuildTable() {
                  {"response.offer.client_pseudonym"},
                  "request.referral_id",
                  "referral",
-                 {"response.handled_by_unit"}});
+                 {},
+                 "request.referral_id"});
     t.push_back({inbox.service,
                  "/yhteys.referral.v1.ReferralInbox/ListInbox",
                  inbox.staff,

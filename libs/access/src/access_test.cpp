@@ -118,8 +118,8 @@ TEST(AccessTableTest, EveryRpcOfEveryServiceIsInTheTable) {
 // or the record whose unit it is, except the listed ones.
 TEST(AccessTableTest, EveryRpcOfAUnitBoundRoleIsScopedToItsUnit) {
   const std::set<std::string_view> kUnscoped = {
-      // The service's whole inbox: offers name a service, not a unit, until
-      // the router chooses units; per-unit worklists come with them.
+      // The service's inbox: the handler keeps to a unit-bound caller's
+      // own unit's entries (inbox::OwnerUnit), and offers naming no unit.
       "/yhteys.referral.v1.ReferralInbox/ListInbox",
       // Consent is the client's own decision, recorded wherever they are met.
       "/yhteys.router.v1.ReferralRouter/GetClientSharing",

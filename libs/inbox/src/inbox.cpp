@@ -11,7 +11,7 @@ server::AuditLog::RecordUnitLookup Inbox::EntryOwner() {
   return [this](const std::string& referral_id) -> absl::StatusOr<server::AuditLog::RecordOwner> {
     auto entry = store.Get(referral_id);
     if (!entry.ok()) return entry.status();
-    return server::AuditLog::RecordOwner{entry->handled_by_unit(), {entry->offer().client_pseudonym()}};
+    return server::AuditLog::RecordOwner{OwnerUnit(*entry), {entry->offer().client_pseudonym()}};
   };
 }
 

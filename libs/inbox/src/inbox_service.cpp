@@ -46,7 +46,8 @@ grpc::ServerUnaryReactor* InboxService::DeclineReferral(grpc::CallbackServerCont
   return server::RunUnary(ctx, env_, "ReferralInbox/DeclineReferral", req, resp, [=, this] {
     auto key = server::ResolveIdempotencyKey(*ctx, req->idempotency_key());
     if (!key.ok()) return key.status();
-    auto st = Assign(store_.Decline(*key, ids::RequestFingerprint(*req), req->referral_id(), req->reason()), resp);
+    auto st = Assign(
+        store_.Decline(*key, ids::RequestFingerprint(*req), req->referral_id(), req->reason(), req->unit_id()), resp);
     if (st.ok() && relay_) relay_->Notify();
     return st;
   });
@@ -99,15 +100,17 @@ grpc::ServerUnaryReactor* InboxService::ListInbox(grpc::CallbackServerContext* c
   return server::RunUnary(ctx, env_, "ReferralInbox/ListInbox", req, resp, [=, this] {
     absl::Status listed = Assign(store_.List(req->page_size(), req->page_token()), resp);
     if (!listed.ok()) return listed;
-    // A caller bound to a unit sees the service's open offers and its own
-    // unit's accepted entries, not those another unit has taken in (a page
-    // may then hold fewer entries than asked; the token still pages on).
+    // A caller bound to a unit sees its own unit's entries: those offered to
+    // it or taken in by it (and any offer naming no unit), not another
+    // unit's (a page may then hold fewer entries than asked; the token still
+    // pages on).
     const std::string unit = server::CallerOf(*ctx).unit;
     if (!unit.empty()) {
       auto* entries = resp->mutable_entries();
       entries->erase(std::remove_if(entries->begin(), entries->end(),
                                     [&](const referral::v1::InboxEntry& e) {
-                                      return !e.handled_by_unit().empty() && e.handled_by_unit() != unit;
+                                      const std::string& owner = OwnerUnit(e);
+                                      return !owner.empty() && owner != unit;
                                     }),
                      entries->end());
     }

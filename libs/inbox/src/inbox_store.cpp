@@ -214,6 +214,7 @@ absl::StatusOr<InboxEntry> InboxStore::Offer(const referral::v1::ReferralOffer& 
       .CompareAndBumpVersion(key, version, "offer.referral_id")
       .HSet(key, "entry", entry.SerializeAsString())
       .HSet(key, "state", referral::v1::InboxState_Name(entry.state()))
+      .HSet(key, "unit", offer.unit_id())
       .ZAddInOrder(kOpenKey, id, DueScore(offer));
   auto outcome = step.Execute(pool_);
   if (!outcome.ok()) return outcome.status();
@@ -231,9 +232,13 @@ absl::StatusOr<InboxEntry> InboxStore::Decide(const std::string& verb, const std
   if (!current.ok()) return current.status();
   int shard = keyspace_.ShardFor(referral_id);
   InboxEntry entry = current->entry;
+  const std::string& offered_unit = entry.offer().unit_id();
   entry.set_state(to);
   entry.set_decline_reason(reason);
-  if (!unit_id.empty()) entry.set_handled_by_unit(unit_id);
+  // The unit that takes the client in is the one the offer is for (an
+  // accept naming no unit takes that one); an offer naming no unit is
+  // taken in by the unit named.
+  if (to == referral::v1::INBOX_STATE_ACCEPTED) entry.set_handled_by_unit(unit_id.empty() ? offered_unit : unit_id);
   if (outcome != nullptr) *entry.mutable_outcome() = *outcome;
   *entry.mutable_updated_at() = ids::NowTimestamp();
 
@@ -262,9 +267,15 @@ absl::StatusOr<InboxEntry> InboxStore::Decide(const std::string& verb, const std
       .RequireFieldIn(key, "state", from_names,
                       absl::FailedPreconditionError("referral_id: the referral is not " + from_text +
                                                     " (current state: " + ShortName(current->entry.state()) + ")"))
-      .CompareAndBumpVersion(key, current->version, "referral_id")
-      .HSet(key, "entry", entry.SerializeAsString())
-      .HSet(key, "state", referral::v1::InboxState_Name(to));
+      .CompareAndBumpVersion(key, current->version, "referral_id");
+  if (!unit_id.empty() && !offered_unit.empty()) {
+    // Only the unit the offer is for answers it. Checked in the step (after
+    // the replay of a retry), on the unit the offer wrote.
+    step.RequireFieldIn(key, "unit", {unit_id},
+                        absl::FailedPreconditionError("unit_id: the referral is offered to unit " + offered_unit +
+                                                      ", not to " + unit_id + "; only that unit answers it"));
+  }
+  step.HSet(key, "entry", entry.SerializeAsString()).HSet(key, "state", referral::v1::InboxState_Name(to));
   if (to == referral::v1::INBOX_STATE_DECLINED || to == referral::v1::INBOX_STATE_COMPLETED) {
     step.ZRem(kOpenKey, referral_id);
   }
@@ -282,13 +293,17 @@ absl::StatusOr<InboxEntry> InboxStore::Accept(const std::string& idempotency_key
 }
 
 absl::StatusOr<InboxEntry> InboxStore::Decline(const std::string& idempotency_key, const std::string& fingerprint,
-                                               const std::string& referral_id, referral::v1::DeclineReason reason) {
+                                               const std::string& referral_id, referral::v1::DeclineReason reason,
+                                               const std::string& unit_id) {
   if (auto st = validate::EnumSet("reason", reason, &referral::v1::DeclineReason_IsValid); !st.ok()) return st;
+  if (!unit_id.empty()) {
+    if (auto st = validate::Identifier("unit_id", unit_id); !st.ok()) return st;
+  }
   if (reason == referral::v1::DECLINE_REASON_OFFER_EXPIRED) {
     return absl::InvalidArgumentError("reason: OFFER_EXPIRED is the router's, not a unit's answer");
   }
   return Decide("Decline", idempotency_key, fingerprint, referral_id, {referral::v1::INBOX_STATE_OFFERED},
-                referral::v1::INBOX_STATE_DECLINED, reason, "", nullptr);
+                referral::v1::INBOX_STATE_DECLINED, reason, unit_id, nullptr);
 }
 
 absl::StatusOr<InboxEntry> InboxStore::Start(const std::string& idempotency_key, const std::string& fingerprint,

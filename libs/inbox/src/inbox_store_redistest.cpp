@@ -303,13 +303,12 @@ TEST_F(InboxStoreTest, RetriedDecisionDoesNotTouchTheNextOffer) {
 TEST_F(InboxStoreTest, StartThenCompleteWithOutcome) {
   ASSERT_TRUE(store_.Offer(OfferFor("r-10", "mhi-a")).ok());
   EXPECT_EQ(store_.Start("s-0", "fp", "r-10").status().code(), absl::StatusCode::kFailedPrecondition);
-  // Taken in by a unit other than the one offered to: the entry records the
-  // unit that took it, the events name the unit the router offered it to.
-  ASSERT_TRUE(store_.Accept("a-1", "fp", "r-10", "mhi-unit-1").ok());
+  // An accept naming no unit is the offered unit's.
+  ASSERT_TRUE(store_.Accept("a-1", "fp", "r-10", "").ok());
   auto started = store_.Start("s-1", "fp", "r-10");
   ASSERT_TRUE(started.ok()) << started.status();
   EXPECT_EQ(started->state(), referral::v1::INBOX_STATE_IN_PROGRESS);
-  EXPECT_EQ(started->handled_by_unit(), "mhi-unit-1");
+  EXPECT_EQ(started->handled_by_unit(), "mhi-a");
   EXPECT_EQ(OpenIds(), std::vector<std::string>{"r-10"});
   EXPECT_EQ(OutboxLength(), 2);
   auto replay = store_.Start("s-1", "fp", "r-10");
@@ -338,6 +337,42 @@ TEST_F(InboxStoreTest, StartThenCompleteWithOutcome) {
     EXPECT_EQ(event.referral_id(), "r-10");
   }
   EXPECT_FALSE(events[0].has_completion());
+}
+
+// Only the unit an offer is for answers it: another unit's accept or decline
+// is refused and changes nothing; a retry of an answer replays even after
+// the entry was offered on to another unit.
+TEST_F(InboxStoreTest, OnlyTheOfferedUnitAnswers) {
+  ASSERT_TRUE(store_.Offer(OfferFor("r-20", "mhi-a")).ok());
+  auto wrong_accept = store_.Accept("a-b", "fp", "r-20", "mhi-b");
+  EXPECT_EQ(wrong_accept.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(StartsWith(wrong_accept.status(), "unit_id: the referral is offered to unit mhi-a, not to mhi-b"))
+      << wrong_accept.status();
+  auto wrong_decline = store_.Decline("d-b", "fp", "r-20", referral::v1::DECLINE_REASON_NO_CAPACITY, "mhi-b");
+  EXPECT_EQ(wrong_decline.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(StartsWith(wrong_decline.status(), "unit_id:")) << wrong_decline.status();
+  EXPECT_EQ(store_.Get("r-20")->state(), referral::v1::INBOX_STATE_OFFERED);
+  EXPECT_EQ(OutboxLength(), 0);
+
+  auto declined = store_.Decline("d-a", "fp", "r-20", referral::v1::DECLINE_REASON_NO_CAPACITY, "mhi-a");
+  ASSERT_TRUE(declined.ok()) << declined.status();
+  ASSERT_TRUE(store_.Offer(OfferFor("r-20", "mhi-b")).ok());
+  auto retried = store_.Decline("d-a", "fp", "r-20", referral::v1::DECLINE_REASON_NO_CAPACITY, "mhi-a");
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->SerializeAsString(), declined->SerializeAsString());
+  EXPECT_EQ(store_.Accept("a-a", "fp", "r-20", "mhi-a").status().code(), absl::StatusCode::kFailedPrecondition);
+  auto accepted = store_.Accept("a-b2", "fp", "r-20", "mhi-b");
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  EXPECT_EQ(accepted->handled_by_unit(), "mhi-b");
+  auto events = OutcomeEvents();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].outcome(), referral::v1::INBOX_STATE_DECLINED);
+  EXPECT_EQ(events[0].unit_id(), "mhi-a");
+  EXPECT_EQ(events[1].outcome(), referral::v1::INBOX_STATE_ACCEPTED);
+  EXPECT_EQ(events[1].unit_id(), "mhi-b");
+  EXPECT_EQ(
+      store_.Decline("d-bad", "fp", "r-20", referral::v1::DECLINE_REASON_NO_CAPACITY, "no spaces").status().code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(InboxStoreTest, CompleteFromAcceptedWithoutStarting) {

@@ -47,6 +47,12 @@ absl::Status ValidateOffer(const referral::v1::ReferralOffer& offer);
 // a date not after `today`. Errors name the field ("outcome.result: ...").
 absl::Status ValidateOutcome(const referral::v1::Outcome& outcome, std::chrono::year_month_day today);
 
+// The unit an entry is: the one that took it in, else the one it is offered
+// to ("" for an offer naming no unit, which is the whole service's).
+inline const std::string& OwnerUnit(const referral::v1::InboxEntry& entry) {
+  return entry.handled_by_unit().empty() ? entry.offer().unit_id() : entry.handled_by_unit();
+}
+
 class InboxStore {
  public:
   InboxStore(redis::Pool& pool, const redis::Keyspace& keyspace, InboxSettings settings);
@@ -58,12 +64,15 @@ class InboxStore {
   // for a different offer for the same unit, FAILED_PRECONDITION naming
   // offer.referral_id.
   absl::StatusOr<referral::v1::InboxEntry> Offer(const referral::v1::ReferralOffer& offer);
-  // OFFERED -> ACCEPTED.
+  // OFFERED -> ACCEPTED by `unit_id` (the offer's unit when empty). Where
+  // the offer names a unit, only that unit answers it (Accept and Decline):
+  // another is FAILED_PRECONDITION naming unit_id.
   absl::StatusOr<referral::v1::InboxEntry> Accept(const std::string& idempotency_key, const std::string& fingerprint,
                                                   const std::string& referral_id, const std::string& unit_id);
-  // OFFERED -> DECLINED (off the open list).
+  // OFFERED -> DECLINED (off the open list), by `unit_id` when given.
   absl::StatusOr<referral::v1::InboxEntry> Decline(const std::string& idempotency_key, const std::string& fingerprint,
-                                                   const std::string& referral_id, referral::v1::DeclineReason reason);
+                                                   const std::string& referral_id, referral::v1::DeclineReason reason,
+                                                   const std::string& unit_id = "");
   // ACCEPTED -> IN_PROGRESS (stays on the open list).
   absl::StatusOr<referral::v1::InboxEntry> Start(const std::string& idempotency_key, const std::string& fingerprint,
                                                  const std::string& referral_id);
