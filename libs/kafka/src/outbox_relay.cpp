@@ -9,37 +9,8 @@
 #include "yhteys/kafka/cloud_event.hpp"
 #include "yhteys/kafka/producer_config.hpp"
 #include "yhteys/log/log.hpp"
-#include "yhteys/redis/script.hpp"
 
 namespace yhteys::kafka {
-
-namespace {
-
-// A shard's relay lease: held by one relay (replica) at a time, so that each
-// outbox entry is published by one producer, not by every replica.
-// KEYS[1] the lease; ARGV: this relay's id, ttl ms. 1: held by us (taken or
-// renewed), 0: held by another.
-const redis::Script& LeaseScript() {
-  static const redis::Script script(R"lua(
-local holder = redis.call('GET', KEYS[1])
-if holder == false or holder == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 1
-end
-return 0
-)lua");
-  return script;
-}
-
-const redis::Script& ReleaseScript() {
-  static const redis::Script script(R"lua(
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-)lua");
-  return script;
-}
-
-}  // namespace
 
 struct OutboxRelay::Pending {
   int shard;
@@ -63,9 +34,8 @@ OutboxRelay::OutboxRelay(redis::Pool& pool, const redis::Keyspace& keyspace, Rel
   in_flight_.resize(n);
   acked_.resize(n);
   retry_at_.assign(n, std::chrono::steady_clock::time_point{});
-  owned_.assign(n, false);
-  lease_checked_.assign(n, std::chrono::steady_clock::time_point{});
-  relay_id_ = ids::NewUuid();
+  // One relay (replica) at a time publishes a shard's outbox entries.
+  leases_ = std::make_unique<redis::ShardLeases>(pool_, keyspace_, "relay-lease", ids::NewUuid(), options_.lease_ttl);
   if (registry != nullptr) {
     metrics_ = std::make_unique<Metrics>();
     auto& events = prometheus::BuildCounter()
@@ -269,33 +239,17 @@ size_t OutboxRelay::ReadAndProduce(int shard, size_t room) {
 }
 
 void OutboxRelay::RenewLeases() {
-  auto now = std::chrono::steady_clock::now();
-  for (int shard = 0; shard < keyspace_.shards(); ++shard) {
-    if (now < lease_checked_[shard]) continue;
-    lease_checked_[shard] = now + options_.lease_ttl / 5;
-    auto reply = LeaseScript().Run(pool_, {keyspace_.Key(shard, "relay-lease")},
-                                   {relay_id_, std::to_string(options_.lease_ttl.count())});
-    if (!reply.ok()) continue;  // Redis away: the outbox cannot be read either
-    bool owned = (*reply)->type == REDIS_REPLY_INTEGER && (*reply)->integer == 1;
-    if (owned != owned_[shard]) {
-      // Taking a shard over: start from its oldest entry (the previous
-      // holder's unacknowledged ones included; consumers deduplicate).
-      last_id_[shard] = "-";
-      owned_[shard] = owned;
-      log::Info(owned ? "outbox shard taken" : "outbox shard held by another relay", {{"shard", shard}});
-    }
+  for (int shard : leases_->Renew()) {
+    // Taking a shard over: start from its oldest entry (the previous
+    // holder's unacknowledged ones included; consumers deduplicate).
+    last_id_[shard] = "-";
+    log::Info(leases_->Owns(shard) ? "outbox shard taken" : "outbox shard held by another relay", {{"shard", shard}});
   }
-  size_t count = 0;
-  for (bool o : owned_) count += o ? 1 : 0;
-  owned_count_.store(count);
+  owned_count_.store(leases_->owned_count());
 }
 
 void OutboxRelay::ReleaseLeases() {
-  for (int shard = 0; shard < keyspace_.shards(); ++shard) {
-    if (!owned_[shard]) continue;
-    (void)ReleaseScript().Run(pool_, {keyspace_.Key(shard, "relay-lease")}, {relay_id_});
-    owned_[shard] = false;
-  }
+  leases_->Release();
   owned_count_.store(0);
 }
 
@@ -387,7 +341,7 @@ void OutboxRelay::Run() {
     size_t in_flight = 0;
     for (const auto& entries : in_flight_) in_flight += entries.size();
     for (int shard = 0; shard < keyspace_.shards(); ++shard) {
-      if (!owned_[shard] || now < retry_at_[shard]) continue;
+      if (!leases_->Owns(shard) || now < retry_at_[shard]) continue;
       // Bounded: while Kafka is away, at most max_in_flight events wait in
       // the producer; the rest wait in the outbox.
       if (in_flight >= options_.max_in_flight) break;

@@ -55,6 +55,9 @@ server::ServiceSpec Spec() {
               {"router.offer_timeout_ms", KeyType::kInt, "2000", "Deadline of one offer call"},
               {"router.dispatch_interval_ms", KeyType::kInt, "200", "How often pending offers are looked at when idle"},
               {"router.offer_max_backoff_ms", KeyType::kInt, "60000", "Longest wait between offer attempts"},
+              {"router.dispatch_lease_ttl_ms", KeyType::kInt, "5000",
+               "Of several router replicas one dispatches a shard's referrals, the holder of its lease; a replica "
+               "that stops without releasing them leaves its shards to another after this long (1000..60000)"},
               {"router.dedup_ttl_hours", KeyType::kInt, "336", "How long processed event ids are remembered"},
               {"router.restore_from_changelog", KeyType::kBool, "false",
                "At start-up, rebuild an empty Redis from the changelog topic (yhteys.router.changelog.v1) before "
@@ -125,6 +128,10 @@ absl::StatusOr<RouterSettings> SettingsFrom(const server::Runtime& rt) {
   settings.dispatch.offer_timeout = std::chrono::milliseconds(config.GetInt("router.offer_timeout_ms"));
   settings.dispatch.interval = std::chrono::milliseconds(config.GetInt("router.dispatch_interval_ms"));
   settings.dispatch.max_backoff = std::chrono::milliseconds(config.GetInt("router.offer_max_backoff_ms"));
+  settings.dispatch.lease_ttl = std::chrono::milliseconds(config.GetInt("router.dispatch_lease_ttl_ms"));
+  if (settings.dispatch.lease_ttl < std::chrono::seconds(1) || settings.dispatch.lease_ttl > std::chrono::minutes(1)) {
+    return absl::InvalidArgumentError("config key router.dispatch_lease_ttl_ms: 1000..60000");
+  }
   settings.dedup_ttl = std::chrono::hours(config.GetInt("router.dedup_ttl_hours"));
   settings.restore_from_changelog = config.GetBool("router.restore_from_changelog");
   settings.watch.max_watches = static_cast<int>(config.GetInt("router.max_watches"));

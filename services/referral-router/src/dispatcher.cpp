@@ -1,6 +1,7 @@
 #include "dispatcher.hpp"
 
 #include <prometheus/counter.h>
+#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
 #include "client_sharing.hpp"
@@ -37,7 +38,12 @@ struct Dispatcher::Finished {
 
 Dispatcher::Dispatcher(ReferralStore& store, Stubs stubs, DispatcherOptions options, std::function<void()> on_change,
                        prometheus::Registry* registry)
-    : store_(store), stubs_(std::move(stubs)), options_(std::move(options)), on_change_(std::move(on_change)) {
+    : store_(store),
+      stubs_(std::move(stubs)),
+      options_(std::move(options)),
+      on_change_(std::move(on_change)),
+      leases_(store.pool(), store.keyspace(), "dispatch-lease",
+              options_.replica_id.empty() ? ids::NewUuid() : options_.replica_id, options_.lease_ttl) {
   if (registry != nullptr) {
     attempts_ = &prometheus::BuildCounter()
                      .Name("yhteys_referral_offer_attempts_total")
@@ -49,6 +55,13 @@ Dispatcher::Dispatcher(ReferralStore& store, Stubs stubs, DispatcherOptions opti
                         "Deadline clocks that passed their due date without the step they guard, by the unit the "
                         "referral was with, rule and clock")
                     .Register(*registry);
+    shards_held_ = &prometheus::BuildGauge()
+                        .Name("yhteys_router_dispatch_shards")
+                        .Help(
+                            "Shards whose referrals this router replica dispatches (holds the lease of); across "
+                            "the replicas they add up to the keyspace's shards")
+                        .Register(*registry)
+                        .Add({});
   }
   if (!options_.deadline_now) options_.deadline_now = [] { return ids::NowMillis(); };
 }
@@ -75,6 +88,12 @@ void Dispatcher::Run(const std::atomic<bool>& stop) {
     notified_ = false;
   }
   Drain();
+  ReleaseShards();
+}
+
+void Dispatcher::ReleaseShards() {
+  leases_.Release();
+  if (shards_held_ != nullptr) shards_held_->Set(0);
 }
 
 void Dispatcher::Drain() {
@@ -104,14 +123,21 @@ int Dispatcher::DispatchOnce() {
     Apply(*next);
     ++done;
   }
+  for (int shard : leases_.Renew()) {
+    log::Info(leases_.Owns(shard) ? "dispatching the shard's referrals" : "the shard's referrals are another router's",
+              {{"shard", shard}});
+  }
+  const std::vector<int> shards = leases_.Owned();
+  if (shards_held_ != nullptr) shards_held_->Set(static_cast<double>(shards.size()));
+  if (shards.empty()) return done;  // another replica holds them all
   // Expiries and clocks are matters of time: looked at once per interval,
   // not on every pass a busy dispatcher makes.
   if (const auto now = std::chrono::steady_clock::now(); now >= next_timed_scan_) {
     next_timed_scan_ = now + options_.interval;
-    done += ExpireOffers();
-    done += RaiseOverdue();
+    done += ExpireOffers(shards);
+    done += RaiseOverdue(shards);
   }
-  auto due = store_.DueDispatchesEverywhere(ids::NowMillis(), options_.batch);
+  auto due = store_.DueDispatchesIn(shards, ids::NowMillis(), options_.batch);
   if (!due.ok()) return done;  // Redis down: the next pass tries again
   for (const std::string& id : *due) {
     {
@@ -125,10 +151,10 @@ int Dispatcher::DispatchOnce() {
   return done;
 }
 
-int Dispatcher::ExpireOffers() {
+int Dispatcher::ExpireOffers(const std::vector<int>& shards) {
   int expired = 0;
   const Timestamp now = ids::NowTimestamp();
-  for (int shard = 0; shard < store_.keyspace().shards(); ++shard) {
+  for (int shard : shards) {
     auto due = store_.DueExpiries(shard, ids::NowMillis(), options_.batch);
     if (!due.ok()) continue;
     for (const std::string& id : *due) {
@@ -149,10 +175,10 @@ int Dispatcher::ExpireOffers() {
   return expired;
 }
 
-int Dispatcher::RaiseOverdue() {
+int Dispatcher::RaiseOverdue(const std::vector<int>& shards) {
   int raised = 0;
   const int64_t now = options_.deadline_now();
-  for (int shard = 0; shard < store_.keyspace().shards(); ++shard) {
+  for (int shard : shards) {
     auto due = store_.DueClocks(shard, now, options_.batch);
     if (!due.ok()) continue;
     for (const auto& [id, kind] : *due) {

@@ -17,10 +17,18 @@
 // The client's sharing decision is read again just before each offer: a
 // consent withdrawn or a denial (kielto) recorded after the referral was
 // made still applies (its rule's under_denial: WITHHELD, or the need only).
+// Replicas: each shard's referrals are dispatched by one router at a time,
+// the holder of the shard's lease ("{prefix:N}:dispatch-lease", renewed
+// every lease_ttl/5, released when Run ends); a replica that dies leaves
+// its shards to another after lease_ttl. So a unit is called once per step
+// however many routers run (the version checks keep each written step
+// single anyway). A referral made by one replica in a shard another holds
+// is found by the holder's next pass (at most `interval` later).
 // Run on one worker thread; Notify from any thread.
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
+#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
 #include <atomic>
@@ -35,6 +43,7 @@
 
 #include "client_sharing.hpp"
 #include "referral_store.hpp"
+#include "yhteys/redis/shard_leases.hpp"
 #include "yhteys/referral/v1/referral_inbox_service.grpc.pb.h"
 
 namespace yhteys::router {
@@ -53,6 +62,10 @@ struct DispatcherOptions {
   // "Now" for the deadlines, in ms since the epoch: the real clock, or in
   // tests a clock moved ahead (router.test_clock_offset_file).
   std::function<int64_t()> deadline_now;
+  // How long a shard's dispatch lease outlives its holder's last renewal,
+  // and this replica's id in the leases ("" for a new unique one).
+  std::chrono::milliseconds lease_ttl{5000};
+  std::string replica_id;
 };
 
 class Dispatcher {
@@ -71,6 +84,11 @@ class Dispatcher {
   int DispatchOnce();
   // Applies finished calls until none is in flight (tests, shutdown).
   void Drain();
+  // Gives up the shards' leases, so another replica takes them at once
+  // (Run does it when it ends).
+  void ReleaseShards();
+  // The shards this dispatcher holds (as of its last pass).
+  std::vector<int> shards() const { return leases_.Owned(); }
 
  private:
   struct Finished;
@@ -82,8 +100,8 @@ class Dispatcher {
   // Writes a change of the referral: OK, FAILED_PRECONDITION when it moved
   // on, or the code of a Redis failure (logged).
   absl::StatusCode Write(const std::string& id, const ReferralStore::Decision& decide, bool publish, const char* what);
-  int ExpireOffers();
-  int RaiseOverdue();
+  int ExpireOffers(const std::vector<int>& shards);
+  int RaiseOverdue(const std::vector<int>& shards);
   void Count(common::v1::ServiceName target, const char* result);
 
   ReferralStore& store_;
@@ -92,6 +110,8 @@ class Dispatcher {
   std::function<void()> on_change_;
   prometheus::Family<prometheus::Counter>* attempts_ = nullptr;
   prometheus::Family<prometheus::Counter>* overdue_ = nullptr;
+  prometheus::Gauge* shards_held_ = nullptr;
+  redis::ShardLeases leases_;
   // When expiries and clocks are next looked at (the dispatcher's thread only).
   std::chrono::steady_clock::time_point next_timed_scan_{};
 

@@ -1,13 +1,19 @@
 // The dispatcher against a real Redis and an inbox served over real gRPC in
 // the test process: a referral cancelled while its offer is on its way to
-// the unit is taken back from the unit's inbox, and never shown OFFERED.
+// the unit is taken back from the unit's inbox, and never shown OFFERED;
+// two replicas call each unit once per referral, and one takes over the
+// other's shards when it stops.
 #include "dispatcher.hpp"
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <condition_variable>
+#include <map>
 #include <mutex>
+#include <set>
+#include <thread>
 
 #include "referral_builder.hpp"
 #include "referral_lifecycle.hpp"
@@ -22,13 +28,16 @@ namespace {
 namespace rs = referral::v1;
 using namespace std::chrono_literals;
 
-// An inbox whose OfferReferral waits until the test opens the gate.
+// An inbox whose OfferReferral waits until the test opens the gate; it
+// counts the offers of each referral.
 class GatedInbox final : public rs::ReferralInbox::Service {
  public:
+  explicit GatedInbox(bool open = false) : open_(open) {}
   grpc::Status OfferReferral(grpc::ServerContext*, const rs::OfferReferralRequest* request,
                              rs::InboxEntry* entry) override {
     std::unique_lock lock(mutex_);
     ++offers_;
+    ++offers_of_[request->offer().referral_id()];
     changed_.notify_all();
     changed_.wait(lock, [this] { return open_; });
     *entry->mutable_offer() = request->offer();
@@ -56,35 +65,46 @@ class GatedInbox final : public rs::ReferralInbox::Service {
     std::lock_guard lock(mutex_);
     return withdrawals_;
   }
+  std::map<std::string, int> offers_of() {
+    std::lock_guard lock(mutex_);
+    return offers_of_;
+  }
 
  private:
   std::mutex mutex_;
   std::condition_variable changed_;
   bool open_ = false;
   int offers_ = 0;
+  std::map<std::string, int> offers_of_;
   std::vector<rs::WithdrawReferralRequest> withdrawals_;
 };
 
-TEST(DispatcherTest, AReferralCancelledWhileItsOfferIsOnItsWayIsTakenBackFromTheInbox) {
-  testing::RedisServer redis;
-  redis::Pool pool(redis::PoolOptions{"127.0.0.1", redis.port()});
-  redis::Keyspace keyspace("rr", 4);
-  ReferralStore store(pool, keyspace, "/yhteys/referral-router", std::chrono::hours(1));
-
-  GatedInbox inbox;
+// The inbox served on a free loopback port, and stubs that reach it as the
+// mental-health intake's.
+struct ServedInbox {
+  explicit ServedInbox(GatedInbox* inbox) {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(inbox);
+    server = builder.BuildAndStart();
+  }
+  ~ServedInbox() {
+    if (server) server->Shutdown();
+  }
+  Dispatcher::Stubs Stubs() const {
+    Dispatcher::Stubs stubs;
+    stubs[common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE] = rs::ReferralInbox::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+    return stubs;
+  }
   int port = 0;
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&inbox);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  ASSERT_NE(server, nullptr);
-  Dispatcher::Stubs stubs;
-  stubs[common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE] = rs::ReferralInbox::NewStub(
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  std::unique_ptr<grpc::Server> server;
+};
 
-  const std::string client(64, 'f');
+// A CREATED referral of `client`, routed to unit mh-a of the intake.
+v1::Referral MakeReferral(const std::string& client, const std::string& suffix) {
   v1::Referral r;
-  r.mutable_offer()->set_referral_id(ids::ShardedId("ref", ShardKeyOfPseudonym(client), "00000000000000c1"));
+  r.mutable_offer()->set_referral_id(ids::ShardedId("ref", ShardKeyOfPseudonym(client), suffix));
   r.mutable_offer()->set_client_pseudonym(client);
   r.mutable_offer()->set_rule_id("homecare-drs-depression");
   r.mutable_offer()->set_need_code("possible-depression");
@@ -98,6 +118,22 @@ TEST(DispatcherTest, AReferralCancelledWhileItsOfferIsOnItsWayIsTakenBackFromThe
   unit.reached_through = common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE;
   directory.units.push_back(unit);
   Route(choice, directory, &r);
+  return r;
+}
+
+TEST(DispatcherTest, AReferralCancelledWhileItsOfferIsOnItsWayIsTakenBackFromTheInbox) {
+  testing::RedisServer redis;
+  redis::Pool pool(redis::PoolOptions{"127.0.0.1", redis.port()});
+  redis::Keyspace keyspace("rr", 4);
+  ReferralStore store(pool, keyspace, "/yhteys/referral-router", std::chrono::hours(1));
+
+  GatedInbox inbox;
+  ServedInbox served(&inbox);
+  ASSERT_NE(served.server, nullptr);
+  Dispatcher::Stubs stubs = served.Stubs();
+
+  const std::string client(64, 'f');
+  v1::Referral r = MakeReferral(client, "00000000000000c1");
   const std::string id = r.offer().referral_id();
   ASSERT_TRUE(store.CreateReferrals("/yhteys/home-care", "e-c1", {r}).ok());
 
@@ -141,7 +177,82 @@ TEST(DispatcherTest, AReferralCancelledWhileItsOfferIsOnItsWayIsTakenBackFromThe
     states.push_back(rs::ReferralState_Name(changed.state()));
   }
   EXPECT_EQ(states, (std::vector<std::string>{"REFERRAL_STATE_CREATED", "REFERRAL_STATE_CANCELLED"}));
-  server->Shutdown();
+}
+
+// Two router replicas dispatch the same Redis: the shards are split between
+// them (each held by one), each referral is offered exactly once, and when
+// one stops the other takes its shards and offers what is made there next.
+TEST(DispatcherTest, TwoReplicasOfferEachReferralOnceAndOneTakesOverWhenTheOtherStops) {
+  testing::RedisServer redis;
+  redis::Pool pool(redis::PoolOptions{"127.0.0.1", redis.port()});
+  redis::Keyspace keyspace("rr", 4);
+  ReferralStore store(pool, keyspace, "/yhteys/referral-router", std::chrono::hours(1));
+  GatedInbox inbox(/*open=*/true);
+  ServedInbox served(&inbox);
+  ASSERT_NE(served.server, nullptr);
+
+  // Referrals of `count` clients, spread over the shards.
+  std::set<int> shards_used;
+  auto make = [&](int from, int count) {
+    std::vector<std::string> made;
+    for (int i = from; i < from + count; ++i) {
+      const std::string client = ids::Sha256Hex("client-" + std::to_string(i));
+      shards_used.insert(keyspace.ShardFor(ShardKeyOfPseudonym(client)));
+      v1::Referral r = MakeReferral(client, "00000000000000" + std::to_string(10 + i % 90));
+      EXPECT_TRUE(store.CreateReferrals("/yhteys/home-care", "e-" + std::to_string(i), {r}).ok());
+      made.push_back(r.offer().referral_id());
+    }
+    return made;
+  };
+  auto offered = [&](const std::vector<std::string>& ids) {
+    for (const auto& id : ids) {
+      auto r = store.Get(id);
+      if (!r.ok() || r->state() != rs::REFERRAL_STATE_OFFERED) return false;
+    }
+    return true;
+  };
+
+  DispatcherOptions options;
+  options.interval = 20ms;
+  options.lease_ttl = 1000ms;
+  options.replica_id = "replica-a";
+  auto a = std::make_unique<Dispatcher>(store, served.Stubs(), options, nullptr, nullptr);
+  options.replica_id = "replica-b";
+  Dispatcher b(store, served.Stubs(), options, nullptr, nullptr);
+  // Shards are taken first come, first served; the test splits them: 0 and
+  // 1 are a's, 2 and 3 b's, as two replicas' renewals might leave them.
+  for (int shard = 0; shard < 4; ++shard) {
+    ASSERT_TRUE(pool.Command({"SET", keyspace.Key(shard, "dispatch-lease"), shard < 2 ? "replica-a" : "replica-b", "PX",
+                              "1000"})
+                    .ok());
+  }
+  b.DispatchOnce();
+  a->DispatchOnce();
+  EXPECT_EQ(a->shards(), (std::vector<int>{0, 1}));
+  EXPECT_EQ(b.shards(), (std::vector<int>{2, 3}));
+
+  std::atomic<bool> stop_a{false}, stop_b{false};
+  std::thread run_a([&] { a->Run(stop_a); });
+  std::thread run_b([&] { b.Run(stop_b); });
+  const std::vector<std::string> first = make(0, 40);
+  EXPECT_TRUE(testing::WaitFor([&] { return offered(first); }, 15s));
+  EXPECT_EQ(shards_used.size(), 4u) << "the referrals span every shard";
+
+  // a stops (and releases): b takes its shards and offers the next ones.
+  stop_a = true;
+  run_a.join();
+  a.reset();
+  const std::vector<std::string> second = make(40, 40);
+  EXPECT_TRUE(testing::WaitFor([&] { return offered(second); }, 15s));
+  EXPECT_EQ(b.shards().size(), 4u);
+  stop_b = true;
+  run_b.join();
+
+  const auto offers = inbox.offers_of();
+  EXPECT_EQ(offers.size(), 80u);
+  int twice = 0;
+  for (const auto& [id, n] : offers) twice += n > 1 ? 1 : 0;
+  EXPECT_EQ(twice, 0) << "no referral offered twice";
 }
 
 }  // namespace

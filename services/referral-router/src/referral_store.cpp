@@ -341,9 +341,11 @@ absl::StatusOr<std::vector<std::string>> ReferralStore::DueDispatches(int shard,
   return Due(shard, kDispatchKey, now_ms, limit, "due offers");
 }
 
-absl::StatusOr<std::vector<std::string>> ReferralStore::DueDispatchesEverywhere(int64_t now_ms, int limit) {
+absl::StatusOr<std::vector<std::string>> ReferralStore::DueDispatchesIn(const std::vector<int>& shards, int64_t now_ms,
+                                                                        int limit) {
+  if (shards.empty()) return std::vector<std::string>{};
   std::vector<std::vector<std::string>> commands;
-  for (int shard = 0; shard < keyspace_.shards(); ++shard) {
+  for (int shard : shards) {
     commands.push_back({"ZRANGEBYSCORE", keyspace_.Key(shard, kDispatchKey), "-inf", std::to_string(now_ms), "LIMIT",
                         "0", std::to_string(limit)});
   }

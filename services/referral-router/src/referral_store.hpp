@@ -86,6 +86,7 @@ class ReferralStore {
                 OfferExpiry expiry = {}, prometheus::Registry* registry = nullptr);
 
   const redis::Keyspace& keyspace() const { return keyspace_; }
+  redis::Pool& pool() const { return pool_; }
 
   // Creates the referrals a trigger event caused, in one step deduplicated
   // on (ce_source, ce_id). All referrals must be for one client. Returns
@@ -116,8 +117,8 @@ class ReferralStore {
   absl::StatusOr<std::vector<v1::Referral>> ListForClient(const std::string& pseudonym);
   // Ids waiting for a call to a unit (score <= now_ms) in one shard.
   absl::StatusOr<std::vector<std::string>> DueDispatches(int shard, int64_t now_ms, int limit);
-  // The same for every shard in one round trip (at most `limit` per shard).
-  absl::StatusOr<std::vector<std::string>> DueDispatchesEverywhere(int64_t now_ms, int limit);
+  // The same for each of `shards` in one round trip (at most `limit` per shard).
+  absl::StatusOr<std::vector<std::string>> DueDispatchesIn(const std::vector<int>& shards, int64_t now_ms, int limit);
   // Ids whose offer expired (score <= now_ms) in one shard.
   absl::StatusOr<std::vector<std::string>> DueExpiries(int shard, int64_t now_ms, int limit);
   // A worklist's referrals across every shard, first in order first; at

@@ -39,6 +39,7 @@
 
 #include "yhteys/redis/keyspace.hpp"
 #include "yhteys/redis/pool.hpp"
+#include "yhteys/redis/shard_leases.hpp"
 
 namespace prometheus {
 class Registry;
@@ -128,9 +129,7 @@ class OutboxRelay {
   std::vector<std::set<std::string>> in_flight_;
   std::vector<std::vector<std::string>> acked_;
   std::vector<std::chrono::steady_clock::time_point> retry_at_;
-  std::vector<bool> owned_;
-  std::vector<std::chrono::steady_clock::time_point> lease_checked_;
-  std::string relay_id_;
+  std::unique_ptr<redis::ShardLeases> leases_;  // "{prefix:N}:relay-lease"
   std::atomic<size_t> owned_count_{0};
   std::chrono::steady_clock::time_point next_backlog_update_{};
 
