@@ -464,6 +464,28 @@ TEST_F(AccessTest, ACallerBoundToAUnitActsOnlyInThatUnit) {
   }
   ASSERT_EQ(audit[clinician_uri].size(), 1u);
   EXPECT_EQ(audit[clinician_uri][0].action(), audit::v1::AUDIT_ACTION_DENIED);
+
+  // Watching referrals: Heinola's nurse follows those her unit caused, not
+  // Lahti's.
+  auto heinola_router =
+      router::v1::ReferralRouter::NewStub(system_->ChannelAs("referral-router", "URI:" + heinola_uri));
+  const auto watch_first = [&](const std::string& source_unit) {
+    router::v1::WatchReferralsRequest watch;
+    watch.set_source_unit_id(source_unit);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 10s);
+    auto stream = heinola_router->WatchReferrals(&ctx, watch);
+    router::v1::ReferralUpdate first;
+    if (stream->Read(&first)) {
+      ctx.TryCancel();
+      (void)stream->Finish();
+      return grpc::Status::OK;
+    }
+    return stream->Finish();  // refused before the first message
+  };
+  EXPECT_TRUE(watch_first("hc-heinola-1").ok());
+  grpc::Status other_unit = watch_first("hc-lahti-1");
+  EXPECT_EQ(other_unit.error_code(), grpc::StatusCode::PERMISSION_DENIED) << other_unit.error_message();
 }
 
 // "Who has processed my data, and why" (Client Data Act 703/2023), after a

@@ -189,6 +189,7 @@ TEST_F(RouterTest, ADeclineGoesToTheNextUnitWhichAcceptsStartsAndCompletes) {
   const std::string second = r.candidates(1).unit_id();
   ASSERT_EQ(r.candidates(1).reached_through(), common::v1::SERVICE_NAME_MENTAL_HEALTH_INTAKE);
   const std::string id = r.offer().referral_id();
+  EXPECT_EQ(r.offer().source_unit_id(), "hc-lahti-1") << "the home-care unit whose assessment caused it";
 
   // Only the unit the offer is for answers it: the next unit of the same
   // service can neither take the client in nor decline in its place.
@@ -668,6 +669,7 @@ TEST_F(RouterTest, AWatchCutMidFlowAndResumedFromItsCursorMissesNothingAndRepeat
   using Change = std::pair<std::string, std::string>;  // referral id, state
   router::v1::WatchReferralsRequest watch;
   watch.set_source_service(common::v1::SERVICE_NAME_REFERRAL_ROUTER);
+  watch.set_source_unit_id("sn-lahti-1");  // the counselling unit's own referrals
   // Reads changes of our referrals until `want` came; the last cursor seen goes to `cursor`.
   const auto read = [&](grpc::ClientReaderInterface<router::v1::ReferralUpdate>& stream, size_t want,
                         std::vector<Change>* out, std::string* cursor) {
@@ -676,7 +678,9 @@ TEST_F(RouterTest, AWatchCutMidFlowAndResumedFromItsCursorMissesNothingAndRepeat
     while (got < want && stream.Read(&update)) {
       EXPECT_FALSE(update.cursor().empty());
       *cursor = update.cursor();
-      if (!update.has_change() || ours.count(update.change().referral_id()) == 0) continue;
+      if (!update.has_change()) continue;
+      EXPECT_EQ(update.change().source_unit_id(), "sn-lahti-1");
+      if (ours.count(update.change().referral_id()) == 0) continue;
       out->emplace_back(update.change().referral_id(), rs::ReferralState_Name(update.change().state()));
       ++got;
     }

@@ -352,7 +352,7 @@ std::vector<AccessRule> BuildTable() {
        {"response.change.client_pseudonym"},
        "",
        "referral",
-       {"request.unit_id"}},
+       {"request.unit_id", "request.source_unit_id"}},
       // The service counsellors' contact: one contact, every referral it implies.
       {"referral-router",
        "/yhteys.router.v1.ReferralRouter/RecordCounsellingContact",
@@ -399,31 +399,25 @@ std::vector<AccessRule> BuildTable() {
                  {"response.offer.client_pseudonym"},
                  "request.referral_id",
                  "referral"});
-    // An entry is the unit's it is offered to (inbox::OwnerUnit): that unit
-    // answers it, naming itself, and the caller's unit is that one.
-    for (std::string_view method :
-         {"/yhteys.referral.v1.ReferralInbox/AcceptReferral", "/yhteys.referral.v1.ReferralInbox/DeclineReferral"}) {
+    // An entry is the unit's it is offered to until a unit takes the client
+    // in, then that unit's (inbox::OwnerUnit): only it acts on the entry. An
+    // answer names the unit that gives it, the caller's own.
+    struct Step {
+      std::string_view method;
+      bool names_unit;
+    };
+    for (const Step& step : {Step{"/yhteys.referral.v1.ReferralInbox/AcceptReferral", true},
+                             Step{"/yhteys.referral.v1.ReferralInbox/DeclineReferral", true},
+                             Step{"/yhteys.referral.v1.ReferralInbox/StartReferral", false},
+                             Step{"/yhteys.referral.v1.ReferralInbox/CompleteReferral", false}}) {
       t.push_back({inbox.service,
-                   method,
+                   step.method,
                    inbox.staff,
                    kUpdate,
                    {"response.offer.client_pseudonym"},
                    "request.referral_id",
                    "referral",
-                   {"request.unit_id"},
-                   "request.referral_id"});
-    }
-    for (std::string_view method :
-         {"/yhteys.referral.v1.ReferralInbox/StartReferral", "/yhteys.referral.v1.ReferralInbox/CompleteReferral"}) {
-      // Once a unit has taken the client in, the entry is that unit's.
-      t.push_back({inbox.service,
-                   method,
-                   inbox.staff,
-                   kUpdate,
-                   {"response.offer.client_pseudonym"},
-                   "request.referral_id",
-                   "referral",
-                   {},
+                   step.names_unit ? std::vector<std::string_view>{"request.unit_id"} : std::vector<std::string_view>{},
                    "request.referral_id"});
     }
     t.push_back({inbox.service,

@@ -74,6 +74,17 @@ class InboxStoreTest : public ::testing::Test {
     }
     return events;
   }
+  // The outcome events, as (outcome, unit) in the order published.
+  std::vector<std::pair<referral::v1::InboxState, std::string>> Outcomes() {
+    std::vector<std::pair<referral::v1::InboxState, std::string>> out;
+    for (const auto& e : OutcomeEvents()) out.emplace_back(e.outcome(), e.unit_id());
+    return out;
+  }
+  // A decline by unit `a`, then the accept of the offer to `b`.
+  static std::vector<std::pair<referral::v1::InboxState, std::string>> DeclinedThenAccepted(const std::string& a,
+                                                                                            const std::string& b) {
+    return {{referral::v1::INBOX_STATE_DECLINED, a}, {referral::v1::INBOX_STATE_ACCEPTED, b}};
+  }
 
   // The referral ids on the open list, in order.
   std::vector<std::string> OpenIds() {
@@ -212,12 +223,7 @@ TEST_F(InboxStoreTest, ReOfferToAnotherUnitAfterDeclineReplacesTheEntry) {
   auto accepted = store_.Accept("a-1", "fp", "r-5", "mhi-b");
   ASSERT_TRUE(accepted.ok()) << accepted.status();
   EXPECT_EQ(accepted->state(), referral::v1::INBOX_STATE_ACCEPTED);
-  auto events = OutcomeEvents();
-  ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(events[0].outcome(), referral::v1::INBOX_STATE_DECLINED);
-  EXPECT_EQ(events[0].unit_id(), "mhi-a");
-  EXPECT_EQ(events[1].outcome(), referral::v1::INBOX_STATE_ACCEPTED);
-  EXPECT_EQ(events[1].unit_id(), "mhi-b");
+  EXPECT_EQ(Outcomes(), DeclinedThenAccepted("mhi-a", "mhi-b"));
 }
 
 TEST_F(InboxStoreTest, ReOfferToAnotherUnitAfterWithdrawal) {
@@ -364,12 +370,7 @@ TEST_F(InboxStoreTest, OnlyTheOfferedUnitAnswers) {
   auto accepted = store_.Accept("a-b2", "fp", "r-20", "mhi-b");
   ASSERT_TRUE(accepted.ok()) << accepted.status();
   EXPECT_EQ(accepted->handled_by_unit(), "mhi-b");
-  auto events = OutcomeEvents();
-  ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(events[0].outcome(), referral::v1::INBOX_STATE_DECLINED);
-  EXPECT_EQ(events[0].unit_id(), "mhi-a");
-  EXPECT_EQ(events[1].outcome(), referral::v1::INBOX_STATE_ACCEPTED);
-  EXPECT_EQ(events[1].unit_id(), "mhi-b");
+  EXPECT_EQ(Outcomes(), DeclinedThenAccepted("mhi-a", "mhi-b"));
   EXPECT_EQ(
       store_.Decline("d-bad", "fp", "r-20", referral::v1::DECLINE_REASON_NO_CAPACITY, "no spaces").status().code(),
       absl::StatusCode::kInvalidArgument);

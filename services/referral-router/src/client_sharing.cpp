@@ -36,6 +36,7 @@ referral::v1::ReferralOffer OfferForTarget(const referral::v1::ReferralOffer& of
   if (out.details_withheld()) {
     out.clear_rule_id();
     out.clear_source_service();
+    out.clear_source_unit_id();
     out.clear_source_event_id();
   }
   return out;

@@ -69,20 +69,23 @@ TEST(ApplySharingTest, EachRuleKindUnderEachDecision) {
 
 TEST(OfferForTargetTest, ANeedOnlyOfferTellsTheNeedNotItsCause) {
   v1::Referral r = Created();
+  r.mutable_offer()->set_source_unit_id("hc-lahti-1");
   EXPECT_EQ(OfferForTarget(r.offer()).SerializeAsString(), r.offer().SerializeAsString());
   r.mutable_offer()->set_details_withheld(true);
   auto offer = OfferForTarget(r.offer());
   EXPECT_TRUE(offer.rule_id().empty());
   EXPECT_TRUE(offer.source_event_id().empty());
   EXPECT_EQ(offer.source_service(), common::v1::SERVICE_NAME_UNSPECIFIED);
+  EXPECT_TRUE(offer.source_unit_id().empty());
   EXPECT_EQ(offer.need_code(), "possible-depression");
   EXPECT_EQ(offer.client_pseudonym(), r.offer().client_pseudonym());
   // The topic says no more than the target learns.
   auto event = StateChangedEvent(r, referral::v1::REFERRAL_STATE_UNSPECIFIED);
   EXPECT_TRUE(event.rule_id().empty());
   EXPECT_TRUE(event.source_event_id().empty());
-  // The originating service still finds its own referral.
+  // The originating service and unit still find their own referral.
   EXPECT_EQ(event.source_service(), common::v1::SERVICE_NAME_HOME_CARE);
+  EXPECT_EQ(event.source_unit_id(), "hc-lahti-1");
   EXPECT_TRUE(event.details_withheld());
   EXPECT_EQ(event.need_code(), "possible-depression");
 }

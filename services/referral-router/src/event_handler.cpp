@@ -116,6 +116,7 @@ absl::StatusOr<Trigger> EventHandler::TriggerOf(const google::protobuf::Message&
   if (!IsPseudonym(trigger.client_pseudonym)) return absl::InvalidArgumentError("client_pseudonym: missing");
   if (auto lang = NumericField(event, "language")) trigger.language = static_cast<common::v1::Language>(*lang);
   trigger.municipality_code = StringField(event, "municipality_code").value_or("");
+  trigger.source_unit_id = StringField(event, "unit_id").value_or("");
   if (auto age = NumericField(event, "age_years"); age && *age > 0) trigger.age_years = static_cast<int>(*age);
   // The referral was made when its cause was recorded: a replay of the
   // topic makes it again with the same creation time.

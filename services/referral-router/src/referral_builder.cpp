@@ -53,6 +53,7 @@ v1::Referral BuildReferral(const Rule& rule, const Trigger& trigger, std::chrono
   offer->set_referral_id(ReferralIdFor(trigger, rule.id));
   offer->set_client_pseudonym(trigger.client_pseudonym);
   offer->set_source_service(ServiceFromSource(trigger.ce_source));
+  offer->set_source_unit_id(trigger.source_unit_id);
   offer->set_source_event_id(trigger.ce_id);
   offer->set_rule_id(rule.id);
   offer->set_need_code(rule.need);

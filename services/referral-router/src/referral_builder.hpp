@@ -27,6 +27,7 @@ struct Trigger {
   std::optional<int> age_years;  // when the event carries the client's age
   // When the cause was recorded (its ce_time): the referral's created_at.
   std::optional<google::protobuf::Timestamp> created_at;
+  std::string source_unit_id;  // the unit the event names ("" for none)
 };
 
 // "ref-<first 16 hex of the pseudonym>-<16 hex of SHA-256(source|id|rule)>".

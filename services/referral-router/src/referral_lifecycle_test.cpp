@@ -306,7 +306,7 @@ TEST(ReferralLifecycleTest, EachClockKindIsOverdueOnceFromTheDayAfterItsDueDate)
   rule.statutory_completion = clock("months:3");
   rule.target_clock = clock("days:7");
   Trigger trigger{"/yhteys/home-care", "evt-xmas", std::string(64, 'c'), common::v1::LANGUAGE_FI, "398", 80,
-                  std::nullopt};
+                  std::nullopt,        ""};
   // From Friday 2026-12-18 the seventh working day skips Christmas Eve (not
   // a working day by default), Christmas Day and the weekends: Thursday
   // 2026-12-31. Three months: 2027-03-18. Seven days: Christmas Day.

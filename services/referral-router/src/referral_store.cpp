@@ -107,6 +107,7 @@ referral::v1::ReferralStateChanged StateChangedEvent(const v1::Referral& r, Refe
   e.set_referral_id(r.offer().referral_id());
   e.set_client_pseudonym(r.offer().client_pseudonym());
   e.set_source_service(r.offer().source_service());
+  e.set_source_unit_id(r.offer().source_unit_id());
   e.set_source_event_id(r.offer().source_event_id());
   e.set_target_service(r.target_service());
   e.set_rule_id(r.offer().rule_id());
@@ -132,8 +133,8 @@ referral::v1::ReferralStateChanged StateChangedEvent(const v1::Referral& r, Refe
   e.set_cancel_reason(r.cancel_reason());
   if (r.offer().details_withheld()) {
     // The topic tells no more than the target learns: the need, not its
-    // cause. source_service stays: the originating service follows its own
-    // referrals by it.
+    // cause. source_service and source_unit_id stay: the originating
+    // service and unit follow their own referrals by them.
     e.clear_rule_id();
     e.clear_source_event_id();
   }

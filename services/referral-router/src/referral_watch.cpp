@@ -58,6 +58,10 @@ absl::StatusOr<WatchFilter> WatchFilterOf(const v1::WatchReferralsRequest& reque
     if (auto st = validate::Identifier("unit_id", request.unit_id()); !st.ok()) return st;
     filter.unit_id = request.unit_id();
   }
+  if (!request.source_unit_id().empty()) {
+    if (auto st = validate::Identifier("source_unit_id", request.source_unit_id()); !st.ok()) return st;
+    filter.source_unit_id = request.source_unit_id();
+  }
   for (int i = 0; i < request.states_size(); ++i) {
     const int state = request.states(i);
     if (state == referral::v1::REFERRAL_STATE_UNSPECIFIED || !referral::v1::ReferralState_IsValid(state)) {
@@ -77,6 +81,7 @@ bool Passes(const WatchFilter& filter, const referral::v1::ReferralStateChanged&
     return false;
   }
   if (!filter.unit_id.empty() && change.unit_id() != filter.unit_id) return false;
+  if (!filter.source_unit_id.empty() && change.source_unit_id() != filter.source_unit_id) return false;
   return filter.states.empty() || filter.states.count(change.state()) > 0;
 }
 

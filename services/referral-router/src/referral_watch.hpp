@@ -34,6 +34,7 @@ absl::StatusOr<kafka::Positions> DecodeCursor(const std::string& cursor);
 struct WatchFilter {
   common::v1::ServiceName source_service = common::v1::SERVICE_NAME_UNSPECIFIED;
   std::string unit_id;
+  std::string source_unit_id;
   std::set<int> states;
 };
 // INVALID_ARGUMENT naming the field.

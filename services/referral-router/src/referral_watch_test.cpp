@@ -26,6 +26,7 @@ TEST(WatchFilterTest, ValidatesAndFilters) {
   v1::WatchReferralsRequest request;
   request.set_source_service(common::v1::SERVICE_NAME_HOME_CARE);
   request.set_unit_id("ph-mh-lahti-matala");
+  request.set_source_unit_id("hc-lahti-1");
   request.add_states(referral::v1::REFERRAL_STATE_ACCEPTED);
   request.add_states(referral::v1::REFERRAL_STATE_COMPLETED);
   auto filter = WatchFilterOf(request);
@@ -34,8 +35,12 @@ TEST(WatchFilterTest, ValidatesAndFilters) {
   referral::v1::ReferralStateChanged change;
   change.set_source_service(common::v1::SERVICE_NAME_HOME_CARE);
   change.set_unit_id("ph-mh-lahti-matala");
+  change.set_source_unit_id("hc-lahti-1");
   change.set_state(referral::v1::REFERRAL_STATE_ACCEPTED);
   EXPECT_TRUE(Passes(*filter, change));
+  change.set_source_unit_id("hc-heinola-1");
+  EXPECT_FALSE(Passes(*filter, change)) << "another originating unit's referral";
+  change.set_source_unit_id("hc-lahti-1");
   change.set_state(referral::v1::REFERRAL_STATE_OFFERED);
   EXPECT_FALSE(Passes(*filter, change));
   change.set_state(referral::v1::REFERRAL_STATE_COMPLETED);
@@ -53,6 +58,7 @@ TEST(WatchFilterTest, ValidatesAndFilters) {
   const Case cases[] = {
       {"source_service", [](auto* r) { r->set_source_service(static_cast<common::v1::ServiceName>(99)); }},
       {"unit_id", [](auto* r) { r->set_unit_id("bad unit"); }},
+      {"source_unit_id", [](auto* r) { r->set_source_unit_id("bad unit"); }},
       {"states[2]", [](auto* r) { r->add_states(referral::v1::REFERRAL_STATE_UNSPECIFIED); }},
       {"states[2]", [](auto* r) { r->add_states(static_cast<referral::v1::ReferralState>(99)); }},
       {"from_beginning",

@@ -126,8 +126,8 @@ TEST(RulesTest, ARuleNeedsAClockAndMayHaveATargetClockAlone) {
 
 TEST(ReferralBuilderTest, DeadlinesComeFromTheWorkingDayCalendar) {
   auto rules = ParseRules(kDrsRule);
-  Trigger trigger{"/yhteys/home-care", "evt-1",     std::string(64, 'c'), common::v1::LANGUAGE_SV, "272",
-                  std::nullopt,        std::nullopt};
+  Trigger trigger{"/yhteys/home-care", "evt-1",      std::string(64, 'c'), common::v1::LANGUAGE_SV, "272",
+                  std::nullopt,        std::nullopt, "hc-kokkola-1"};
   // Thursday before Easter 2026.
   auto referral = BuildReferral(rules->front(), trigger, year_month_day{year(2026), month(4), day(2)});
   EXPECT_EQ(referral.offer().clock_started_on(), "2026-04-02");
@@ -135,6 +135,7 @@ TEST(ReferralBuilderTest, DeadlinesComeFromTheWorkingDayCalendar) {
   EXPECT_EQ(referral.offer().target_deadline().due_date(), "2026-04-09");
   EXPECT_FALSE(referral.offer().has_statutory_completion_deadline());
   EXPECT_EQ(referral.offer().source_service(), common::v1::SERVICE_NAME_HOME_CARE);
+  EXPECT_EQ(referral.offer().source_unit_id(), "hc-kokkola-1");
   EXPECT_EQ(referral.offer().language(), common::v1::LANGUAGE_SV);
   EXPECT_EQ(referral.state(), referral::v1::REFERRAL_STATE_CREATED);
   EXPECT_EQ(referral.offer().statutory_deadline().legal_basis(), "Terveydenhuoltolaki 1326/2010 § 51");
@@ -148,8 +149,8 @@ TEST(ReferralBuilderTest, ClocksStartFromTheEventsOwnDate) {
   auto rules = ParseRules(kDrsRule);
   ASSERT_TRUE(rules.ok());
   const Rule& rule = rules->front();
-  Trigger trigger{"/yhteys/home-care", "evt-1",     std::string(64, 'c'), common::v1::LANGUAGE_FI, "398",
-                  std::nullopt,        std::nullopt};
+  Trigger trigger{"/yhteys/home-care", "evt-1", std::string(64, 'c'), common::v1::LANGUAGE_FI, "398", std::nullopt,
+                  std::nullopt,        ""};
   homecare::v1::AssessmentRecorded event = Assessment(5);
   event.set_assessed_on("2026-04-02");
   // Recorded on the day, consumed then; replayed a day late; and replayed
@@ -181,8 +182,8 @@ TEST(ReferralBuilderTest, ClocksStartFromTheEventsOwnDate) {
 }
 
 TEST(ReferralBuilderTest, IdsAreDeterministicAndCarryTheShardKey) {
-  Trigger trigger{"/yhteys/home-care", "evt-1",     std::string(64, 'c'), common::v1::LANGUAGE_FI, "",
-                  std::nullopt,        std::nullopt};
+  Trigger trigger{"/yhteys/home-care", "evt-1", std::string(64, 'c'), common::v1::LANGUAGE_FI, "", std::nullopt,
+                  std::nullopt,        ""};
   std::string id = ReferralIdFor(trigger, "rule-a");
   EXPECT_EQ(id, ReferralIdFor(trigger, "rule-a"));
   EXPECT_NE(id, ReferralIdFor(trigger, "rule-b"));
@@ -415,7 +416,8 @@ TEST_F(RuleSelectionTest, ChildrenAtHomeGetBothClocksOfSection36) {
                   common::v1::LANGUAGE_FI,
                   "398",
                   std::nullopt,
-                  std::nullopt};
+                  std::nullopt,
+                  ""};
   const Rule& rule = Get("intake-children-at-home-family-centre");
   auto start = ClockStartOf(rule, e, "");
   ASSERT_TRUE(start.ok());
