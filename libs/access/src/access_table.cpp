@@ -401,7 +401,10 @@ std::vector<AccessRule> BuildTable() {
                  "referral"});
     // An entry is the unit's it is offered to until a unit takes the client
     // in, then that unit's (inbox::OwnerUnit): only it acts on the entry. An
-    // answer names the unit that gives it, the caller's own.
+    // answer names the unit that gives it, the caller's own, and the inbox
+    // refuses one naming another unit than the offer's in its step (after a
+    // retry's replay: a unit's retried decline is answered as the first time
+    // even once the entry is offered to the next unit, so no owner lookup).
     struct Step {
       std::string_view method;
       bool names_unit;
@@ -418,7 +421,7 @@ std::vector<AccessRule> BuildTable() {
                    "request.referral_id",
                    "referral",
                    step.names_unit ? std::vector<std::string_view>{"request.unit_id"} : std::vector<std::string_view>{},
-                   "request.referral_id"});
+                   step.names_unit ? "" : "request.referral_id"});
     }
     t.push_back({inbox.service,
                  "/yhteys.referral.v1.ReferralInbox/GetInboxEntry",

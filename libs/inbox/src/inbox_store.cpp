@@ -268,9 +268,11 @@ absl::StatusOr<InboxEntry> InboxStore::Decide(const std::string& verb, const std
                       absl::FailedPreconditionError("referral_id: the referral is not " + from_text +
                                                     " (current state: " + ShortName(current->entry.state()) + ")"))
       .CompareAndBumpVersion(key, current->version, "referral_id");
-  if (!unit_id.empty() && !offered_unit.empty()) {
-    // Only the unit the offer is for answers it. Checked in the step (after
-    // the replay of a retry), on the unit the offer wrote.
+  if (!unit_id.empty() && !offered_unit.empty() && unit_id != offered_unit) {
+    // Only the unit the offer is for answers it (the version check holds the
+    // entry to the one read). Refused in the step, so that a retry of an
+    // answer given before the entry moved on still replays: the field holds
+    // the offer's unit (or nothing, for an entry older than it), never this.
     step.RequireFieldIn(key, "unit", {unit_id},
                         absl::FailedPreconditionError("unit_id: the referral is offered to unit " + offered_unit +
                                                       ", not to " + unit_id + "; only that unit answers it"));

@@ -47,14 +47,15 @@ std::vector<int> ShardLeases::Renew() {
     const auto i = static_cast<size_t>(shard);
     if (now < next_renewal_[i]) continue;
     next_renewal_[i] = now + ttl_ / 5;
+    const bool held = Owns(shard);  // as its holder has counted it until now
     auto reply = LeaseScript().Run(pool_, {keyspace_.Key(shard, name_)}, {holder_, std::to_string(ttl_.count())});
     if (!reply.ok()) continue;  // Redis away: the shard's work cannot be done either
     const bool owned = (*reply)->type == REDIS_REPLY_INTEGER && (*reply)->integer == 1;
     if (owned) held_until_[i] = now + ttl_;
-    if (owned != owned_[i]) {
-      owned_[i] = owned;
-      changed.push_back(shard);
-    }
+    owned_[i] = owned;
+    // A lease that ran out here and is taken again is a change too: another
+    // holder may have had the shard meanwhile.
+    if (owned != held) changed.push_back(shard);
   }
   return changed;
 }

@@ -42,10 +42,15 @@ TEST(ShardLeasesTest, OneHolderPerShardHandedOverOnReleaseAndAfterTheTtl) {
   EXPECT_EQ(b.owned_count(), 0u) << "run out locally without a renewal";
   EXPECT_EQ(a.Renew(), (std::vector<int>{0, 1, 2, 3}));
   EXPECT_EQ(a.owned_count(), 4u);
-  // b's next renewal finds them held by another (a change only where its
-  // last answered renewal had said held).
-  EXPECT_EQ(b.Renew(), (std::vector<int>{0, 1, 2, 3}));
+  // b's next renewal finds them held by another: no change, b had counted
+  // them lost already.
+  EXPECT_TRUE(b.Renew().empty());
   EXPECT_EQ(b.owned_count(), 0u);
+  // a stops renewing too; past the ttl its next renewal takes them again,
+  // and that is a change (another holder may have had them meanwhile).
+  std::this_thread::sleep_for(600ms);
+  EXPECT_EQ(a.owned_count(), 0u);
+  EXPECT_EQ(a.Renew(), (std::vector<int>{0, 1, 2, 3}));
 }
 
 }  // namespace

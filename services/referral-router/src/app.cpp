@@ -132,6 +132,11 @@ absl::StatusOr<RouterSettings> SettingsFrom(const server::Runtime& rt) {
   if (settings.dispatch.lease_ttl < std::chrono::seconds(1) || settings.dispatch.lease_ttl > std::chrono::minutes(1)) {
     return absl::InvalidArgumentError("config key router.dispatch_lease_ttl_ms: 1000..60000");
   }
+  if (settings.dispatch.interval * 5 > settings.dispatch.lease_ttl) {
+    // The leases are renewed on the dispatcher's passes: at most ttl/5 apart.
+    return absl::InvalidArgumentError(
+        "config key router.dispatch_interval_ms: at most a fifth of router.dispatch_lease_ttl_ms");
+  }
   settings.dedup_ttl = std::chrono::hours(config.GetInt("router.dedup_ttl_hours"));
   settings.restore_from_changelog = config.GetBool("router.restore_from_changelog");
   settings.watch.max_watches = static_cast<int>(config.GetInt("router.max_watches"));

@@ -46,11 +46,35 @@ SharingStore::SharingStore(redis::Pool& pool, const redis::Keyspace& keyspace, s
                            std::chrono::seconds idempotency_ttl)
     : pool_(pool), keyspace_(keyspace), source_(std::move(source)), idempotency_ttl_(idempotency_ttl) {}
 
-absl::StatusOr<SharingStore::Current> SharingStore::Get(const std::string& pseudonym) const {
+std::vector<std::string> SharingStore::ReadCommand(const std::string& pseudonym) const {
   const int shard = keyspace_.ShardFor(ShardKeyOfPseudonym(pseudonym));
-  auto reply = pool_.Command({"HMGET", keyspace_.Key(shard, SharingKey(pseudonym)), "data", "version"});
+  return {"HMGET", keyspace_.Key(shard, SharingKey(pseudonym)), "data", "version"};
+}
+
+absl::StatusOr<SharingStore::Current> SharingStore::Get(const std::string& pseudonym) const {
+  auto reply = pool_.Command(ReadCommand(pseudonym));
   if (!reply.ok()) return reply.status();
-  auto fields = redis::DecodeOptionalStrings(reply->get(), 2, "sharing decision");
+  return Decode(pseudonym, reply->get());
+}
+
+absl::StatusOr<std::vector<SharingStore::Current>> SharingStore::GetMany(
+    const std::vector<std::string>& pseudonyms) const {
+  std::vector<Current> out;
+  if (pseudonyms.empty()) return out;
+  std::vector<std::vector<std::string>> commands;
+  for (const std::string& pseudonym : pseudonyms) commands.push_back(ReadCommand(pseudonym));
+  auto replies = pool_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  for (size_t i = 0; i < pseudonyms.size(); ++i) {
+    auto current = Decode(pseudonyms[i], (*replies)[i].get());
+    if (!current.ok()) return current.status();
+    out.push_back(std::move(*current));
+  }
+  return out;
+}
+
+absl::StatusOr<SharingStore::Current> SharingStore::Decode(const std::string& pseudonym, const redisReply* reply) {
+  auto fields = redis::DecodeOptionalStrings(reply, 2, "sharing decision");
   if (!fields.ok()) return fields.status();
   Current current;
   current.sharing.set_client_pseudonym(pseudonym);

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "rules.hpp"
@@ -43,6 +44,8 @@ class SharingStore {
     std::string version;        // "" when nothing was recorded
   };
   absl::StatusOr<Current> Get(const std::string& pseudonym) const;
+  // Each client's decision in one round trip, in order.
+  absl::StatusOr<std::vector<Current>> GetMany(const std::vector<std::string>& pseudonyms) const;
 
   // Records `status` (CONSENT_GIVEN, CONSENT_WITHDRAWN or SHARING_DENIED)
   // for the client, with a ClientSharingChanged event, in one step; a retry
@@ -57,6 +60,10 @@ class SharingStore {
   absl::Status Restore(const v1::ClientSharing& recorded) const;
 
  private:
+  // The read of one client's decision, and its reply decoded.
+  std::vector<std::string> ReadCommand(const std::string& pseudonym) const;
+  static absl::StatusOr<Current> Decode(const std::string& pseudonym, const redisReply* reply);
+
   redis::Pool& pool_;
   const redis::Keyspace& keyspace_;
   std::string source_;

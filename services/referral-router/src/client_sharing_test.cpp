@@ -79,7 +79,7 @@ TEST(OfferForTargetTest, ANeedOnlyOfferTellsTheNeedNotItsCause) {
   EXPECT_TRUE(offer.source_unit_id().empty());
   EXPECT_EQ(offer.need_code(), "possible-depression");
   EXPECT_EQ(offer.client_pseudonym(), r.offer().client_pseudonym());
-  // The topic says no more than the target learns.
+  // The topic does not tell the cause either.
   auto event = StateChangedEvent(r, referral::v1::REFERRAL_STATE_UNSPECIFIED);
   EXPECT_TRUE(event.rule_id().empty());
   EXPECT_TRUE(event.source_event_id().empty());
@@ -143,6 +143,35 @@ TEST_F(SharingStoreTest, RecordAndWithdrawEachWithOneEventAndARetryReplays) {
   EXPECT_EQ(changed.status(), kWithdrawn);
   EXPECT_EQ(changed.previous_status(), kGiven);
   EXPECT_EQ(changed.client_pseudonym(), client_);
+}
+
+// The dispatcher's batched reads: each client's decision and each referral
+// in the order asked, in one round trip each, as Get reads them one by one.
+TEST_F(SharingStoreTest, BatchedReadsAnswerInTheOrderAsked) {
+  const std::string other(64, '7');
+  ASSERT_TRUE(sharing_.Record("k1", "fp-1", client_, kDenied, "hc-lahti-1").ok());
+  auto many = sharing_.GetMany({other, client_, other});
+  ASSERT_TRUE(many.ok()) << many.status();
+  ASSERT_EQ(many->size(), 3u);
+  EXPECT_EQ((*many)[0].sharing.status(), kNotRecorded);
+  EXPECT_EQ((*many)[1].sharing.status(), kDenied);
+  EXPECT_EQ((*many)[1].version, sharing_.Get(client_)->version);
+  EXPECT_EQ((*many)[2].sharing.status(), kNotRecorded);
+  EXPECT_TRUE(sharing_.GetMany({})->empty());
+
+  v1::Referral r = Created();
+  r.mutable_offer()->set_client_pseudonym(client_);
+  r.mutable_offer()->set_referral_id(ids::ShardedId("ref", ShardKeyOfPseudonym(client_), "00000000000000a1"));
+  auto created = referrals_.CreateReferrals("/yhteys/home-care", "e-many", {r}, sharing_.Get(client_)->version);
+  ASSERT_TRUE(created.ok()) << created.status();
+  const std::string missing = ids::ShardedId("ref", ShardKeyOfPseudonym(other), "00000000000000a2");
+  auto referrals = referrals_.GetMany({missing, "not-a-referral-id", r.offer().referral_id()});
+  ASSERT_TRUE(referrals.ok()) << referrals.status();
+  ASSERT_EQ(referrals->size(), 3u);
+  EXPECT_EQ((*referrals)[0].status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ((*referrals)[1].status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE((*referrals)[2].ok());
+  EXPECT_EQ((*referrals)[2]->SerializeAsString(), referrals_.Get(r.offer().referral_id())->SerializeAsString());
 }
 
 // A decision recorded between reading it and creating the referrals is not

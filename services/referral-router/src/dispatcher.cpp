@@ -2,7 +2,9 @@
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
+
 #include <prometheus/registry.h>
+#include <algorithm>
 
 #include "client_sharing.hpp"
 #include "referral_lifecycle.hpp"
@@ -139,16 +141,50 @@ int Dispatcher::DispatchOnce() {
   }
   auto due = store_.DueDispatchesIn(shards, ids::NowMillis(), options_.batch);
   if (!due.ok()) return done;  // Redis down: the next pass tries again
-  for (const std::string& id : *due) {
-    {
-      std::lock_guard lock(mutex_);
-      if (static_cast<int>(in_flight_.size()) >= options_.max_in_flight) return done;
-      if (in_flight_.count(id) > 0) continue;  // its call is still out
+  // The due referrals whose call is not out yet, as many as there is room
+  // for (only this thread adds calls).
+  std::vector<std::string> startable;
+  {
+    std::lock_guard lock(mutex_);
+    const size_t room = static_cast<size_t>(std::max(0, options_.max_in_flight - static_cast<int>(in_flight_.size())));
+    for (const std::string& id : *due) {
+      if (startable.size() >= room) break;
+      if (in_flight_.count(id) == 0) startable.push_back(id);
     }
-    Start(id);
-    ++done;
   }
-  return done;
+  return done + StartCalls(startable);
+}
+
+int Dispatcher::StartCalls(const std::vector<std::string>& due) {
+  if (due.empty()) return 0;
+  // One round trip for the referrals and one for their clients' sharing
+  // decisions, not two per referral.
+  auto referrals = store_.GetMany(due);
+  if (!referrals.ok()) return 0;  // Redis down: the next pass tries again
+  std::vector<const v1::Referral*> offers;
+  for (size_t i = 0; i < due.size(); ++i) {
+    const absl::StatusOr<v1::Referral>& referral = (*referrals)[i];
+    if (!referral.ok()) continue;
+    if (!NeedsDispatch(*referral)) {
+      // Indexed but nothing to do: the index follows the state.
+      Write(
+          due[i], [](const v1::Referral& r) { return r; }, false, "index");
+    } else if (!referral->withdraw_unit_id().empty()) {
+      StartWithdrawal(*referral);
+    } else {
+      offers.push_back(&*referral);
+    }
+  }
+  std::vector<SharingStore::Current> decisions;
+  if (options_.sharing != nullptr && !offers.empty()) {
+    std::vector<std::string> clients;
+    for (const v1::Referral* r : offers) clients.push_back(r->offer().client_pseudonym());
+    auto current = options_.sharing->GetMany(clients);
+    if (!current.ok()) return static_cast<int>(due.size() - offers.size());  // the offers wait for the next pass
+    decisions = std::move(*current);
+  }
+  for (size_t i = 0; i < offers.size(); ++i) StartOffer(*offers[i], decisions.empty() ? nullptr : &decisions[i]);
+  return static_cast<int>(due.size());
 }
 
 int Dispatcher::ExpireOffers(const std::vector<int>& shards) {
@@ -229,22 +265,6 @@ absl::StatusCode Dispatcher::Write(const std::string& id, const ReferralStore::D
   return absl::StatusCode::kOk;
 }
 
-void Dispatcher::Start(const std::string& id) {
-  auto referral = store_.Get(id);
-  if (!referral.ok()) return;
-  if (!NeedsDispatch(*referral)) {
-    // Indexed but nothing to do: the index follows the state.
-    Write(
-        id, [](const v1::Referral& r) { return r; }, false, "index");
-    return;
-  }
-  if (!referral->withdraw_unit_id().empty()) {
-    StartWithdrawal(*referral);
-    return;
-  }
-  StartOffer(*referral);
-}
-
 void Dispatcher::StartWithdrawal(const v1::Referral& r) {
   auto stub = stubs_.find(r.withdraw_service());
   if (stub == stubs_.end()) {
@@ -278,13 +298,11 @@ void Dispatcher::StartWithdrawal(const v1::Referral& r) {
   });
 }
 
-void Dispatcher::StartOffer(const v1::Referral& made) {
+void Dispatcher::StartOffer(const v1::Referral& made, const SharingStore::Current* current) {
   const std::string& id = made.offer().referral_id();
   // The decision in force now, not only when the referral was made.
   v1::Referral referral = made;
-  if (options_.sharing != nullptr) {
-    auto current = options_.sharing->Get(made.offer().client_pseudonym());
-    if (!current.ok()) return;  // Redis down: the next pass looks again
+  if (current != nullptr) {
     const auto status = current->sharing.status();
     if (SharingRestricted(status) && !SharingRestricted(made.offer().sharing_status())) {
       Rule rule;  // a rule no longer in the file: withheld, the safe side

@@ -92,8 +92,12 @@ class Dispatcher {
 
  private:
   struct Finished;
-  void Start(const std::string& id);
-  void StartOffer(const v1::Referral& referral);
+  // Starts the calls of the `due` referrals (none in flight); returns how
+  // many it looked at.
+  int StartCalls(const std::vector<std::string>& due);
+  // `current`: the client's sharing decision read just now (null without
+  // sharing decisions).
+  void StartOffer(const v1::Referral& referral, const SharingStore::Current* current);
   void StartWithdrawal(const v1::Referral& referral);
   void Apply(const Finished& finished);
   void Retry(const std::string& id, int attempts, const std::string& error);

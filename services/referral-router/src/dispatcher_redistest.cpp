@@ -244,7 +244,11 @@ TEST(DispatcherTest, TwoReplicasOfferEachReferralOnceAndOneTakesOverWhenTheOther
   a.reset();
   const std::vector<std::string> second = make(40, 40);
   EXPECT_TRUE(testing::WaitFor([&] { return offered(second); }, 15s));
-  EXPECT_EQ(b.shards().size(), 4u);
+  for (int shard = 0; shard < 4; ++shard) {
+    auto holder = pool.Command({"GET", keyspace.Key(shard, "dispatch-lease")});
+    ASSERT_TRUE(holder.ok());
+    EXPECT_EQ(std::string((*holder)->str, (*holder)->len), "replica-b") << "shard " << shard;
+  }
   stop_b = true;
   run_b.join();
 

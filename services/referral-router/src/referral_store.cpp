@@ -132,9 +132,10 @@ referral::v1::ReferralStateChanged StateChangedEvent(const v1::Referral& r, Refe
   if (r.state() == referral::v1::REFERRAL_STATE_COMPLETED) *e.mutable_outcome() = r.outcome();
   e.set_cancel_reason(r.cancel_reason());
   if (r.offer().details_withheld()) {
-    // The topic tells no more than the target learns: the need, not its
-    // cause. source_service and source_unit_id stay: the originating
-    // service and unit follow their own referrals by them.
+    // The topic does not tell the cause (the rule, the event). Where the
+    // referral came from (source_service, source_unit_id) stays, for the
+    // originating service and unit to follow their own referrals; a target
+    // unit watching is not shown it (referral_watch.hpp ForCaller).
     e.clear_rule_id();
     e.clear_source_event_id();
   }
@@ -295,6 +296,37 @@ absl::StatusOr<v1::Referral> ReferralStore::Get(const std::string& referral_id) 
   auto loaded = repo_.Load<v1::Referral>(ShardOf(shard_key), RefKey(referral_id));
   if (!loaded.ok()) return loaded.status();
   return std::move(loaded->record);
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<v1::Referral>>> ReferralStore::GetMany(
+    const std::vector<std::string>& referral_ids) {
+  std::vector<absl::StatusOr<v1::Referral>> out;
+  std::vector<std::vector<std::string>> commands;
+  std::vector<size_t> asked;  // the index in `out` of each command
+  for (const std::string& id : referral_ids) {
+    const std::string shard_key = ShardKeyOfReferralId(id);
+    if (shard_key.empty()) {
+      out.emplace_back(absl::InvalidArgumentError("referral_id: not a referral id of this router"));
+      continue;
+    }
+    asked.push_back(out.size());
+    out.emplace_back(absl::NotFoundError("referral_id: no such referral"));
+    commands.push_back({"HGET", keyspace_.Key(ShardOf(shard_key), RefKey(id)), "data"});
+  }
+  if (commands.empty()) return out;
+  auto replies = pool_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  for (size_t i = 0; i < asked.size(); ++i) {
+    const redisReply* reply = (*replies)[i].get();
+    if (reply->type == REDIS_REPLY_NIL) continue;  // NOT_FOUND as set
+    v1::Referral r;
+    if (reply->type != REDIS_REPLY_STRING || !r.ParseFromArray(reply->str, static_cast<int>(reply->len))) {
+      out[asked[i]] = redis::CorruptRecord("stored referral is corrupt");
+      continue;
+    }
+    out[asked[i]] = std::move(r);
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<v1::Referral>> ReferralStore::ListForClient(const std::string& pseudonym) {

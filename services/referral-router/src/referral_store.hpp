@@ -114,6 +114,9 @@ class ReferralStore {
   absl::StatusOr<bool> HoldsReferrals();
 
   absl::StatusOr<v1::Referral> Get(const std::string& referral_id);
+  // Each of `referral_ids` in one round trip, in order: the referral, or
+  // its error (NOT_FOUND...). The outer error is Redis's.
+  absl::StatusOr<std::vector<absl::StatusOr<v1::Referral>>> GetMany(const std::vector<std::string>& referral_ids);
   absl::StatusOr<std::vector<v1::Referral>> ListForClient(const std::string& pseudonym);
   // Ids waiting for a call to a unit (score <= now_ms) in one shard.
   absl::StatusOr<std::vector<std::string>> DueDispatches(int shard, int64_t now_ms, int limit);

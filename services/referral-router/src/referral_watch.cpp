@@ -75,6 +75,15 @@ absl::StatusOr<WatchFilter> WatchFilterOf(const v1::WatchReferralsRequest& reque
   return filter;
 }
 
+referral::v1::ReferralStateChanged ForCaller(referral::v1::ReferralStateChanged change,
+                                             const std::string& caller_unit) {
+  if (change.details_withheld() && !caller_unit.empty() && caller_unit != change.source_unit_id()) {
+    change.clear_source_service();
+    change.clear_source_unit_id();
+  }
+  return change;
+}
+
 bool Passes(const WatchFilter& filter, const referral::v1::ReferralStateChanged& change) {
   if (filter.source_service != common::v1::SERVICE_NAME_UNSPECIFIED &&
       change.source_service() != filter.source_service) {
@@ -175,6 +184,7 @@ grpc::Status WatchReactor::Stream() {
   auto last_sent = std::chrono::steady_clock::now();
   kafka::Positions sent_at = (*reader)->positions();
   const std::string changed_type = referral::v1::ReferralStateChanged::descriptor()->full_name();
+  const std::string caller_unit = server::CallerOf(*ctx_).unit;
   while (!Stopped()) {
     if (env_.gate != nullptr && env_.gate->closed()) {
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the router stopped serving; call again with the cursor");
@@ -184,7 +194,10 @@ grpc::Status WatchReactor::Stream() {
     std::optional<v1::ReferralUpdate> update;
     if (record->has_value() && (*record)->event.type == changed_type) {
       referral::v1::ReferralStateChanged change;
-      if (change.ParseFromString((*record)->value) && Passes(*filter, change)) {
+      // Filtered as the caller sees it: a filter cannot tell what it hides.
+      const bool parsed = change.ParseFromString((*record)->value);
+      if (parsed) change = ForCaller(std::move(change), caller_unit);
+      if (parsed && Passes(*filter, change)) {
         update.emplace();
         *update->mutable_change() = std::move(change);
       }

@@ -40,6 +40,11 @@ struct WatchFilter {
 // INVALID_ARGUMENT naming the field.
 absl::StatusOr<WatchFilter> WatchFilterOf(const v1::WatchReferralsRequest& request);
 bool Passes(const WatchFilter& filter, const referral::v1::ReferralStateChanged& change);
+// The change as a caller bound to `caller_unit` ("" for none) sees it: under
+// a data-sharing denial (details_withheld) a unit learns no more than its
+// need-only offer told it, so only the originating unit sees where the
+// referral came from (source_service, source_unit_id).
+referral::v1::ReferralStateChanged ForCaller(referral::v1::ReferralStateChanged change, const std::string& caller_unit);
 
 struct WatchSettings {
   std::map<std::string, std::string> kafka_config;  // bootstrap.servers and security

@@ -22,6 +22,21 @@ TEST(WatchCursorTest, RoundTripsAndRefusesWhatItDidNotMake) {
   }
 }
 
+TEST(WatchFilterTest, AWithheldChangeNamesItsOriginOnlyToTheOriginatingUnit) {
+  referral::v1::ReferralStateChanged change;
+  change.set_source_service(common::v1::SERVICE_NAME_HOME_CARE);
+  change.set_source_unit_id("hc-lahti-1");
+  change.set_unit_id("ph-mh-lahti-matala");
+  EXPECT_EQ(ForCaller(change, "ph-mh-lahti-matala").SerializeAsString(), change.SerializeAsString());
+  change.set_details_withheld(true);
+  auto target = ForCaller(change, "ph-mh-lahti-matala");
+  EXPECT_EQ(target.source_service(), common::v1::SERVICE_NAME_UNSPECIFIED);
+  EXPECT_TRUE(target.source_unit_id().empty());
+  EXPECT_EQ(target.unit_id(), "ph-mh-lahti-matala");
+  EXPECT_EQ(ForCaller(change, "hc-lahti-1").SerializeAsString(), change.SerializeAsString());
+  EXPECT_EQ(ForCaller(change, "").SerializeAsString(), change.SerializeAsString()) << "not bound to a unit";
+}
+
 TEST(WatchFilterTest, ValidatesAndFilters) {
   v1::WatchReferralsRequest request;
   request.set_source_service(common::v1::SERVICE_NAME_HOME_CARE);

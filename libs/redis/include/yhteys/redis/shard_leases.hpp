@@ -25,8 +25,9 @@ class ShardLeases {
               std::chrono::milliseconds ttl);
 
   // Takes or renews the leases that are due; returns the shards whose
-  // holding changed (taken, or found held by another). A shard Redis does
-  // not answer for is tried again ttl/5 later.
+  // holding changed since this holder last counted them (taken, or lost:
+  // held by another or run out). A shard Redis does not answer for is
+  // tried again ttl/5 later.
   std::vector<int> Renew();
   // Gives up every lease held.
   void Release();
