@@ -136,6 +136,41 @@ class RouterTest : public ::testing::Test {
     return r;
   }
 
+  // The intake unit's answers through its inbox, each under its own
+  // idempotency key: the call's status (the entry as answered in `entry`).
+  static grpc::Status Accept(const std::string& key, const std::string& id, const std::string& unit,
+                             rs::InboxEntry* entry) {
+    rs::AcceptReferralRequest accept;
+    accept.set_idempotency_key(key);
+    accept.set_referral_id(id);
+    accept.set_unit_id(unit);
+    return IntakeInbox().AcceptReferral(Ctx().get(), accept, entry);
+  }
+  static grpc::Status Start(const std::string& key, const std::string& id, rs::InboxEntry* entry) {
+    rs::StartReferralRequest start;
+    start.set_idempotency_key(key);
+    start.set_referral_id(id);
+    return IntakeInbox().StartReferral(Ctx().get(), start, entry);
+  }
+  static grpc::Status Complete(const std::string& key, const std::string& id, const rs::Outcome& outcome,
+                               rs::InboxEntry* entry) {
+    rs::CompleteReferralRequest complete;
+    complete.set_idempotency_key(key);
+    complete.set_referral_id(id);
+    *complete.mutable_outcome() = outcome;
+    return IntakeInbox().CompleteReferral(Ctx().get(), complete, entry);
+  }
+  // Home care's (hc-lahti-1) cancellation of referral `id`.
+  static router::v1::CancelReferralRequest Cancellation(const std::string& key, const std::string& id,
+                                                        rs::CancelReason reason) {
+    router::v1::CancelReferralRequest cancel;
+    cancel.set_idempotency_key(key);
+    cancel.set_referral_id(id);
+    cancel.set_reason(reason);
+    cancel.set_unit_id("hc-lahti-1");
+    return cancel;
+  }
+
   static inline testing::YhteysSystem* system_ = nullptr;
   static inline std::string* clock_file_ = nullptr;
   static inline std::unique_ptr<hc::HomeCare::Stub> home_care_;
@@ -194,11 +229,7 @@ TEST_F(RouterTest, ADeclineGoesToTheNextUnitWhichAcceptsStartsAndCompletes) {
   // Only the unit the offer is for answers it: the next unit of the same
   // service can neither take the client in nor decline in its place.
   rs::InboxEntry entry;
-  rs::AcceptReferralRequest early;
-  early.set_idempotency_key("early-accept-9203");
-  early.set_referral_id(id);
-  early.set_unit_id(second);
-  grpc::Status st = IntakeInbox().AcceptReferral(Ctx().get(), early, &entry);
+  grpc::Status st = Accept("early-accept-9203", id, second, &entry);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(st.error_message().rfind("unit_id: the referral is offered to unit " + first, 0), 0u) << st.error_message();
   rs::DeclineReferralRequest decline;
@@ -238,30 +269,21 @@ TEST_F(RouterTest, ADeclineGoesToTheNextUnitWhichAcceptsStartsAndCompletes) {
   EXPECT_EQ(entry.state(), rs::INBOX_STATE_OFFERED);
   EXPECT_EQ(entry.offer().unit_id(), second);
 
-  rs::AcceptReferralRequest accept;
-  accept.set_idempotency_key("accept-9203");
-  accept.set_referral_id(id);
-  accept.set_unit_id(second);
-  ASSERT_TRUE(IntakeInbox().AcceptReferral(Ctx().get(), accept, &entry).ok());
+  ASSERT_TRUE(Accept("accept-9203", id, second, &entry).ok());
   r = WaitForState(id, rs::REFERRAL_STATE_ACCEPTED);
   EXPECT_EQ(r.offers(1).result(), router::v1::OFFER_RESULT_ACCEPTED);
 
-  rs::StartReferralRequest start;
-  start.set_idempotency_key("start-9203");
-  start.set_referral_id(id);
-  ASSERT_TRUE(IntakeInbox().StartReferral(Ctx().get(), start, &entry).ok());
+  ASSERT_TRUE(Start("start-9203", id, &entry).ok());
   r = WaitForState(id, rs::REFERRAL_STATE_IN_PROGRESS);
   for (const auto& clock : r.clocks()) {
     EXPECT_EQ(clock.stopped(), clock.kind() != router::v1::CLOCK_KIND_STATUTORY_COMPLETION)
         << router::v1::ClockKind_Name(clock.kind());
   }
 
-  rs::CompleteReferralRequest complete;
-  complete.set_idempotency_key("complete-9203");
-  complete.set_referral_id(id);
-  complete.mutable_outcome()->set_result(rs::OUTCOME_RESULT_COULD_NOT_HELP);
-  complete.mutable_outcome()->set_reason(rs::COULD_NOT_HELP_REASON_NEEDS_SPECIALIST_CARE);
-  ASSERT_TRUE(IntakeInbox().CompleteReferral(Ctx().get(), complete, &entry).ok());
+  rs::Outcome could_not_help;
+  could_not_help.set_result(rs::OUTCOME_RESULT_COULD_NOT_HELP);
+  could_not_help.set_reason(rs::COULD_NOT_HELP_REASON_NEEDS_SPECIALIST_CARE);
+  ASSERT_TRUE(Complete("complete-9203", id, could_not_help, &entry).ok());
   r = WaitForState(id, rs::REFERRAL_STATE_COMPLETED);
   EXPECT_EQ(r.outcome().result(), rs::OUTCOME_RESULT_COULD_NOT_HELP);
   EXPECT_EQ(r.outcome().reason(), rs::COULD_NOT_HELP_REASON_NEEDS_SPECIALIST_CARE);
@@ -295,11 +317,8 @@ TEST_F(RouterTest, AMunicipalityNoUnitServesIsUnroutableAtOnce) {
 
 TEST_F(RouterTest, TheOriginCancelsAndTheOfferIsTakenBackFromTheInbox) {
   router::v1::Referral r = DepressedClient(9205, "398", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_OFFERED);
-  router::v1::CancelReferralRequest cancel;
-  cancel.set_idempotency_key("cancel-9205");
-  cancel.set_referral_id(r.offer().referral_id());
-  cancel.set_reason(rs::CANCEL_REASON_CLIENT_REFUSED);
-  cancel.set_unit_id("hc-lahti-1");
+  router::v1::CancelReferralRequest cancel =
+      Cancellation("cancel-9205", r.offer().referral_id(), rs::CANCEL_REASON_CLIENT_REFUSED);
   router::v1::Referral cancelled;
   grpc::Status st = Router().CancelReferral(Ctx().get(), cancel, &cancelled);
   ASSERT_TRUE(st.ok()) << st.error_message();
@@ -331,23 +350,14 @@ TEST_F(RouterTest, ACancellationAfterTheUnitStartedReachesTheUnit) {
   router::v1::Referral r = DepressedClient(9212, "398", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_OFFERED);
   const std::string id = r.offer().referral_id();
   rs::InboxEntry entry;
-  rs::AcceptReferralRequest accept;
-  accept.set_idempotency_key("accept-9212");
-  accept.set_referral_id(id);
-  accept.set_unit_id(r.offer().unit_id());
-  ASSERT_TRUE(IntakeInbox().AcceptReferral(Ctx().get(), accept, &entry).ok());
-  rs::StartReferralRequest start;
-  start.set_idempotency_key("start-9212");
-  start.set_referral_id(id);
-  ASSERT_TRUE(IntakeInbox().StartReferral(Ctx().get(), start, &entry).ok());
+  ASSERT_TRUE(Accept("accept-9212", id, r.offer().unit_id(), &entry).ok());
+  ASSERT_TRUE(Start("start-9212", id, &entry).ok());
   WaitForState(id, rs::REFERRAL_STATE_IN_PROGRESS);
-  router::v1::CancelReferralRequest cancel;
-  cancel.set_idempotency_key("cancel-9212");
-  cancel.set_referral_id(id);
-  cancel.set_reason(rs::CANCEL_REASON_CLIENT_REFUSED);
-  cancel.set_unit_id("hc-lahti-1");
   router::v1::Referral cancelled;
-  ASSERT_TRUE(Router().CancelReferral(Ctx().get(), cancel, &cancelled).ok());
+  ASSERT_TRUE(
+      Router()
+          .CancelReferral(Ctx().get(), Cancellation("cancel-9212", id, rs::CANCEL_REASON_CLIENT_REFUSED), &cancelled)
+          .ok());
   rs::GetInboxEntryRequest get;
   get.set_referral_id(id);
   EXPECT_TRUE(WaitFor(
@@ -461,13 +471,13 @@ TEST_F(RouterTest, TheClientJourneyByIdentityCodeShowsWhatIsOpenAndWhatClosed) {
   std::string client;
   router::v1::Referral first =
       DepressedClient(9211, "398", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_OFFERED, &client);
-  router::v1::CancelReferralRequest cancel;
-  cancel.set_idempotency_key("cancel-9211");
-  cancel.set_referral_id(first.offer().referral_id());
-  cancel.set_reason(rs::CANCEL_REASON_ORIGIN_WITHDREW);
-  cancel.set_unit_id("hc-lahti-1");
   router::v1::Referral cancelled;
-  ASSERT_TRUE(Router().CancelReferral(Ctx().get(), cancel, &cancelled).ok());
+  ASSERT_TRUE(
+      Router()
+          .CancelReferral(Ctx().get(),
+                          Cancellation("cancel-9211", first.offer().referral_id(), rs::CANCEL_REASON_ORIGIN_WITHDREW),
+                          &cancelled)
+          .ok());
   // A later assessment: a new need, open.
   hc::RecordAssessmentResponse recorded;
   ASSERT_TRUE(HomeCare()
@@ -974,33 +984,23 @@ TEST_F(RouterRebuildTest, AnEmptyRedisRebuiltFromTheTopicsEqualsTheLiveStateAndO
         return r.state() == rs::REFERRAL_STATE_OFFERED && r.offers_size() == 2;
       },
       30s));
-  rs::AcceptReferralRequest accept;
-  accept.set_idempotency_key("rebuild-accept");
-  accept.set_referral_id(completed);
-  accept.set_unit_id(r.offer().unit_id());
-  ASSERT_TRUE(IntakeInbox().AcceptReferral(Ctx().get(), accept, &entry).ok());
+  ASSERT_TRUE(Accept("rebuild-accept", completed, r.offer().unit_id(), &entry).ok());
   WaitForState(completed, rs::REFERRAL_STATE_ACCEPTED);
-  rs::StartReferralRequest start;
-  start.set_idempotency_key("rebuild-start");
-  start.set_referral_id(completed);
-  ASSERT_TRUE(IntakeInbox().StartReferral(Ctx().get(), start, &entry).ok());
+  ASSERT_TRUE(Start("rebuild-start", completed, &entry).ok());
   WaitForState(completed, rs::REFERRAL_STATE_IN_PROGRESS);
-  rs::CompleteReferralRequest complete;
-  complete.set_idempotency_key("rebuild-complete");
-  complete.set_referral_id(completed);
-  complete.mutable_outcome()->set_result(rs::OUTCOME_RESULT_SERVICE_GIVEN);
-  ASSERT_TRUE(IntakeInbox().CompleteReferral(Ctx().get(), complete, &entry).ok());
+  rs::Outcome service_given;
+  service_given.set_result(rs::OUTCOME_RESULT_SERVICE_GIVEN);
+  ASSERT_TRUE(Complete("rebuild-complete", completed, service_given, &entry).ok());
   WaitForState(completed, rs::REFERRAL_STATE_COMPLETED);
 
   r = DepressedClient(9242, "398", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_OFFERED);
   const std::string cancelled = r.offer().referral_id();
-  router::v1::CancelReferralRequest cancel;
-  cancel.set_idempotency_key("rebuild-cancel");
-  cancel.set_referral_id(cancelled);
-  cancel.set_reason(rs::CANCEL_REASON_ORIGIN_WITHDREW);
-  cancel.set_unit_id("hc-lahti-1");
   router::v1::Referral cancelled_now;
-  ASSERT_TRUE(Router().CancelReferral(Ctx().get(), cancel, &cancelled_now).ok());
+  ASSERT_TRUE(Router()
+                  .CancelReferral(Ctx().get(),
+                                  Cancellation("rebuild-cancel", cancelled, rs::CANCEL_REASON_ORIGIN_WITHDREW),
+                                  &cancelled_now)
+                  .ok());
   const std::string unroutable =
       DepressedClient(9243, "091", common::v1::LANGUAGE_FI, rs::REFERRAL_STATE_UNROUTABLE).offer().referral_id();
   WaitForState(contact.referrals(0).offer().referral_id(), rs::REFERRAL_STATE_OFFERED);

@@ -2,8 +2,8 @@
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
-
 #include <prometheus/registry.h>
+
 #include <algorithm>
 
 #include "client_sharing.hpp"
