@@ -214,7 +214,6 @@ absl::StatusOr<InboxEntry> InboxStore::Offer(const referral::v1::ReferralOffer& 
       .CompareAndBumpVersion(key, version, "offer.referral_id")
       .HSet(key, "entry", entry.SerializeAsString())
       .HSet(key, "state", referral::v1::InboxState_Name(entry.state()))
-      .HSet(key, "unit", offer.unit_id())
       .ZAddInOrder(kOpenKey, id, DueScore(offer));
   auto outcome = step.Execute(pool_);
   if (!outcome.ok()) return outcome.status();
@@ -271,11 +270,9 @@ absl::StatusOr<InboxEntry> InboxStore::Decide(const std::string& verb, const std
   if (!unit_id.empty() && !offered_unit.empty() && unit_id != offered_unit) {
     // Only the unit the offer is for answers it (the version check holds the
     // entry to the one read). Refused in the step, so that a retry of an
-    // answer given before the entry moved on still replays: the field holds
-    // the offer's unit (or nothing, for an entry older than it), never this.
-    step.RequireFieldIn(key, "unit", {unit_id},
-                        absl::FailedPreconditionError("unit_id: the referral is offered to unit " + offered_unit +
-                                                      ", not to " + unit_id + "; only that unit answers it"));
+    // answer given before the entry moved on still replays.
+    step.Refuse(key, absl::FailedPreconditionError("unit_id: the referral is offered to unit " + offered_unit +
+                                                   ", not to " + unit_id + "; only that unit answers it"));
   }
   step.HSet(key, "entry", entry.SerializeAsString()).HSet(key, "state", referral::v1::InboxState_Name(to));
   if (to == referral::v1::INBOX_STATE_DECLINED || to == referral::v1::INBOX_STATE_COMPLETED) {

@@ -42,6 +42,8 @@ for i = 1, nchecks do
     ok = redis.call('EXISTS', key) == 1
   elseif op == 'absent' then
     ok = redis.call('EXISTS', key) == 0
+  elseif op == 'refuse' then
+    ok = false
   elseif op == 'field_in' then
     local v = redis.call('HGET', key, a) or ''
     ok = false
@@ -183,6 +185,12 @@ AtomicStep& AtomicStep::RequireFieldIn(std::string_view suffix, std::string_view
   std::string list;
   for (const auto& a : allowed) list += a + ",";
   checks_.push_back({"field_in", keyspace_.Key(shard_, suffix), std::string(field), list});
+  check_failures_.push_back(std::move(failure));
+  return *this;
+}
+
+AtomicStep& AtomicStep::Refuse(std::string_view suffix, absl::Status failure) {
+  checks_.push_back({"refuse", keyspace_.Key(shard_, suffix), "", ""});
   check_failures_.push_back(std::move(failure));
   return *this;
 }

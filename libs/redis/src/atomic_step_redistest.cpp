@@ -167,6 +167,34 @@ TEST_F(AtomicStepTest, FailedCheckWritesNothing) {
   EXPECT_EQ(Get(2, "thing:b"), "v");
 }
 
+// A refusal decided before the step: a retry of the request applied
+// earlier replays its answer; a new request fails and writes nothing.
+TEST_F(AtomicStepTest, ARefusalComesBehindTheReplay) {
+  AtomicStep first(keyspace_, 3);
+  first.IdempotencyKey("Answer", "k-r", "fp").Response("first").Set("thing:r", "v1").Publish(Event("e-r"));
+  ASSERT_TRUE(first.Execute(pool_).ok());
+  AtomicStep retry(keyspace_, 3);
+  retry.IdempotencyKey("Answer", "k-r", "fp")
+      .Response("second")
+      .Refuse("thing:r", absl::FailedPreconditionError("unit_id: not this unit's"))
+      .Set("thing:r", "v2");
+  auto replayed = retry.Execute(pool_);
+  ASSERT_TRUE(replayed.ok()) << replayed.status();
+  EXPECT_TRUE(replayed->replayed);
+  EXPECT_EQ(replayed->response, "first");
+  AtomicStep other(keyspace_, 3);
+  other.IdempotencyKey("Answer", "k-other", "fp")
+      .Refuse("thing:r", absl::FailedPreconditionError("unit_id: not this unit's"))
+      .Set("thing:r", "v3")
+      .Publish(Event("e-other"));
+  auto refused = other.Execute(pool_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.status().message(), "unit_id: not this unit's");
+  EXPECT_EQ(Get(3, "thing:r"), "v1");
+  EXPECT_EQ(StreamLength(3), 1);
+}
+
 TEST_F(AtomicStepTest, FieldStateCheck) {
   ASSERT_TRUE(pool_.Command({"HSET", keyspace_.Key(3, "ref:1"), "state", "OFFERED"}).ok());
   AtomicStep accept(keyspace_, 3);

@@ -20,6 +20,8 @@ using referral::v1::ReferralState;
 using referral::v1::ReferralState_Name;
 
 std::string RefKey(const std::string& id) { return "ref:" + id; }
+// A referral id without this router's shard key in it.
+absl::Status NotOurReferralId() { return absl::InvalidArgumentError("referral_id: not a referral id of this router"); }
 // A sorted set in creation order (a per-shard sequence: referrals made in
 // the same millisecond keep their order). "journey2:" because the first
 // layout was an unordered set.
@@ -292,7 +294,7 @@ absl::StatusOr<redis::StepOutcome> ReferralStore::RecordContact(const Dedup& req
 
 absl::StatusOr<v1::Referral> ReferralStore::Get(const std::string& referral_id) {
   std::string shard_key = ShardKeyOfReferralId(referral_id);
-  if (shard_key.empty()) return absl::InvalidArgumentError("referral_id: not a referral id of this router");
+  if (shard_key.empty()) return NotOurReferralId();
   auto loaded = repo_.Load<v1::Referral>(ShardOf(shard_key), RefKey(referral_id));
   if (!loaded.ok()) return loaded.status();
   return std::move(loaded->record);
@@ -306,12 +308,12 @@ absl::StatusOr<std::vector<absl::StatusOr<v1::Referral>>> ReferralStore::GetMany
   for (const std::string& id : referral_ids) {
     const std::string shard_key = ShardKeyOfReferralId(id);
     if (shard_key.empty()) {
-      out.emplace_back(absl::InvalidArgumentError("referral_id: not a referral id of this router"));
+      out.emplace_back(NotOurReferralId());
       continue;
     }
     asked.push_back(out.size());
-    out.emplace_back(absl::NotFoundError("referral_id: no such referral"));
-    commands.push_back({"HGET", keyspace_.Key(ShardOf(shard_key), RefKey(id)), "data"});
+    out.emplace_back(repo_.schema().not_found);
+    commands.push_back({"HGET", keyspace_.Key(ShardOf(shard_key), RefKey(id)), repo_.schema().record_field});
   }
   if (commands.empty()) return out;
   auto replies = pool_.Pipeline(commands);
@@ -321,7 +323,7 @@ absl::StatusOr<std::vector<absl::StatusOr<v1::Referral>>> ReferralStore::GetMany
     if (reply->type == REDIS_REPLY_NIL) continue;  // NOT_FOUND as set
     v1::Referral r;
     if (reply->type != REDIS_REPLY_STRING || !r.ParseFromArray(reply->str, static_cast<int>(reply->len))) {
-      out[asked[i]] = redis::CorruptRecord("stored referral is corrupt");
+      out[asked[i]] = redis::CorruptRecord(repo_.schema().what);
       continue;
     }
     out[asked[i]] = std::move(r);
@@ -444,7 +446,7 @@ absl::StatusOr<std::vector<std::pair<std::string, v1::ClockKind>>> ReferralStore
 absl::StatusOr<ReferralStore::Changed> ReferralStore::Change(const std::string& referral_id, const Decision& decide,
                                                              const Dedup& dedup, bool publish) {
   std::string shard_key = ShardKeyOfReferralId(referral_id);
-  if (shard_key.empty()) return absl::InvalidArgumentError("referral_id: not a referral id of this router");
+  if (shard_key.empty()) return NotOurReferralId();
   const int shard = ShardOf(shard_key);
   for (int attempt = 1;; ++attempt) {
     auto loaded = repo_.Load<v1::Referral>(shard, RefKey(referral_id));
@@ -473,7 +475,7 @@ absl::StatusOr<ReferralStore::Changed> ReferralStore::Change(const std::string& 
       // The decision's refusal, behind the dedup record: an applied event or
       // request replays; anything else fails as decided.
       if (dedup.kind == Dedup::Kind::kNone) return after.status();
-      step.RequireFieldIn(RefKey(referral_id), "version", {"\x01never"}, after.status());
+      step.Refuse(RefKey(referral_id), after.status());
       auto replay = step.Execute(pool_);
       if (!replay.ok()) return replay.status();
       Changed changed{before, true};

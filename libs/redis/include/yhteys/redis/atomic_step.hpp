@@ -73,6 +73,10 @@ class AtomicStep {
   // The hash field must hold one of `allowed` ("" stands for a missing field).
   AtomicStep& RequireFieldIn(std::string_view suffix, std::string_view field, std::vector<std::string> allowed,
                              absl::Status failure);
+  // A refusal decided before the step (on the record `suffix` as read),
+  // applied behind the dedup record: a retry of an applied request or event
+  // replays its first answer; anything else fails with `failure`.
+  AtomicStep& Refuse(std::string_view suffix, absl::Status failure);
 
   // Optimistic concurrency for a hash record read before the step: its
   // "version" field must still hold `version` ("" for none), else ABORTED
